@@ -1,0 +1,44 @@
+/**
+ * The sandbox's whole state: plain JSON (no classes, no Dates, no Maps) so that `sb.state()` can hand
+ * out a snapshot and `--state-file` can persist it across restarts.
+ */
+import { type ConnectState, createConnectState } from './connect/state.js';
+import { createIamState, type IamState } from './iam/state.js';
+import { createOktaState, type OktaState } from './okta/state.js';
+
+/** What the sandbox itself owns: its root credentials and the identifier generator's position. */
+export interface SandboxMeta {
+  /** The sandbox's own AWS access key (a root-like principal allowed everything). */
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** The Okta API token (`Authorization: SSWS <token>`). */
+  oktaToken: string;
+  /** State of the seeded identifier generator, so ids stay unique across restarts with a state file. */
+  rng: number;
+}
+
+export interface SandboxState {
+  version: 1;
+  sandbox: SandboxMeta;
+  iam: IamState;
+  connect: ConnectState;
+  okta: OktaState;
+}
+
+export function createState(sandbox: SandboxMeta): SandboxState {
+  return { version: 1, sandbox, iam: createIamState(), connect: createConnectState(), okta: createOktaState() };
+}
+
+const SECRET_KEYS = /^(secretAccessKey|oktaToken|privateKey|privateKeyPem|token|password)$/;
+
+/**
+ * A deep copy of the state with every secret value replaced by `[redacted]`: what `sb.state()` hands
+ * out, so snapshots can be printed, logged and compared in tests.
+ */
+export function redactedSnapshot(state: SandboxState): SandboxState {
+  return JSON.parse(
+    JSON.stringify(state, (key, value: unknown) =>
+      SECRET_KEYS.test(key) && typeof value === 'string' ? '[redacted]' : value,
+    ),
+  ) as SandboxState;
+}

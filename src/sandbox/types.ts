@@ -1,0 +1,102 @@
+/**
+ * Public types of `connect-okta-sso/sandbox`.
+ */
+
+/** The three emulated services. */
+export type ServiceName = 'iam' | 'connect' | 'okta';
+
+/** A fault injected deterministically (from the sandbox seed) into matching requests. */
+export interface FaultSpec {
+  /** Which service the fault applies to. */
+  service: ServiceName;
+  /** Operation name (`CreateRole`, `CreateInstance`, `CreateApplication`…); every operation when absent. */
+  operation?: string;
+  /**
+   * - `throttle`: the service's own throttling error (IAM `Throttling`, Connect `ThrottlingException` 429,
+   *   Okta 429 `E0000047` with `X-Rate-Limit-Reset`).
+   * - `server-error`: a 500 in the service's envelope.
+   * - `reset`: the TCP connection is destroyed before any response.
+   */
+  kind: 'throttle' | 'server-error' | 'reset';
+  /** Chance (0–1) that a matching request is hit; drawn from the seeded generator. Default 1. */
+  probability?: number;
+  /** Stop injecting after this many hits. Default: unlimited. */
+  times?: number;
+  /** Let this many matching requests through before the fault starts. Default 0. */
+  after?: number;
+}
+
+/** Options of {@link startSandbox}. Every field has a default. */
+export interface SandboxOptions {
+  /** TCP port on 127.0.0.1; `0` (default) picks a free one. */
+  port?: number;
+  /** Host to bind; loopback only. Default `127.0.0.1`. */
+  host?: string;
+  /** The emulated AWS account id (12 digits). Default `123456789012`. */
+  accountId?: string;
+  /** The region whose Connect endpoint and credentials the sandbox hands out. Default `us-east-1`. */
+  region?: string;
+  /** How long a new Connect instance stays `CREATION_IN_PROGRESS`. Default 1500 ms. */
+  instanceCreationMs?: number;
+  /** Added latency per request, in ms: one number for all, or per operation name. Default 0. */
+  latencyMs?: number | Record<string, number>;
+  /** Seed of the deterministic generator used for identifiers and fault probabilities. Default 1. */
+  seed?: number;
+  /** Faults to inject. Default none. */
+  faults?: FaultSpec[];
+  /**
+   * `off` (default): no rate limiting. `realistic`: token buckets like the real default quotas (Okta
+   * per-endpoint-family limits with 429 + `X-Rate-Limit-Reset`; Connect `CreateUser` 2/s burst 5; IAM
+   * mutating calls).
+   */
+  rateLimits?: 'off' | 'realistic';
+  /**
+   * IAM eventual consistency: a new SAML provider is not yet usable as a trust-policy principal for this
+   * many ms (`CreateRole` answers `MalformedPolicyDocument: Invalid principal in policy`). Default 0.
+   */
+  iamConsistencyMs?: number;
+  /** Instance aliases whose creation ends in `CREATION_FAILED` (the failure AWS reports asynchronously). */
+  failInstanceAliases?: string[];
+  /** Persist state to this JSON file (loaded at start when it exists, written after every change). */
+  stateFile?: string;
+  /** Clock in epoch ms; default `Date.now`. Lets tests move time without sleeping. */
+  now?: () => number;
+}
+
+/** One entry of the request log. */
+export interface RequestLogEntry {
+  service: ServiceName;
+  /** The operation: the AWS action name, or the Okta operation id (`CreateApplication`, `ListApplicationUsers`…). */
+  operation: string;
+  /** Whether the operation changes state (computed from the operation, whatever the outcome). */
+  write: boolean;
+  /** HTTP status sent; 0 when the connection was reset. */
+  status: number;
+  /** Time spent in the sandbox, ms. */
+  ms: number;
+  /** The error code returned, when the status is not 2xx. */
+  errorCode?: string;
+}
+
+/** Credentials and endpoint for the AWS SDK clients. */
+export interface SandboxAwsConfig {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+/** Org URL and API token for the Okta SDK client. */
+export interface SandboxOktaConfig {
+  orgUrl: string;
+  token: string;
+}
+
+/** A user created through the Okta admin back door. */
+export interface SandboxOktaUserInput {
+  login: string;
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  /** Okta user status; default `ACTIVE`. */
+  status?: 'STAGED' | 'PROVISIONED' | 'ACTIVE' | 'SUSPENDED' | 'DEPROVISIONED';
+}

@@ -1,0 +1,45 @@
+/**
+ * Shared test plumbing: a sandbox per suite and the real SDK clients pointed at it.
+ */
+import { ConnectClient } from '@aws-sdk/client-connect';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { DefaultRequestExecutor, Client as OktaClient, type V2Configuration } from '@okta/okta-sdk-nodejs';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../src/sandbox/index.js';
+
+export async function startTestSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  return startSandbox({ port: 0, instanceCreationMs: 0, ...options });
+}
+
+/** `maxAttempts: 1` unless a test wants the SDK's retries: request counts then match calls. */
+export function iamClient(
+  sb: Sandbox,
+  opts: { maxAttempts?: number; credentials?: { accessKeyId: string; secretAccessKey: string } } = {},
+): IAMClient {
+  return new IAMClient({
+    endpoint: sb.aws.endpoint,
+    region: sb.aws.region,
+    credentials: opts.credentials ?? sb.aws.credentials,
+    maxAttempts: opts.maxAttempts ?? 1,
+  });
+}
+
+export function connectClient(
+  sb: Sandbox,
+  opts: { maxAttempts?: number; region?: string; credentials?: { accessKeyId: string; secretAccessKey: string } } = {},
+): ConnectClient {
+  return new ConnectClient({
+    endpoint: sb.aws.endpoint,
+    region: opts.region ?? sb.aws.region,
+    credentials: opts.credentials ?? sb.aws.credentials,
+    maxAttempts: opts.maxAttempts ?? 1,
+  });
+}
+
+/** The Okta SDK with its traps disarmed: no GET cache, explicit token, no trailing slash. */
+export function oktaClient(sb: Sandbox, opts: { token?: string; maxRetries?: number } = {}): OktaClient {
+  const config: V2Configuration = { orgUrl: sb.okta.orgUrl, token: opts.token ?? sb.okta.token, cacheMiddleware: null };
+  if (opts.maxRetries !== undefined) {
+    config.requestExecutor = new DefaultRequestExecutor({ maxRetries: opts.maxRetries });
+  }
+  return new OktaClient(config);
+}
