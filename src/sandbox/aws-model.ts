@@ -20,7 +20,9 @@
  * `InstanceId`, `tags`…). Timestamps: parsers produce **epoch milliseconds** (numbers), like the sandbox
  * state; serializers accept epoch-ms numbers, `Date` objects or ISO-8601 strings. Members absent from the
  * model are ignored by serializers (state objects may carry extra fields); `undefined`/`null` members are
- * omitted.
+ * omitted, except members with a model default (`IsTruncated`, `IsAttachable`, `IsDefaultVersion`,
+ * `SetAsDefault`, `AutoAccept`, `AfterContactWorkTimeLimit`) which take it, in parsed inputs and in
+ * serialized outputs alike (the real services always print them).
  *
  * VALIDATION MESSAGES (evidence):
  * - IAM answers `ValidationError` (HTTP 400, `<Type>Sender</Type>`), e.g. recorded 2025 (LocalStack AWS
@@ -666,7 +668,7 @@ function readQueryStructure(r: QueryReader, shape: ShapeModel, prefix: string): 
   const out: Record<string, unknown> = {};
   for (const member of shape.members ?? []) {
     const key = prefix + (member.xmlName ?? member.name);
-    const v = readQueryValue(r, member, key);
+    const v = readQueryValue(r, member, key) ?? member.default;
     if (v !== undefined) out[member.name] = v;
   }
   return out;
@@ -866,7 +868,7 @@ function xmlMembers(
   out: string[],
 ) {
   for (const member of shape.members ?? []) {
-    xmlValue(model, member, value[member.name], member.xmlName ?? member.name, out);
+    xmlValue(model, member, value[member.name] ?? member.default, member.xmlName ?? member.name, out);
   }
 }
 
@@ -1056,7 +1058,9 @@ function fromJson(model: ServiceModel, ref: MemberModel, value: unknown, path: s
       const src = value as Record<string, unknown>;
       const out: Record<string, unknown> = {};
       for (const member of shape.members ?? []) {
-        const v = fromJson(model, member, src[member.jsonName ?? member.name], `${path}.${member.name}`);
+        const v =
+          fromJson(model, member, src[member.jsonName ?? member.name], `${path}.${member.name}`) ??
+          member.default;
         if (v !== undefined) out[member.name] = v;
       }
       return out;
@@ -1211,6 +1215,7 @@ export function parseRestInput<T extends object = Record<string, unknown>>(
     } else {
       v = fromJson(model, member, bodyJson()[member.jsonName ?? member.name], member.name);
     }
+    v ??= member.default;
     if (v !== undefined) out[member.name] = v;
   }
   // A body that is not a JSON object is rejected even when no member reads it.
@@ -1231,7 +1236,7 @@ function toJson(model: ServiceModel, ref: MemberModel, value: unknown): unknown 
       const src = value as Record<string, unknown>;
       const out: Record<string, unknown> = {};
       for (const member of shape.members ?? []) {
-        const v = toJson(model, member, src[member.name]);
+        const v = toJson(model, member, src[member.name] ?? member.default);
         if (v !== undefined) out[member.jsonName ?? member.name] = v;
       }
       return out;
@@ -1290,7 +1295,7 @@ export function serializeRestOutput(operation: string, output?: object): RestOut
   if (op.output && output) {
     const src = output as Record<string, unknown>;
     for (const member of shapeOf(model, op.output).members ?? []) {
-      const value = src[member.name];
+      const value = src[member.name] ?? member.default;
       if (value === undefined || value === null) continue;
       if (member.httpResponseCode) {
         if (typeof value === 'number') status = value;
