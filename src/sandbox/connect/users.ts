@@ -1,0 +1,565 @@
+/**
+ * Connect users: CreateUser (with the rules of the instance's identity management type), DescribeUser,
+ * ListUsers, SearchUsers, DeleteUser, UpdateUserSecurityProfiles, UpdateUserIdentityInfo,
+ * UpdateUserRoutingProfile.
+ *
+ * Usernames are case-sensitive ("All Amazon Connect usernames are case sensitive, even when using SAML"):
+ * `Jane` and `jane` are two users. The instance keeps an exact username → id index, so the duplicate check
+ * and SearchUsers by exact username do not scan the users.
+ */
+import { createHash } from 'node:crypto';
+import type { EmulatorContext } from '../emulator.js';
+import {
+  activeInstance,
+  connectError,
+  copyRecord,
+  deleteOwn,
+  getOwn,
+  invalidParameter,
+  invalidRequest,
+  notFound,
+  pageOf,
+  requestRegion,
+  setOwn,
+  timestamp,
+} from './common.js';
+import type { ListInput } from './instances.js';
+import { DEFAULT_PAGE_SIZE } from './profiles.js';
+import type { ConnectInstanceState, ConnectUserState } from './state.js';
+
+export interface IdentityInfoInput {
+  FirstName?: string;
+  LastName?: string;
+  Email?: string;
+  SecondaryEmail?: string;
+  Mobile?: string;
+}
+
+export interface PhoneConfigInput {
+  PhoneType: string;
+  AutoAccept?: boolean;
+  AfterContactWorkTimeLimit?: number;
+  DeskPhoneNumber?: string;
+}
+
+export interface CreateUserInput {
+  InstanceId: string;
+  Username: string;
+  Password?: string;
+  IdentityInfo?: IdentityInfoInput;
+  PhoneConfig: PhoneConfigInput;
+  DirectoryUserId?: string;
+  SecurityProfileIds: string[];
+  RoutingProfileId: string;
+  HierarchyGroupId?: string;
+  Tags?: Record<string, string>;
+}
+
+export interface UserInput {
+  InstanceId: string;
+  UserId: string;
+}
+
+export interface StringConditionInput {
+  FieldName?: string;
+  Value?: string;
+  ComparisonType?: string;
+}
+
+export interface HierarchyGroupConditionInput {
+  Value?: string;
+  HierarchyGroupMatchType?: string;
+}
+
+export interface UserSearchCriteriaInput {
+  OrConditions?: UserSearchCriteriaInput[];
+  AndConditions?: UserSearchCriteriaInput[];
+  StringCondition?: StringConditionInput;
+  ListCondition?: unknown;
+  HierarchyGroupCondition?: HierarchyGroupConditionInput;
+}
+
+export interface TagConditionInput {
+  TagKey?: string;
+  TagValue?: string;
+}
+
+export interface AttributeAndConditionInput {
+  TagConditions?: TagConditionInput[];
+  HierarchyGroupCondition?: HierarchyGroupConditionInput;
+}
+
+export interface UserSearchFilterInput {
+  TagFilter?: {
+    OrConditions?: TagConditionInput[][];
+    AndConditions?: TagConditionInput[];
+    TagCondition?: TagConditionInput;
+  };
+  UserAttributeFilter?: {
+    OrConditions?: AttributeAndConditionInput[];
+    AndCondition?: AttributeAndConditionInput;
+    TagCondition?: TagConditionInput;
+    HierarchyGroupCondition?: HierarchyGroupConditionInput;
+  };
+}
+
+export interface SearchUsersInput {
+  InstanceId: string;
+  NextToken?: string;
+  MaxResults?: number;
+  SearchFilter?: UserSearchFilterInput;
+  SearchCriteria?: UserSearchCriteriaInput;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Rules
+
+const USERNAME_CHARS = /^[A-Za-z0-9_.@-]+$/;
+/** `@` only in an e-mail form: `testuser@example.com` is fine, `testuser@example` is not. */
+const EMAIL_FORM = /^[A-Za-z0-9_.+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}$/;
+/** The documented pattern of `SecondaryEmail`. */
+const SECONDARY_EMAIL = /^(?=.{0,265}$)[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,63}$/;
+/** The password rule the model means (its pattern is wrapped in stray slashes). */
+const PASSWORD = /^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[a-zA-Z\d\S]{8,64}$/;
+const E164 = /^\+[1-9]\d{1,14}$/;
+
+function checkUsername(instance: ConnectInstanceState, username: string): void {
+  const saml = instance.identityManagementType === 'SAML';
+  const max = saml ? 64 : 20;
+  if (username.length > max) {
+    throw invalidParameter(
+      `The username ${username} is too long: ${saml ? 'with SAML identity management a username can have up to 64 characters' : 'a username can have up to 20 characters'}.`,
+    );
+  }
+  if (!USERNAME_CHARS.test(username)) {
+    throw invalidParameter(`The username ${username} is not valid: use only the characters [a-zA-Z0-9_-.@].`);
+  }
+  if (username.includes('@') && !EMAIL_FORM.test(username)) {
+    throw invalidParameter(
+      `The username ${username} is not valid: it can include @ only in an email format.`,
+    );
+  }
+}
+
+function present(value: string | undefined): value is string {
+  return value !== undefined && value !== '';
+}
+
+/** The identity-information rules of the instance's directory type (CreateUser, UpdateUserIdentityInfo). */
+function checkIdentityInfo(instance: ConnectInstanceState, info: IdentityInfoInput | undefined): void {
+  const type = instance.identityManagementType;
+  if (type === 'SAML' && info?.Email !== undefined)
+    throw invalidRequest('Email is not required for this directory type');
+  if (type === 'SAML' || type === 'CONNECT_MANAGED') {
+    if (!present(info?.FirstName)) throw invalidRequest('FirstName is required for this directory type');
+    if (!present(info?.LastName)) throw invalidRequest('LastName is required for this directory type');
+  }
+  if (info?.SecondaryEmail !== undefined && !SECONDARY_EMAIL.test(info.SecondaryEmail)) {
+    throw invalidParameter('The SecondaryEmail is not a valid email address.');
+  }
+  if (info?.Mobile !== undefined && !E164.test(info.Mobile)) {
+    throw invalidParameter('The Mobile number must be in E.164 format, for example +12065550100.');
+  }
+}
+
+function checkPhoneConfig(phone: PhoneConfigInput): void {
+  if (phone.DeskPhoneNumber !== undefined && !E164.test(phone.DeskPhoneNumber)) {
+    throw invalidParameter('The DeskPhoneNumber must be in E.164 format, for example +12065550100.');
+  }
+  if (phone.PhoneType === 'DESK_PHONE' && phone.DeskPhoneNumber === undefined) {
+    throw invalidParameter('A DeskPhoneNumber is required when the PhoneType is DESK_PHONE.');
+  }
+}
+
+function checkSecurityProfiles(instance: ConnectInstanceState, ids: readonly string[]): string[] {
+  for (const id of ids) {
+    if (!getOwn(instance.securityProfiles, id)) throw notFound(`Security profile not found: ${id}`);
+  }
+  return [...new Set(ids)];
+}
+
+function checkRoutingProfile(instance: ConnectInstanceState, id: string): void {
+  if (!getOwn(instance.routingProfiles, id)) throw notFound(`Routing profile not found: ${id}`);
+}
+
+function identityInfoOf(info: IdentityInfoInput | undefined): ConnectUserState['identityInfo'] {
+  const out: ConnectUserState['identityInfo'] = {};
+  if (info?.FirstName !== undefined) out.firstName = info.FirstName;
+  if (info?.LastName !== undefined) out.lastName = info.LastName;
+  if (info?.Email !== undefined) out.email = info.Email;
+  if (info?.SecondaryEmail !== undefined) out.secondaryEmail = info.SecondaryEmail;
+  if (info?.Mobile !== undefined) out.mobile = info.Mobile;
+  return out;
+}
+
+function findUser(instance: ConnectInstanceState, userId: string): ConnectUserState {
+  const user = getOwn(instance.users, userId);
+  if (!user) throw notFound(`User not found: ${userId}`);
+  return user;
+}
+
+function touch(ctx: EmulatorContext, user: ConnectUserState): void {
+  user.lastModifiedAt = ctx.now();
+  user.lastModifiedRegion = requestRegion(ctx);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Operations
+
+export function createUser(
+  ctx: EmulatorContext,
+  input: CreateUserInput,
+): { UserId: string; UserArn: string } {
+  const instance = activeInstance(ctx, input.InstanceId);
+  const type = instance.identityManagementType;
+  if (type === 'CONNECT_MANAGED') {
+    if (input.Password === undefined) throw invalidRequest('Password is required for this directory type');
+    if (!PASSWORD.test(input.Password)) {
+      throw invalidParameter(
+        'The password must be 8–64 characters long and contain at least one uppercase letter, one lowercase letter and one number.',
+      );
+    }
+  } else if (input.Password !== undefined) {
+    throw invalidRequest('Password is not required for this directory type');
+  }
+  if (type === 'SAML' && input.DirectoryUserId !== undefined) {
+    throw invalidRequest('DirectoryUserId is not required for this directory type');
+  }
+  checkIdentityInfo(instance, input.IdentityInfo);
+  checkUsername(instance, input.Username);
+  checkPhoneConfig(input.PhoneConfig);
+  const securityProfileIds = checkSecurityProfiles(instance, input.SecurityProfileIds);
+  checkRoutingProfile(instance, input.RoutingProfileId);
+  if (input.HierarchyGroupId !== undefined)
+    throw notFound(`Hierarchy group not found: ${input.HierarchyGroupId}`);
+  if (getOwn(instance.usernames, input.Username) !== undefined) {
+    throw connectError('DuplicateResourceException', `User with username ${input.Username} already exists.`);
+  }
+
+  const id = ctx.uuid();
+  const now = ctx.now();
+  const user: ConnectUserState = {
+    id,
+    arn: `${instance.arn}/agent/${id}`,
+    username: input.Username,
+    identityInfo: identityInfoOf(input.IdentityInfo),
+    phoneConfig: {
+      phoneType: input.PhoneConfig.PhoneType,
+      autoAccept: input.PhoneConfig.AutoAccept ?? false,
+      afterContactWorkTimeLimit: input.PhoneConfig.AfterContactWorkTimeLimit ?? 0,
+      ...(input.PhoneConfig.DeskPhoneNumber !== undefined
+        ? { deskPhoneNumber: input.PhoneConfig.DeskPhoneNumber }
+        : {}),
+    },
+    ...(input.DirectoryUserId !== undefined ? { directoryUserId: input.DirectoryUserId } : {}),
+    securityProfileIds,
+    routingProfileId: input.RoutingProfileId,
+    tags: copyRecord(input.Tags ?? {}),
+    createdAt: now,
+    lastModifiedAt: now,
+    lastModifiedRegion: requestRegion(ctx),
+  };
+  instance.users[id] = user;
+  setOwn(instance.usernames, user.username, id);
+  return { UserId: id, UserArn: user.arn };
+}
+
+function phoneConfigOut(user: ConnectUserState, acwUnit: 'seconds' | 'milliseconds') {
+  const phone = user.phoneConfig;
+  return {
+    PhoneType: phone.phoneType,
+    AutoAccept: phone.autoAccept,
+    AfterContactWorkTimeLimit:
+      acwUnit === 'milliseconds' ? phone.afterContactWorkTimeLimit * 1000 : phone.afterContactWorkTimeLimit,
+    ...(phone.deskPhoneNumber !== undefined ? { DeskPhoneNumber: phone.deskPhoneNumber } : {}),
+  };
+}
+
+function identityInfoOut(info: ConnectUserState['identityInfo'], lite: boolean) {
+  return {
+    ...(info.firstName !== undefined ? { FirstName: info.firstName } : {}),
+    ...(info.lastName !== undefined ? { LastName: info.lastName } : {}),
+    ...(!lite && info.email !== undefined ? { Email: info.email } : {}),
+    ...(!lite && info.secondaryEmail !== undefined ? { SecondaryEmail: info.secondaryEmail } : {}),
+    ...(!lite && info.mobile !== undefined ? { Mobile: info.mobile } : {}),
+  };
+}
+
+export function describeUser(ctx: EmulatorContext, input: UserInput) {
+  const instance = activeInstance(ctx, input.InstanceId);
+  const user = findUser(instance, input.UserId);
+  return {
+    User: {
+      Id: user.id,
+      Arn: user.arn,
+      Username: user.username,
+      IdentityInfo: identityInfoOut(user.identityInfo, false),
+      PhoneConfig: phoneConfigOut(user, 'seconds'),
+      ...(user.directoryUserId !== undefined ? { DirectoryUserId: user.directoryUserId } : {}),
+      SecurityProfileIds: [...user.securityProfileIds],
+      RoutingProfileId: user.routingProfileId,
+      ...(user.hierarchyGroupId !== undefined ? { HierarchyGroupId: user.hierarchyGroupId } : {}),
+      Tags: copyRecord(user.tags),
+      LastModifiedTime: timestamp(user.lastModifiedAt),
+      LastModifiedRegion: user.lastModifiedRegion,
+    },
+  };
+}
+
+export function listUsers(ctx: EmulatorContext, input: { InstanceId: string } & ListInput) {
+  const instance = activeInstance(ctx, input.InstanceId);
+  const page = pageOf(
+    Object.keys(instance.users),
+    (id) => {
+      const user = instance.users[id] as ConnectUserState;
+      return {
+        Id: user.id,
+        Arn: user.arn,
+        Username: user.username,
+        LastModifiedTime: timestamp(user.lastModifiedAt),
+        LastModifiedRegion: user.lastModifiedRegion,
+      };
+    },
+    {
+      scope: `ListUsers ${instance.id}`,
+      nextToken: input.NextToken,
+      maxResults: input.MaxResults ?? DEFAULT_PAGE_SIZE,
+      badToken: () => invalidParameter('Invalid NextToken.'),
+    },
+  );
+  return { UserSummaryList: page.items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
+}
+
+export function deleteUser(ctx: EmulatorContext, input: UserInput): Record<string, never> {
+  const instance = activeInstance(ctx, input.InstanceId);
+  const user = findUser(instance, input.UserId);
+  delete instance.users[user.id];
+  if (getOwn(instance.usernames, user.username) === user.id) deleteOwn(instance.usernames, user.username);
+  return {};
+}
+
+export function updateUserSecurityProfiles(
+  ctx: EmulatorContext,
+  input: UserInput & { SecurityProfileIds: string[] },
+): Record<string, never> {
+  const instance = activeInstance(ctx, input.InstanceId);
+  const user = findUser(instance, input.UserId);
+  user.securityProfileIds = checkSecurityProfiles(instance, input.SecurityProfileIds);
+  touch(ctx, user);
+  return {};
+}
+
+export function updateUserRoutingProfile(
+  ctx: EmulatorContext,
+  input: UserInput & { RoutingProfileId: string },
+): Record<string, never> {
+  const instance = activeInstance(ctx, input.InstanceId);
+  const user = findUser(instance, input.UserId);
+  checkRoutingProfile(instance, input.RoutingProfileId);
+  user.routingProfileId = input.RoutingProfileId;
+  touch(ctx, user);
+  return {};
+}
+
+/** Replaces the user's identity information, under the same rules as CreateUser. */
+export function updateUserIdentityInfo(
+  ctx: EmulatorContext,
+  input: UserInput & { IdentityInfo: IdentityInfoInput },
+): Record<string, never> {
+  const instance = activeInstance(ctx, input.InstanceId);
+  const user = findUser(instance, input.UserId);
+  checkIdentityInfo(instance, input.IdentityInfo);
+  user.identityInfo = identityInfoOf(input.IdentityInfo);
+  touch(ctx, user);
+  return {};
+}
+
+// ---------------------------------------------------------------------------------------------------
+// SearchUsers
+
+const STRING_FIELDS = [
+  'username',
+  'firstname',
+  'lastname',
+  'routingprofileid',
+  'securityprofileid',
+  'resourceid',
+];
+
+function fieldValues(user: ConnectUserState, field: string): string[] {
+  switch (field) {
+    case 'username':
+      return [user.username];
+    case 'firstname':
+      return user.identityInfo.firstName !== undefined ? [user.identityInfo.firstName] : [];
+    case 'lastname':
+      return user.identityInfo.lastName !== undefined ? [user.identityInfo.lastName] : [];
+    case 'routingprofileid':
+      return [user.routingProfileId];
+    case 'securityprofileid':
+      return user.securityProfileIds;
+    default:
+      return [user.id];
+  }
+}
+
+/** Validated StringCondition: field name lower-cased. */
+function stringCondition(condition: StringConditionInput): { field: string; value: string; type: string } {
+  const field = condition.FieldName?.toLowerCase();
+  if (field === undefined || !STRING_FIELDS.includes(field)) {
+    throw invalidParameter(
+      `The FieldName ${condition.FieldName ?? '(missing)'} is not supported. Supported values: Username, FirstName, LastName, RoutingProfileId, SecurityProfileId, ResourceId.`,
+    );
+  }
+  if (condition.Value === undefined) throw invalidParameter('The StringCondition has no Value.');
+  if (condition.ComparisonType === undefined)
+    throw invalidParameter('The StringCondition has no ComparisonType.');
+  return { field, value: condition.Value, type: condition.ComparisonType };
+}
+
+function stringMatches(actual: string, expected: string, type: string): boolean {
+  // EXACT is case-sensitive (usernames are); CONTAINS and STARTS_WITH are search-engine style, case-insensitive.
+  if (type === 'EXACT') return actual === expected;
+  const a = actual.toLowerCase();
+  const e = expected.toLowerCase();
+  return type === 'CONTAINS' ? a.includes(e) : a.startsWith(e);
+}
+
+function hierarchyMatches(user: ConnectUserState, condition: HierarchyGroupConditionInput): boolean {
+  return condition.Value !== undefined && user.hierarchyGroupId === condition.Value;
+}
+
+function tagMatches(user: ConnectUserState, condition: TagConditionInput): boolean {
+  if (condition.TagKey === undefined) return false;
+  const value = getOwn(user.tags, condition.TagKey);
+  return value !== undefined && (condition.TagValue === undefined || value === condition.TagValue);
+}
+
+function criteriaMatch(user: ConnectUserState, criteria: UserSearchCriteriaInput): boolean {
+  if (criteria.StringCondition) {
+    const { field, value, type } = stringCondition(criteria.StringCondition);
+    if (!fieldValues(user, field).some((actual) => stringMatches(actual, value, type))) return false;
+  }
+  if (criteria.HierarchyGroupCondition && !hierarchyMatches(user, criteria.HierarchyGroupCondition))
+    return false;
+  // Users have no proficiencies in the sandbox: a list condition matches nobody.
+  if (criteria.ListCondition !== undefined) return false;
+  if (criteria.AndConditions && !criteria.AndConditions.every((c) => criteriaMatch(user, c))) return false;
+  if (
+    criteria.OrConditions &&
+    criteria.OrConditions.length > 0 &&
+    !criteria.OrConditions.some((c) => criteriaMatch(user, c))
+  ) {
+    return false;
+  }
+  return true;
+}
+
+function attributeAndMatch(user: ConnectUserState, condition: AttributeAndConditionInput): boolean {
+  return (
+    (condition.TagConditions ?? []).every((c) => tagMatches(user, c)) &&
+    (condition.HierarchyGroupCondition === undefined ||
+      hierarchyMatches(user, condition.HierarchyGroupCondition))
+  );
+}
+
+function filterMatch(user: ConnectUserState, filter: UserSearchFilterInput): boolean {
+  const tags = filter.TagFilter;
+  if (tags) {
+    if (tags.TagCondition && !tagMatches(user, tags.TagCondition)) return false;
+    if (tags.AndConditions && !tags.AndConditions.every((c) => tagMatches(user, c))) return false;
+    if (tags.OrConditions && tags.OrConditions.length > 0) {
+      if (!tags.OrConditions.some((all) => all.every((c) => tagMatches(user, c)))) return false;
+    }
+  }
+  const attributes = filter.UserAttributeFilter;
+  if (attributes) {
+    if (attributes.TagCondition && !tagMatches(user, attributes.TagCondition)) return false;
+    if (attributes.HierarchyGroupCondition && !hierarchyMatches(user, attributes.HierarchyGroupCondition))
+      return false;
+    if (attributes.AndCondition && !attributeAndMatch(user, attributes.AndCondition)) return false;
+    if (attributes.OrConditions && attributes.OrConditions.length > 0) {
+      if (!attributes.OrConditions.some((c) => attributeAndMatch(user, c))) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * The one username a criteria tree requires exactly (a `Username` EXACT condition at its root or in its
+ * AndConditions), so the search can use the username index instead of scanning.
+ */
+function requiredExactUsername(criteria: UserSearchCriteriaInput | undefined): string | undefined {
+  if (!criteria) return undefined;
+  const own = criteria.StringCondition;
+  if (
+    own?.FieldName?.toLowerCase() === 'username' &&
+    own.ComparisonType === 'EXACT' &&
+    own.Value !== undefined
+  ) {
+    return own.Value;
+  }
+  for (const sub of criteria.AndConditions ?? []) {
+    const found = requiredExactUsername(sub);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+export function searchUsers(ctx: EmulatorContext, input: SearchUsersInput) {
+  const instance = activeInstance(ctx, input.InstanceId);
+  const criteria = input.SearchCriteria ?? {};
+  const filter = input.SearchFilter ?? {};
+  validateCriteria(criteria);
+  const exact = requiredExactUsername(criteria);
+  let candidates: string[];
+  if (exact !== undefined) {
+    const id = getOwn(instance.usernames, exact);
+    candidates = id !== undefined ? [id] : [];
+  } else {
+    candidates = Object.keys(instance.users);
+  }
+  const matched = candidates.filter((id) => {
+    const user = instance.users[id] as ConnectUserState;
+    return criteriaMatch(user, criteria) && filterMatch(user, filter);
+  });
+  const page = pageOf(
+    matched,
+    (id) => {
+      const user = instance.users[id] as ConnectUserState;
+      return {
+        Arn: user.arn,
+        ...(user.directoryUserId !== undefined ? { DirectoryUserId: user.directoryUserId } : {}),
+        ...(user.hierarchyGroupId !== undefined ? { HierarchyGroupId: user.hierarchyGroupId } : {}),
+        Id: user.id,
+        IdentityInfo: identityInfoOut(user.identityInfo, true),
+        // "AfterContactWorkTimeLimit is returned in milliseconds" by SearchUsers.
+        PhoneConfig: phoneConfigOut(user, 'milliseconds'),
+        RoutingProfileId: user.routingProfileId,
+        SecurityProfileIds: [...user.securityProfileIds],
+        Tags: copyRecord(user.tags),
+        Username: user.username,
+      };
+    },
+    {
+      // A token resumes the same search only.
+      scope: `SearchUsers ${instance.id} ${createHash('sha256')
+        .update(JSON.stringify([criteria, filter]))
+        .digest('base64url')}`,
+      nextToken: input.NextToken,
+      maxResults: input.MaxResults ?? DEFAULT_PAGE_SIZE,
+      badToken: () => invalidParameter('Invalid NextToken.'),
+    },
+  );
+  return {
+    Users: page.items,
+    ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+    ApproximateTotalCount: matched.length,
+  };
+}
+
+function validateCriteria(criteria: UserSearchCriteriaInput): void {
+  if (criteria.StringCondition) stringCondition(criteria.StringCondition);
+  for (const sub of [...(criteria.AndConditions ?? []), ...(criteria.OrConditions ?? [])])
+    validateCriteria(sub);
+}
