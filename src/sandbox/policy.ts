@@ -227,11 +227,7 @@ function parseOperator(op: string): ParsedOperator {
 
 /** Counts characters the way the size quotas do: white space is not counted. */
 function policyLength(text: string): number {
-  let n = 0;
-  for (const ch of text) {
-    if (!/\s/.test(ch)) n++;
-  }
-  return n;
+  return text.replace(/\s/g, '').length;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1150,9 +1146,12 @@ function compileStatement(st: PolicyStatement, variables: boolean): CompiledStat
   const patterns = (list: readonly string[] | undefined) => list?.map((r) => compilePattern(r, variables));
   const conditions: CompiledCondition[] = [];
   for (const [operator, block] of Object.entries(st.Condition ?? {})) {
-    for (const [key, values] of Object.entries(block)) {
-      conditions.push(compileCondition(operator, key, values, variables));
+    const entries = Object.entries(block);
+    // An operator IAM does not know never holds, even with an empty block.
+    if (entries.length === 0 && compileCondition(operator, '', [], false).op === undefined) {
+      conditions.push(compileCondition(operator, '', [], false));
     }
+    for (const [key, values] of entries) conditions.push(compileCondition(operator, key, values, variables));
   }
   const compiled: CompiledStatement = {
     actions: actionRe(st.Action),
