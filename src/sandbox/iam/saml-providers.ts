@@ -1,0 +1,311 @@
+/**
+ * SAML identity providers: metadata that must read as SAML 2.0 IdP metadata, an ARN by name, tags.
+ */
+import { X509Certificate } from 'node:crypto';
+import type {
+  CreateSAMLProviderRequest,
+  CreateSAMLProviderResponse,
+  DeleteSAMLProviderRequest,
+  GetSAMLProviderRequest,
+  GetSAMLProviderResponse,
+  ListSAMLProvidersResponse,
+  ListSAMLProviderTagsRequest,
+  ListSAMLProviderTagsResponse,
+  TagSAMLProviderRequest,
+  UntagSAMLProviderRequest,
+  UpdateSAMLProviderRequest,
+  UpdateSAMLProviderResponse,
+} from '@aws-sdk/client-iam';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import {
+  type Ctx,
+  date,
+  entityAlreadyExists,
+  iamState,
+  initialTags,
+  invalidInput,
+  limitExceeded,
+  listTags,
+  mergeTags,
+  noSuchEntity,
+  removeTags,
+  requireArn,
+  required,
+  sameName,
+  tagsOutput,
+} from './common.js';
+import type { IamSamlProviderState } from './state.js';
+
+export const MAX_SAML_PROVIDERS = 100;
+/** Without a `validUntil` in the metadata, AWS keeps a provider valid for 100 years. */
+const DEFAULT_VALIDITY_YEARS = 100;
+const METADATA_NS = 'urn:oasis:names:tc:SAML:2.0:metadata';
+const PROTOCOL = 'urn:oasis:names:tc:SAML:2.0:protocol';
+const BAD_METADATA = 'Could not parse metadata';
+
+// ---------------------------------------------------------------------------------------------------------
+// Metadata
+
+export interface SamlMetadata {
+  entityId: string;
+  /** Base64 DER of each signing certificate. */
+  signingCertificates: string[];
+  /** Epoch ms of the `validUntil` attribute of the EntityDescriptor, when it has one. */
+  validUntil?: number;
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  removeNSPrefix: true,
+  // Never expand entities (no DTD is accepted anyway, see below): no billion laughs, no external entities.
+  processEntities: false,
+  htmlEntities: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  isArray: (name) =>
+    ['IDPSSODescriptor', 'KeyDescriptor', 'X509Data', 'X509Certificate', 'KeyInfo'].includes(name),
+});
+
+type XmlNode = Record<string, unknown>;
+
+function isNode(value: unknown): value is XmlNode {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function children(node: XmlNode, name: string): XmlNode[] {
+  const value = node[name];
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return list.map((v) => (isNode(v) ? v : { '#text': typeof v === 'string' ? v : '' }));
+}
+
+function attribute(node: XmlNode, name: string): string | undefined {
+  const value = node[`@_${name}`];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function text(node: XmlNode): string {
+  const value = node['#text'];
+  return typeof value === 'string' ? value : '';
+}
+
+/**
+ * Read SAML 2.0 IdP metadata as IAM does: an `EntityDescriptor` (metadata namespace) with an `entityID`,
+ * an `IDPSSODescriptor` for the SAML 2.0 protocol and at least one signing `X509Certificate` holding a
+ * certificate whose key has at least 1024 bits. Document type declarations are refused outright.
+ * Returns undefined for anything else.
+ */
+export function parseSamlMetadata(xml: string): SamlMetadata | undefined {
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return undefined;
+  if (XMLValidator.validate(xml) !== true) return undefined;
+  let doc: unknown;
+  try {
+    doc = parser.parse(xml);
+  } catch {
+    return undefined;
+  }
+  if (!isNode(doc)) return undefined;
+  const root = doc.EntityDescriptor;
+  if (!isNode(root) || !xml.includes(METADATA_NS)) return undefined;
+  const entityId = attribute(root, 'entityID');
+  if (!entityId) return undefined;
+  const signingCertificates: string[] = [];
+  for (const idp of children(root, 'IDPSSODescriptor')) {
+    if (!(attribute(idp, 'protocolSupportEnumeration') ?? '').split(/\s+/).includes(PROTOCOL)) continue;
+    for (const keyDescriptor of children(idp, 'KeyDescriptor')) {
+      const use = attribute(keyDescriptor, 'use');
+      if (use !== undefined && use !== 'signing') continue;
+      for (const keyInfo of children(keyDescriptor, 'KeyInfo')) {
+        for (const data of children(keyInfo, 'X509Data')) {
+          for (const certificate of children(data, 'X509Certificate')) {
+            const base64 = text(certificate).replace(/\s+/g, '');
+            if (!isUsableCertificate(base64)) return undefined;
+            signingCertificates.push(base64);
+          }
+        }
+      }
+    }
+  }
+  if (signingCertificates.length === 0) return undefined;
+  const until = attribute(root, 'validUntil');
+  const validUntil = until === undefined ? Number.NaN : Date.parse(until);
+  return { entityId, signingCertificates, ...(Number.isFinite(validUntil) ? { validUntil } : {}) };
+}
+
+function isUsableCertificate(base64: string): boolean {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return false;
+  try {
+    const certificate = new X509Certificate(Buffer.from(base64, 'base64'));
+    const bits = certificate.publicKey.asymmetricKeyDetails?.modulusLength;
+    return bits === undefined || bits >= 1024;
+  } catch {
+    return false;
+  }
+}
+
+function requireMetadata(xml: string): SamlMetadata {
+  const metadata = parseSamlMetadata(xml);
+  if (!metadata) throw invalidInput(BAD_METADATA);
+  return metadata;
+}
+
+function validUntilOf(metadata: SamlMetadata, createdAt: number): number {
+  if (metadata.validUntil !== undefined) return metadata.validUntil;
+  const d = new Date(createdAt);
+  d.setUTCFullYear(d.getUTCFullYear() + DEFAULT_VALIDITY_YEARS);
+  return d.getTime();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Lookups
+
+export function samlProviderArn(accountId: string, name: string): string {
+  return `arn:aws:iam::${accountId}:saml-provider/${name}`;
+}
+
+/** The provider an ARN names (the name compares without case), or undefined. */
+export function findSamlProvider(ctx: Ctx, arn: string): IamSamlProviderState | undefined {
+  const parsed = requireArn(arn);
+  if (
+    parsed.service !== 'iam' ||
+    parsed.account !== ctx.accountId ||
+    !parsed.resource.startsWith('saml-provider/')
+  ) {
+    return undefined;
+  }
+  const name = parsed.resource.slice('saml-provider/'.length);
+  return iamState(ctx).samlProviders.find((p) => sameName(p.name, name));
+}
+
+function requireSamlProvider(ctx: Ctx, arn: string): IamSamlProviderState {
+  const provider = findSamlProvider(ctx, arn);
+  if (!provider) throw noSuchEntity(`Manifest not found for arn ${arn}`);
+  return provider;
+}
+
+function encryptionMode(mode: string | undefined): { assertionEncryptionMode?: 'Allowed' } {
+  if (mode === undefined) return {};
+  if (mode === 'Required') {
+    // Encrypted assertions need private keys (AddPrivateKey), which the sandbox does not emulate.
+    throw invalidInput(
+      'The sandbox does not emulate encrypted SAML assertions: AssertionEncryptionMode Required needs a private key.',
+    );
+  }
+  return { assertionEncryptionMode: 'Allowed' };
+}
+
+function refusePrivateKeys(input: {
+  AddPrivateKey?: string | undefined;
+  RemovePrivateKey?: string | undefined;
+}): void {
+  if (input.AddPrivateKey !== undefined || input.RemovePrivateKey !== undefined) {
+    throw invalidInput(
+      'The sandbox does not emulate SAML provider private keys (AddPrivateKey, RemovePrivateKey).',
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Operations
+
+export function createSAMLProvider(ctx: Ctx, input: CreateSAMLProviderRequest): CreateSAMLProviderResponse {
+  const state = iamState(ctx);
+  const name = required(input.Name, 'Name');
+  const xml = required(input.SAMLMetadataDocument, 'SAMLMetadataDocument');
+  if (state.samlProviders.some((p) => sameName(p.name, name))) {
+    throw entityAlreadyExists(`SAMLProvider with name ${name} already exists.`);
+  }
+  refusePrivateKeys(input);
+  const mode = encryptionMode(input.AssertionEncryptionMode);
+  const metadata = requireMetadata(xml);
+  const tags = initialTags('SAMLProvider', input.Tags);
+  if (state.samlProviders.length >= MAX_SAML_PROVIDERS) {
+    throw limitExceeded(`Cannot exceed quota for SAMLProvidersPerAccount: ${MAX_SAML_PROVIDERS}`);
+  }
+  const now = ctx.now();
+  const provider: IamSamlProviderState = {
+    name,
+    arn: samlProviderArn(ctx.accountId, name),
+    uuid: `SAML${ctx.randomId(18)}`,
+    metadata: xml,
+    entityId: metadata.entityId,
+    signingCertificates: metadata.signingCertificates,
+    createdAt: now,
+    validUntil: validUntilOf(metadata, now),
+    tags,
+    ...mode,
+  };
+  state.samlProviders.push(provider);
+  return { SAMLProviderArn: provider.arn, ...tagsOutput(provider.tags) };
+}
+
+export function getSAMLProvider(ctx: Ctx, input: GetSAMLProviderRequest): GetSAMLProviderResponse {
+  const provider = requireSamlProvider(ctx, required(input.SAMLProviderArn, 'SAMLProviderArn'));
+  return {
+    SAMLProviderUUID: provider.uuid,
+    SAMLMetadataDocument: provider.metadata,
+    CreateDate: date(provider.createdAt),
+    ValidUntil: date(provider.validUntil),
+    ...tagsOutput(provider.tags),
+    ...(provider.assertionEncryptionMode
+      ? { AssertionEncryptionMode: provider.assertionEncryptionMode }
+      : {}),
+  };
+}
+
+export function updateSAMLProvider(ctx: Ctx, input: UpdateSAMLProviderRequest): UpdateSAMLProviderResponse {
+  const provider = requireSamlProvider(ctx, required(input.SAMLProviderArn, 'SAMLProviderArn'));
+  refusePrivateKeys(input);
+  const mode = encryptionMode(input.AssertionEncryptionMode);
+  if (input.SAMLMetadataDocument !== undefined) {
+    const metadata = requireMetadata(input.SAMLMetadataDocument);
+    provider.metadata = input.SAMLMetadataDocument;
+    provider.entityId = metadata.entityId;
+    provider.signingCertificates = metadata.signingCertificates;
+    provider.validUntil = validUntilOf(metadata, provider.createdAt);
+  }
+  if (mode.assertionEncryptionMode) provider.assertionEncryptionMode = mode.assertionEncryptionMode;
+  return { SAMLProviderArn: provider.arn };
+}
+
+/** Every provider (this operation has no paging in the model). */
+export function listSAMLProviders(ctx: Ctx): ListSAMLProvidersResponse {
+  const providers = [...iamState(ctx).samlProviders].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
+  return {
+    SAMLProviderList: providers.map((p) => ({
+      Arn: p.arn,
+      ValidUntil: date(p.validUntil),
+      CreateDate: date(p.createdAt),
+    })),
+  };
+}
+
+/** Roles whose trust policies name the provider are left as they are (as in AWS). */
+export function deleteSAMLProvider(ctx: Ctx, input: DeleteSAMLProviderRequest): Record<string, never> {
+  const state = iamState(ctx);
+  const provider = requireSamlProvider(ctx, required(input.SAMLProviderArn, 'SAMLProviderArn'));
+  state.samlProviders = state.samlProviders.filter((p) => p !== provider);
+  return {};
+}
+
+export function tagSAMLProvider(ctx: Ctx, input: TagSAMLProviderRequest): Record<string, never> {
+  const provider = requireSamlProvider(ctx, required(input.SAMLProviderArn, 'SAMLProviderArn'));
+  provider.tags = mergeTags('SAMLProvider', provider.tags, input.Tags);
+  return {};
+}
+
+export function untagSAMLProvider(ctx: Ctx, input: UntagSAMLProviderRequest): Record<string, never> {
+  const provider = requireSamlProvider(ctx, required(input.SAMLProviderArn, 'SAMLProviderArn'));
+  provider.tags = removeTags(provider.tags, input.TagKeys);
+  return {};
+}
+
+export function listSAMLProviderTags(
+  ctx: Ctx,
+  input: ListSAMLProviderTagsRequest,
+): ListSAMLProviderTagsResponse {
+  return listTags(requireSamlProvider(ctx, required(input.SAMLProviderArn, 'SAMLProviderArn')).tags, input);
+}
