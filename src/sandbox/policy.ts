@@ -20,7 +20,8 @@
  *   `Cannot exceed quota for PolicySize: 6144`, `Cannot exceed quota for ACLSizePerRole: 2048`.
  *   IAM does not count white space against them.
  *
- * Pure: no I/O, no clock. Compiled forms of statements are cached per statement object.
+ * Pure: no I/O, no clock. Compiled forms of statements are cached per statement object, so treat
+ * parsed documents as immutable.
  */
 
 /** One statement of a {@link PolicyDocument}, normalized: every multi-valued element is an array. */
