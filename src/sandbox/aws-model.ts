@@ -13,8 +13,14 @@
  *   matchRestOperation(method, rawPath, query?)      -> Connect restJson1 route: { operation, labels } | undefined
  *   parseRestInput(operation, labels, query, body, headers?) -> Connect input
  *   serializeRestOutput(operation, output)           -> { status, headers, body } JSON
- *   operationInfo(service, operation)                -> { readonly, write, errors, http? } | undefined
+ *   operationInfo(service, operation)                -> { readonly, write, action, errors, http? } | undefined
  *   errorStatus(service, code)                       -> HTTP status of an error code | undefined
+ * and helpers: collectViolations / validationError / validationErrorCode (same wording for an emulator's own
+ * checks), errorInfo / modelError (a ServiceError with the model's status and fault), matchUriTemplate,
+ * escapeXml, isoSeconds, IAM_XMLNS.
+ *
+ * The SDKs read `$metadata.requestId` from the `x-amzn-requestid` response header (not from the XML
+ * `<RequestId>`): send it on IAM responses too.
  *
  * VALUES. Inputs and outputs are plain JS objects keyed by the model's member names (`RoleName`,
  * `InstanceId`, `tags`…). Timestamps: parsers produce **epoch milliseconds** (numbers), like the sandbox
@@ -37,9 +43,11 @@
  *   e.g. pulumi/pulumi-aws#2357). Several violations: "N validation errors detected: a; b".
  * - Connect (restJson1, same Coral framework) echoes non-sensitive values ("Value 'x' at 'name'"), hides
  *   `@sensitive` ones ("Value at 'instanceAlias'", like Amplify's hidden `buildSpec`), prints the model
- *   pattern as is and the enum set ("Member must satisfy enum value set: [A, B]"). The model declares no
- *   ValidationException for Connect; Coral maps framework validation to the service's modelled
- *   client-input error. No recorded Connect response was found, so the code is an inference from the model:
+ *   pattern as is (Cloud Map: "…pattern: ^[0-9a-zA-Z_/:.@-]+$") and the enum set ("Member must satisfy
+ *   enum value set: [A, B]", Amplify 2023). The Connect model declares no ValidationException; Coral
+ *   services without one answer framework validation with their modelled client-input error (Cognito:
+ *   `{"__type":"InvalidParameterException","message":"1 validation error detected: Value '-1' at 'limit'
+ *   …"}`, aws/aws-sdk-js#2193). No recorded Connect response was found, so the code is an inference:
  *   `InvalidParameterException` (400) where the operation declares it (all user/profile/tag operations),
  *   otherwise `InvalidRequestException` (400) (instance operations declare only that one). See
  *   {@link validationErrorCode}.
@@ -105,7 +113,8 @@ interface ShapeModel {
   readonly queryError?: { readonly code: string; readonly httpResponseCode: number };
 }
 
-interface HttpBinding {
+/** A `smithy.api#http` binding. */
+export interface HttpBinding {
   readonly method: string;
   readonly uri: string;
   readonly code: number;
@@ -997,11 +1006,36 @@ function decodeLabel(raw: string, greedy: boolean): string | undefined {
   }
 }
 
+/** Labels of `route` in `rawPath`: a record, `undefined` (no match) or `null` (matched, malformed label). */
+function matchRoute(
+  route: Route,
+  rawPath: string,
+  query: URLSearchParams | undefined,
+): Record<string, string> | undefined | null {
+  const m = route.regex.exec(rawPath);
+  if (!m) return undefined;
+  if (route.query.length > 0) {
+    if (!query) return undefined;
+    const ok = route.query.every(([k, v]) => (v === undefined ? query.has(k) : query.get(k) === v));
+    if (!ok) return undefined;
+  }
+  const labels: Record<string, string> = {};
+  for (let i = 0; i < route.labels.length; i++) {
+    const label = route.labels[i];
+    if (!label) continue;
+    const decoded = decodeLabel(m[i + 1] ?? '', label.greedy);
+    if (decoded === undefined || decoded === '') return null;
+    labels[label.name] = decoded;
+  }
+  return labels;
+}
+
 /**
  * Route a Connect request by the model's `smithy.api#http` bindings (method + URI template, greedy labels,
  * literal query parts of the template). `rawPath` is the still percent-encoded path without the query
  * string; labels come back decoded (`arn%3Aaws%3A…` → `arn:aws:…`). Returns `undefined` when no emulated
- * operation matches (including a malformed percent-encoding in a label).
+ * operation matches (including a malformed percent-encoding in a label). Routes are compiled once, on
+ * first use.
  */
 export function matchRestOperation(
   method: string,
@@ -1011,24 +1045,30 @@ export function matchRestOperation(
   const candidates = routes().get(method.toUpperCase());
   if (!candidates) return undefined;
   for (const route of candidates) {
-    const m = route.regex.exec(rawPath);
-    if (!m) continue;
-    if (route.query.length > 0) {
-      if (!query) continue;
-      const ok = route.query.every(([k, v]) => (v === undefined ? query.has(k) : query.get(k) === v));
-      if (!ok) continue;
-    }
-    const labels: Record<string, string> = {};
-    let valid = true;
-    route.labels.forEach((label, i) => {
-      const decoded = decodeLabel(m[i + 1] ?? '', label.greedy);
-      if (decoded === undefined || decoded === '') valid = false;
-      else labels[label.name] = decoded;
-    });
-    if (!valid) return undefined;
-    return { operation: route.operation, labels };
+    const labels = matchRoute(route, rawPath, query);
+    if (labels === null) return undefined;
+    if (labels) return { operation: route.operation, labels };
   }
   return undefined;
+}
+
+const templateCache = new Map<string, Route>();
+
+/**
+ * Match one Smithy URI template (`/instance/{InstanceId}`, `/files/{Key+}`, `/x?type=y`) against a raw
+ * path: the decoded labels, or `undefined`. A greedy label keeps its `/` separators (each segment decoded).
+ */
+export function matchUriTemplate(
+  template: string,
+  rawPath: string,
+  query?: URLSearchParams,
+): Record<string, string> | undefined {
+  let route = templateCache.get(template);
+  if (!route) {
+    route = compileRoute('', template);
+    templateCache.set(template, route);
+  }
+  return matchRoute(route, rawPath, query) ?? undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------

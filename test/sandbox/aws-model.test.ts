@@ -35,6 +35,7 @@ import {
   escapeXml,
   isoSeconds,
   matchRestOperation,
+  matchUriTemplate,
   modelError,
   operationInfo,
   parseQueryInput,
@@ -357,6 +358,19 @@ describe('matchRestOperation (Connect routes)', () => {
       InstanceId: 'i 1',
       UserId: 'u+1',
     });
+  });
+
+  it('matches generic templates: greedy labels keep their slashes, literal query parts are required', () => {
+    expect(matchUriTemplate('/files/{Bucket}/{Key+}', '/files/b/a%2Fb/c%20d')).toEqual({
+      Bucket: 'b',
+      Key: 'a/b/c d',
+    });
+    expect(matchUriTemplate('/files/{Bucket}/{Key+}', '/files/b')).toBeUndefined();
+    expect(matchUriTemplate('/x/{Id}?type=full', '/x/1', form('type=full'))).toEqual({ Id: '1' });
+    expect(matchUriTemplate('/x/{Id}?type=full', '/x/1', form('type=short'))).toBeUndefined();
+    expect(matchUriTemplate('/x/{Id}?flag', '/x/1', form('flag='))).toEqual({ Id: '1' });
+    expect(matchUriTemplate('/x/{Id}?flag', '/x/1')).toBeUndefined();
+    expect(matchUriTemplate('/a.b/{Id}', '/aXb/1')).toBeUndefined();
   });
 
   it('returns undefined for no match, a wrong method, extra segments or malformed encoding', () => {
