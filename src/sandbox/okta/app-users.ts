@@ -1,0 +1,237 @@
+/**
+ * `/api/v1/apps/{appId}/users`: app user assignments. Direct assignments (`scope: USER`) are stored;
+ * members of groups assigned to the app appear as `scope: GROUP` app users, as in Okta.
+ *
+ * For `amazon_aws` the profile's `role` / `samlRoles` must be among the roles the app imported from AWS
+ * (the admin console's API integration: `enableApiIntegration`); anything else is 400 E0000001
+ * "Api validation failed: samlRoles" with a cause naming the value.
+ */
+import type { SandboxRequest, SandboxResponse } from '../emulator.js';
+import { requireApp } from './apps.js';
+import { blankField, forbidden, notAllowedValue, notFound, validationFailed } from './errors.js';
+import { paginate } from './paging.js';
+import type { Json, JsonObject, OktaApp, OktaAppUser, OktaState, OktaUser } from './state.js';
+import { renderUser, requireUserById } from './users.js';
+import {
+  type Ctx,
+  clone,
+  getObject,
+  href,
+  isObject,
+  iso,
+  jsonResponse,
+  noContent,
+  okta,
+  type Params,
+  readJsonBody,
+  startsWithCi,
+} from './util.js';
+
+/** The app user profile a new `amazon_aws` assignment starts from. */
+function defaultProfile(app: OktaApp): JsonObject {
+  return app.name === 'amazon_aws' ? { role: null, samlRoles: [] } : {};
+}
+
+/** `credentials.userName` from the app's `userNameTemplate` (the built-in templates the console offers). */
+export function userNameFor(app: OktaApp, user: OktaUser): string {
+  const login = typeof user.profile.login === 'string' ? user.profile.login : user.id;
+  const email = typeof user.profile.email === 'string' ? user.profile.email : login;
+  const template = typeof app.userNameTemplate.template === 'string' ? app.userNameTemplate.template : '';
+  const compact = template.replace(/\s+/g, '').replace(/\\"/g, '"');
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: Okta expression language, not a JS template
+  if (compact === '${source.email}') return email;
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: Okta expression language, not a JS template
+  if (compact === '${fn:substringBefore(source.login,"@")}') return login.split('@')[0] ?? login;
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: Okta expression language, not a JS template
+  if (compact === '${fn:substringBefore(source.email,"@")}') return email.split('@')[0] ?? email;
+  return login;
+}
+
+/** `role` / `samlRoles` of an `amazon_aws` app user must be imported role names. */
+export function validateRoles(app: OktaApp, profile: JsonObject): void {
+  if (app.name !== 'amazon_aws') return;
+  const allowed = new Set(app.importedRoles);
+  const role = profile.role;
+  if (role !== undefined && role !== null) {
+    if (typeof role !== 'string')
+      throw validationFailed('role', 'role: Does not match required type string.');
+    if (!allowed.has(role)) throw notAllowedValue('role', role);
+  }
+  const samlRoles = profile.samlRoles;
+  if (samlRoles !== undefined && samlRoles !== null) {
+    if (!Array.isArray(samlRoles) || samlRoles.some((v) => typeof v !== 'string')) {
+      throw validationFailed('samlRoles', 'samlRoles: Does not match required type array of string.');
+    }
+    for (const value of samlRoles)
+      if (!allowed.has(value as string)) throw notAllowedValue('samlRoles', value as string);
+  }
+}
+
+function readProfile(body: JsonObject): JsonObject | undefined {
+  const profile = body.profile;
+  if (profile === undefined || profile === null) return undefined;
+  if (!isObject(profile)) throw validationFailed('profile', 'profile: Does not match required type object.');
+  return profile;
+}
+
+/** Direct assignments plus the members of assigned groups (by group priority), sorted by user id. */
+export function effectiveAppUsers(state: OktaState, app: OktaApp): OktaAppUser[] {
+  const direct = state.appUsers[app.id] ?? {};
+  const byUser = new Map<string, OktaAppUser>();
+  for (const assignment of Object.values(direct)) byUser.set(assignment.userId, assignment);
+  const groups = Object.values(state.appGroups[app.id] ?? {}).sort((a, b) => a.priority - b.priority);
+  for (const assignment of groups) {
+    const group = state.groups[assignment.groupId];
+    if (!group) continue;
+    for (const userId of group.members) {
+      const user = state.users[userId];
+      if (!user || byUser.has(userId)) continue;
+      byUser.set(userId, {
+        userId,
+        scope: 'GROUP',
+        created: assignment.created,
+        lastUpdated: assignment.lastUpdated,
+        statusChanged: assignment.created,
+        userName: userNameFor(app, user),
+        profile: { ...defaultProfile(app), ...clone(assignment.profile) },
+      });
+    }
+  }
+  return [...byUser.values()].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+}
+
+export function renderAppUser(ctx: Ctx, app: OktaApp, appUser: OktaAppUser): JsonObject {
+  const provisioned = app.features.includes('PUSH_NEW_USERS');
+  const out: JsonObject = {
+    id: appUser.userId,
+    externalId: null,
+    created: iso(appUser.created),
+    lastUpdated: iso(appUser.lastUpdated),
+    scope: appUser.scope,
+    status: provisioned ? 'PROVISIONED' : 'ACTIVE',
+    statusChanged: iso(appUser.statusChanged),
+    passwordChanged: null,
+    syncState: provisioned ? 'SYNCHRONIZED' : 'DISABLED',
+  };
+  if (provisioned) out.lastSync = iso(appUser.lastUpdated);
+  out.credentials = { userName: appUser.userName };
+  out.profile = clone(appUser.profile);
+  out._links = {
+    app: href(ctx, `/api/v1/apps/${app.id}`),
+    user: href(ctx, `/api/v1/users/${appUser.userId}`),
+  };
+  return out;
+}
+
+function findAppUser(state: OktaState, app: OktaApp, userId: string): OktaAppUser {
+  const found = effectiveAppUsers(state, app).find((u) => u.userId === userId);
+  if (!found) throw notFound(userId, 'AppUser');
+  return found;
+}
+
+export function assignUserToApplication(ctx: Ctx, req: SandboxRequest, params: Params): SandboxResponse {
+  const app = requireApp(ctx, params.appId);
+  const body = readJsonBody(req);
+  if (!body || typeof body.id !== 'string' || body.id === '') throw blankField('id');
+  const user = requireUserById(ctx, body.id);
+  const given = readProfile(body);
+  const profile = { ...defaultProfile(app), ...clone(given ?? {}) };
+  validateRoles(app, profile);
+  const credentials = getObject(body, 'credentials');
+  const userName = credentials?.userName;
+  if (userName !== undefined && userName !== null && typeof userName !== 'string') {
+    throw validationFailed('userName', 'userName: Does not match required type string.');
+  }
+  const state = okta(ctx);
+  const now = ctx.now();
+  const assignments = state.appUsers[app.id] ?? {};
+  state.appUsers[app.id] = assignments;
+  const existing = assignments[user.id];
+  const assignment: OktaAppUser = {
+    userId: user.id,
+    scope: 'USER',
+    created: existing?.created ?? now,
+    lastUpdated: now,
+    statusChanged: existing?.statusChanged ?? now,
+    userName: typeof userName === 'string' && userName !== '' ? userName : userNameFor(app, user),
+    profile,
+  };
+  assignments[user.id] = assignment;
+  return jsonResponse(ctx, 200, renderAppUser(ctx, app, assignment));
+}
+
+export function getApplicationUser(ctx: Ctx, req: SandboxRequest, params: Params): SandboxResponse {
+  const app = requireApp(ctx, params.appId);
+  const appUser = findAppUser(okta(ctx), app, params.userId);
+  const rendered = renderAppUser(ctx, app, appUser);
+  if (req.query.get('expand') === 'user') embedUser(ctx, rendered, appUser.userId);
+  return jsonResponse(ctx, 200, rendered);
+}
+
+function embedUser(ctx: Ctx, rendered: JsonObject, userId: string): void {
+  const user = okta(ctx).users[userId];
+  if (user) rendered._embedded = { user: renderUser(ctx, user) };
+}
+
+export function listApplicationUsers(ctx: Ctx, req: SandboxRequest, params: Params): SandboxResponse {
+  const app = requireApp(ctx, params.appId);
+  const state = okta(ctx);
+  const q = req.query.get('q');
+  const all = effectiveAppUsers(state, app).filter((appUser) => {
+    if (!q) return true;
+    const profile = state.users[appUser.userId]?.profile ?? {};
+    return [appUser.userName, profile.firstName, profile.lastName, profile.email].some((v) =>
+      startsWithCi(v, q),
+    );
+  });
+  const page = paginate(ctx, req, all, (u) => u.userId, { defaultLimit: 50, maxLimit: 500 });
+  const expand = req.query.get('expand') === 'user';
+  const items = page.items.map((appUser) => {
+    const rendered = renderAppUser(ctx, app, appUser);
+    if (expand) embedUser(ctx, rendered, appUser.userId);
+    return rendered;
+  });
+  return jsonResponse(ctx, 200, items, { Link: page.links });
+}
+
+/** POST /apps/{appId}/users/{userId}: a partial update of `profile` (per property) and `credentials`. */
+export function updateApplicationUser(ctx: Ctx, req: SandboxRequest, params: Params): SandboxResponse {
+  const app = requireApp(ctx, params.appId);
+  const state = okta(ctx);
+  const current = findAppUser(state, app, params.userId);
+  const body = readJsonBody(req) ?? {};
+  const given = readProfile(body);
+  const profile: JsonObject = { ...clone(current.profile), ...clone(given ?? {}) };
+  validateRoles(app, profile);
+  const credentials = getObject(body, 'credentials');
+  const userName: Json | undefined = credentials?.userName;
+  if (userName !== undefined && userName !== null && typeof userName !== 'string') {
+    throw validationFailed('userName', 'userName: Does not match required type string.');
+  }
+  const now = ctx.now();
+  const assignments = state.appUsers[app.id] ?? {};
+  state.appUsers[app.id] = assignments;
+  // Updating a group-assigned user gives it a profile of its own: it becomes a direct assignment.
+  const updated: OktaAppUser = {
+    ...current,
+    scope: 'USER',
+    lastUpdated: now,
+    userName: typeof userName === 'string' && userName !== '' ? userName : current.userName,
+    profile,
+  };
+  assignments[current.userId] = updated;
+  return jsonResponse(ctx, 200, renderAppUser(ctx, app, updated));
+}
+
+export function unassignUserFromApplication(ctx: Ctx, _req: SandboxRequest, params: Params): SandboxResponse {
+  const app = requireApp(ctx, params.appId);
+  const state = okta(ctx);
+  const direct = state.appUsers[app.id]?.[params.userId];
+  if (!direct) {
+    // Only a group assignment gives this user the app: unassign the group instead.
+    findAppUser(state, app, params.userId);
+    throw forbidden();
+  }
+  delete state.appUsers[app.id]?.[params.userId];
+  return noContent(ctx);
+}
