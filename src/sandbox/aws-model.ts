@@ -309,6 +309,17 @@ export function modelError(service: AwsServiceName, code: string, message: strin
 
 const patternCache = new Map<string, RegExp | null>();
 
+/**
+ * Model patterns that no valid value can match, as published (the Smithy conversion kept the Password
+ * regex's `/…/` delimiters and double-escaped the E.164 phone pattern). The services accept valid values,
+ * so matching and messages use the pattern meant.
+ */
+const PATTERN_FIXES: Readonly<Record<string, string>> = {
+  '^/^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d)[a-zA-Z\\d\\S]{8,64}$/$':
+    '^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d)[a-zA-Z\\d\\S]{8,64}$',
+  '^\\\\+[1-9]\\\\d{1,14}$': '^\\+[1-9]\\d{1,14}$',
+};
+
 /** Full-match regex of a Smithy pattern (Coral matches the whole value), compiled once. */
 function compiledPattern(pattern: string): RegExp | null {
   let re = patternCache.get(pattern);
@@ -409,9 +420,10 @@ function scalarRules(ctx: ValidationContext, ref: MemberModel, shape: ShapeModel
       }
     }
     if (pattern !== undefined) {
-      const re = compiledPattern(pattern);
+      const meant = PATTERN_FIXES[pattern] ?? pattern;
+      const re = compiledPattern(meant);
       if (re && !re.test(value)) {
-        rules.push(`Member must satisfy regular expression pattern: ${patternText(ctx, pattern)}`);
+        rules.push(`Member must satisfy regular expression pattern: ${patternText(ctx, meant)}`);
       }
     }
     const values = shape.type === 'enum' ? shape.values : shape.enum;

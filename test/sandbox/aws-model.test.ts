@@ -192,6 +192,29 @@ describe('validateInput — Connect (values echoed unless sensitive)', () => {
     );
   });
 
+  it('uses the patterns the model means where the published ones cannot match (Password, E.164 phone)', () => {
+    const user = {
+      InstanceId: 'i',
+      Username: 'alice',
+      PhoneConfig: { PhoneType: 'DESK_PHONE', DeskPhoneNumber: '+14155550100' },
+      SecurityProfileIds: ['sp'],
+      RoutingProfileId: 'rp',
+      Password: 'Passw0rd!',
+      IdentityInfo: { Mobile: '+33612345678' },
+    };
+    expect(collectViolations('connect', 'CreateUser', user)).toEqual([]);
+    expect(
+      collectViolations('connect', 'CreateUser', {
+        ...user,
+        Password: 'password',
+        IdentityInfo: { Mobile: '0612345678' },
+      }),
+    ).toEqual([
+      "Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d)[a-zA-Z\\d\\S]{8,64}$",
+      "Value '0612345678' at 'identityInfo.mobile' failed to satisfy constraint: Member must satisfy regular expression pattern: ^\\+[1-9]\\d{1,14}$",
+    ]);
+  });
+
   it('ListInstances MaxResults range and a valid DescribeInstance', () => {
     expect(collectViolations('connect', 'ListInstances', { MaxResults: 11 })).toEqual([
       "Value '11' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 10",
