@@ -873,6 +873,67 @@ describe('eventual consistency of new SAML providers', () => {
   });
 });
 
+describe('writes on entities that do not exist', () => {
+  it('answer NoSuchEntity in the words of each entity', async () => {
+    const role = 'The role with name Ghost cannot be found.';
+    const user = 'The user with name Ghost cannot be found.';
+    const policyArn = `arn:aws:iam::${ACCOUNT}:policy/Ghost`;
+    const policy = `Policy ${policyArn} was not found.`;
+    const providerArn = `arn:aws:iam::${ACCOUNT}:saml-provider/Ghost`;
+    const provider = `Manifest not found for arn ${providerArn}`;
+    const tags = [{ Key: 'k', Value: 'v' }];
+    const admin = 'arn:aws:iam::aws:policy/AdministratorAccess';
+    const cases: [() => Promise<unknown>, string][] = [
+      [() => iam.send(new UpdateRoleCommand({ RoleName: 'Ghost', Description: 'x' })), role],
+      [
+        () =>
+          iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'Ghost', PolicyDocument: serviceTrust })),
+        role,
+      ],
+      [() => iam.send(new AttachRolePolicyCommand({ RoleName: 'Ghost', PolicyArn: admin })), role],
+      [() => iam.send(new DetachRolePolicyCommand({ RoleName: 'Ghost', PolicyArn: admin })), role],
+      [() => iam.send(new TagRoleCommand({ RoleName: 'Ghost', Tags: tags })), role],
+      [() => iam.send(new UntagRoleCommand({ RoleName: 'Ghost', TagKeys: ['k'] })), role],
+      [() => iam.send(new DeleteRoleCommand({ RoleName: 'Ghost' })), role],
+      [() => iam.send(new AttachUserPolicyCommand({ UserName: 'Ghost', PolicyArn: admin })), user],
+      [() => iam.send(new DetachUserPolicyCommand({ UserName: 'Ghost', PolicyArn: admin })), user],
+      [() => iam.send(new TagUserCommand({ UserName: 'Ghost', Tags: tags })), user],
+      [() => iam.send(new UntagUserCommand({ UserName: 'Ghost', TagKeys: ['k'] })), user],
+      [() => iam.send(new CreateAccessKeyCommand({ UserName: 'Ghost' })), user],
+      [() => iam.send(new ListAccessKeysCommand({ UserName: 'Ghost' })), user],
+      [() => iam.send(new DeleteUserCommand({ UserName: 'Ghost' })), user],
+      [
+        () =>
+          iam.send(
+            new CreatePolicyVersionCommand({ PolicyArn: policyArn, PolicyDocument: allow('iam:ListRoles') }),
+          ),
+        policy,
+      ],
+      [() => iam.send(new SetDefaultPolicyVersionCommand({ PolicyArn: policyArn, VersionId: 'v1' })), policy],
+      [() => iam.send(new DeletePolicyVersionCommand({ PolicyArn: policyArn, VersionId: 'v1' })), policy],
+      [() => iam.send(new TagPolicyCommand({ PolicyArn: policyArn, Tags: tags })), policy],
+      [() => iam.send(new UntagPolicyCommand({ PolicyArn: policyArn, TagKeys: ['k'] })), policy],
+      [() => iam.send(new DeletePolicyCommand({ PolicyArn: policyArn })), policy],
+      [
+        () =>
+          iam.send(
+            new UpdateSAMLProviderCommand({ SAMLProviderArn: providerArn, SAMLMetadataDocument: METADATA }),
+          ),
+        provider,
+      ],
+      [() => iam.send(new TagSAMLProviderCommand({ SAMLProviderArn: providerArn, Tags: tags })), provider],
+      [
+        () => iam.send(new UntagSAMLProviderCommand({ SAMLProviderArn: providerArn, TagKeys: ['k'] })),
+        provider,
+      ],
+      [() => iam.send(new DeleteSAMLProviderCommand({ SAMLProviderArn: providerArn })), provider],
+    ];
+    for (const [call, message] of cases) {
+      expect(await failure(call())).toEqual({ name: 'NoSuchEntityException', status: 404, message });
+    }
+  });
+});
+
 describe('request log', () => {
   it('records each IAM operation with its write flag, status and error code', async () => {
     sb.resetRequests();
