@@ -665,6 +665,14 @@ export function parseQueryInput<T extends object = Record<string, unknown>>(
     );
   }
   if (!op.input) return {} as T;
+  return readQueryInput(model, op.input, params) as T;
+}
+
+function readQueryInput(
+  model: ServiceModel,
+  shapeId: string,
+  params: URLSearchParams,
+): Record<string, unknown> {
   // Every dotted prefix of every parameter name, to know whether a list item / structure is present.
   const prefixes = new Set<string>();
   for (const key of params.keys()) {
@@ -676,7 +684,7 @@ export function parseQueryInput<T extends object = Record<string, unknown>>(
     }
   }
   const reader: QueryReader = { model, params, prefixes };
-  return readQueryStructure(reader, shapeOf(model, op.input), '') as T;
+  return readQueryStructure(reader, shapeOf(model, shapeId), '');
 }
 
 interface QueryReader {
@@ -1362,3 +1370,26 @@ export function serializeRestOutput(operation: string, output?: object): RestOut
   }
   return { status, headers, body: JSON.stringify(body) };
 }
+
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * @internal Test hooks: the awsQuery reader and XML writer against an ad-hoc model (same JSON format as
+ * ./models/*.json), to cover shapes the emulated IAM operations do not use (maps, flattened lists,
+ * timestamps and blobs in input).
+ */
+export const __testing = {
+  readQuery(model: unknown, shapeId: string, params: URLSearchParams): Record<string, unknown> {
+    return readQueryInput(model as ServiceModel, shapeId, params);
+  },
+  writeXml(model: unknown, shapeId: string, value: object): string {
+    const out: string[] = [];
+    xmlMembers(
+      model as ServiceModel,
+      shapeOf(model as ServiceModel, shapeId),
+      value as Record<string, unknown>,
+      out,
+    );
+    return out.join('');
+  },
+};

@@ -29,6 +29,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  __testing,
   collectViolations,
   errorInfo,
   errorStatus,
@@ -277,6 +278,78 @@ describe('parseQueryInput (IAM awsQuery)', () => {
     const unknown = thrown(() => parseQueryInput('StealEverything', form('')));
     expect(unknown.code).toBe('InvalidAction');
     expect(unknown.message).toBe('Could not find operation StealEverything for version 2010-05-08');
+  });
+});
+
+describe('awsQuery shapes the emulated IAM operations do not use (ad-hoc model)', () => {
+  const model = {
+    metadata: { service: 'test', protocol: 'awsQuery', version: '1' },
+    operations: {},
+    shapes: {
+      Input: {
+        type: 'structure',
+        members: [
+          { name: 'Attributes', target: 'AttrMap' },
+          { name: 'Flat', target: 'Names', xmlFlattened: true },
+          { name: 'Renamed', target: 'Str', xmlName: 'Other' },
+          { name: 'When', target: 'Time' },
+          { name: 'Data', target: 'Bytes' },
+          { name: 'Ratio', target: 'Dbl' },
+          { name: 'Nested', target: 'Inner' },
+        ],
+      },
+      AttrMap: { type: 'map', key: { target: 'Str' }, value: { target: 'Str' } },
+      Names: { type: 'list', member: { target: 'Str' } },
+      Inner: { type: 'structure', members: [{ name: 'Names', target: 'Names' }] },
+      Str: { type: 'string' },
+      Time: { type: 'timestamp' },
+      Bytes: { type: 'blob' },
+      Dbl: { type: 'double' },
+    },
+  };
+
+  it('reads maps, flattened lists, xmlName, timestamps, blobs, doubles and nested lists', () => {
+    const input = __testing.readQuery(
+      model,
+      'Input',
+      form(
+        'Attributes.entry.1.key=a&Attributes.entry.1.value=1&Attributes.entry.2.key=b&Attributes.entry.2.value=2' +
+          '&Flat.1=x&Flat.2=y&Other=r&When=2024-01-02T03%3A04%3A05Z&Data=aGk%3D&Ratio=0.5' +
+          '&Nested.Names.member.1=n1',
+      ),
+    );
+    expect(input).toEqual({
+      Attributes: { a: '1', b: '2' },
+      Flat: ['x', 'y'],
+      Renamed: 'r',
+      When: Date.UTC(2024, 0, 2, 3, 4, 5),
+      Data: Buffer.from('hi'),
+      Ratio: 0.5,
+      Nested: { Names: ['n1'] },
+    });
+    expect(__testing.readQuery(model, 'Input', form('When=1704164645&Attributes='))).toEqual({
+      When: Date.UTC(2024, 0, 2, 3, 4, 5),
+      Attributes: {},
+    });
+    expect(thrown(() => __testing.readQuery(model, 'Input', form('When=yesterday'))).code).toBe(
+      'ValidationError',
+    );
+  });
+
+  it('writes maps as entry/key/value and flattened lists without a wrapper', () => {
+    expect(
+      __testing.writeXml(model, 'Input', {
+        Attributes: { a: '<1>' },
+        Flat: ['x', 'y'],
+        Renamed: 'r',
+        When: '2024-01-02T03:04:05.678Z',
+        Data: Buffer.from('hi'),
+        Ratio: 0.5,
+      }),
+    ).toBe(
+      '<Attributes><entry><key>a</key><value>&lt;1&gt;</value></entry></Attributes><Flat>x</Flat><Flat>y</Flat>' +
+        '<Other>r</Other><When>2024-01-02T03:04:05Z</When><Data>aGk=</Data><Ratio>0.5</Ratio>',
+    );
   });
 });
 
