@@ -3,7 +3,7 @@
  */
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { DefaultRequestExecutor, Client as OktaClient, type V2Configuration } from '@okta/okta-sdk-nodejs';
+import { DefaultRequestExecutor, Client as OktaClient } from '@okta/okta-sdk-nodejs';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../src/sandbox/index.js';
 
 export async function startTestSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -25,7 +25,11 @@ export function iamClient(
 
 export function connectClient(
   sb: Sandbox,
-  opts: { maxAttempts?: number; region?: string; credentials?: { accessKeyId: string; secretAccessKey: string } } = {},
+  opts: {
+    maxAttempts?: number;
+    region?: string;
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+  } = {},
 ): ConnectClient {
   return new ConnectClient({
     endpoint: sb.aws.endpoint,
@@ -37,9 +41,13 @@ export function connectClient(
 
 /** The Okta SDK with its traps disarmed: no GET cache, explicit token, no trailing slash. */
 export function oktaClient(sb: Sandbox, opts: { token?: string; maxRetries?: number } = {}): OktaClient {
-  const config: V2Configuration = { orgUrl: sb.okta.orgUrl, token: opts.token ?? sb.okta.token, cacheMiddleware: null };
+  const config: ConstructorParameters<typeof OktaClient>[0] & {} = {
+    orgUrl: sb.okta.orgUrl,
+    token: opts.token ?? sb.okta.token,
+    cacheMiddleware: null,
+  };
   if (opts.maxRetries !== undefined) {
-    config.requestExecutor = new DefaultRequestExecutor({ maxRetries: opts.maxRetries });
+    config.requestExecutor = new DefaultRequestExecutor({ maxRetries: opts.maxRetries, requestTimeout: 0 });
   }
   return new OktaClient(config);
 }

@@ -1,0 +1,225 @@
+/**
+ * `connect-okta-sso/sandbox`: AWS IAM, Amazon Connect and the Okta Management API emulated on one
+ * loopback HTTP server, for the real SDK clients to talk to.
+ *
+ * @example
+ * ```ts
+ * import { startSandbox } from 'connect-okta-sso/sandbox';
+ * const sb = await startSandbox();
+ * const iam = new IAMClient({ endpoint: sb.aws.endpoint, region: sb.aws.region, credentials: sb.aws.credentials });
+ * // …
+ * await sb.stop();
+ * ```
+ * @packageDocumentation
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createConnectEmulator } from './connect/index.js';
+import { createIamEmulator } from './iam/index.js';
+import { createOktaEmulator, createOktaUser, enableApiIntegration, rotateSigningKey } from './okta/index.js';
+import { type ResolvedSandboxOptions, SandboxServer } from './server.js';
+import { createState, redactedSnapshot, type SandboxState } from './state.js';
+import type {
+  FaultSpec,
+  RequestLogEntry,
+  SandboxAwsConfig,
+  SandboxOktaConfig,
+  SandboxOktaUserInput,
+  SandboxOptions,
+} from './types.js';
+
+export type { ServiceName } from './types.js';
+export type {
+  FaultSpec,
+  RequestLogEntry,
+  SandboxAwsConfig,
+  SandboxOktaConfig,
+  SandboxOktaUserInput,
+  SandboxOptions,
+  SandboxState,
+};
+
+/** The back doors that stand for what only the AWS and Okta admin consoles can do. */
+export interface SandboxAdmin {
+  /** Create an Okta user (the flow never creates Okta users; they come from the directory). */
+  createOktaUser(input: SandboxOktaUserInput): SandboxOktaUser;
+  /**
+   * The Okta admin console's "Provisioning → API Integration" with an AWS access key, plus
+   * "Create Users": Okta calls IAM `ListRoles` and `ListAccountAliases` signed with the key (so a key
+   * without those permissions fails as it does for real), imports the roles that trust the app's
+   * identity provider, and the app's `features` gain `PUSH_NEW_USERS`.
+   */
+  enableApiIntegration(
+    appId: string,
+    credentials: { accessKeyId: string; secretAccessKey: string },
+  ): Promise<{ importedRoles: string[] }>;
+  /** Generate a new signing key for the app and make it current (the old certificate stays listed). */
+  rotateSigningKey(appId: string): { kid: string };
+}
+
+/** An Okta user as the sandbox's Okta API returns it. */
+export interface SandboxOktaUser {
+  id: string;
+  status: string;
+  profile: { login: string; firstName?: string; lastName?: string; email?: string };
+}
+
+/** A running sandbox. */
+export interface Sandbox {
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string;
+  /** Pass to `IAMClient` / `ConnectClient`. */
+  readonly aws: SandboxAwsConfig;
+  /** Pass to the Okta SDK `Client` (`orgUrl`, `token`). */
+  readonly okta: SandboxOktaConfig;
+  /** Every request served so far, oldest first. */
+  requests(): RequestLogEntry[];
+  resetRequests(): void;
+  /** A JSON snapshot of every emulated resource, secrets replaced by `[redacted]`. */
+  state(): SandboxState;
+  readonly admin: SandboxAdmin;
+  /** Close the server (and write the state file, if any). */
+  stop(): Promise<void>;
+}
+
+const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 0,
+  accountId: '123456789012',
+  region: 'us-east-1',
+  instanceCreationMs: 1500,
+  latencyMs: 0,
+  seed: 1,
+  rateLimits: 'off',
+  iamConsistencyMs: 0,
+} as const;
+
+function resolveOptions(options: SandboxOptions): ResolvedSandboxOptions {
+  const resolved: ResolvedSandboxOptions = {
+    host: options.host ?? DEFAULTS.host,
+    port: options.port ?? DEFAULTS.port,
+    accountId: options.accountId ?? DEFAULTS.accountId,
+    region: options.region ?? DEFAULTS.region,
+    instanceCreationMs: options.instanceCreationMs ?? DEFAULTS.instanceCreationMs,
+    latencyMs: options.latencyMs ?? DEFAULTS.latencyMs,
+    seed: options.seed ?? DEFAULTS.seed,
+    faults: [...(options.faults ?? [])],
+    rateLimits: options.rateLimits ?? DEFAULTS.rateLimits,
+    iamConsistencyMs: options.iamConsistencyMs ?? DEFAULTS.iamConsistencyMs,
+    failInstanceAliases: [...(options.failInstanceAliases ?? [])],
+    now: options.now ?? Date.now,
+  };
+  const problems: string[] = [];
+  if (!/^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|::1)$/.test(resolved.host)) {
+    problems.push(`host: the sandbox binds to loopback only, got '${resolved.host}'`);
+  }
+  if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) {
+    problems.push(`port: expected an integer 0–65535, got ${String(options.port)}`);
+  }
+  if (!/^\d{12}$/.test(resolved.accountId))
+    problems.push(`accountId: expected 12 digits, got '${resolved.accountId}'`);
+  if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(resolved.region))
+    problems.push(`region: not an AWS region: '${resolved.region}'`);
+  if (!(resolved.instanceCreationMs >= 0)) problems.push('instanceCreationMs: expected a number ≥ 0');
+  if (!(resolved.iamConsistencyMs >= 0)) problems.push('iamConsistencyMs: expected a number ≥ 0');
+  if (!Number.isInteger(resolved.seed)) problems.push('seed: expected an integer');
+  if (resolved.rateLimits !== 'off' && resolved.rateLimits !== 'realistic') {
+    problems.push(`rateLimits: expected 'off' or 'realistic', got '${String(resolved.rateLimits)}'`);
+  }
+  resolved.faults.forEach((fault, i) => {
+    if (!['iam', 'connect', 'okta'].includes(fault.service))
+      problems.push(`faults[${i}].service: unknown service`);
+    if (!['throttle', 'server-error', 'reset'].includes(fault.kind))
+      problems.push(`faults[${i}].kind: unknown kind`);
+    if (fault.probability !== undefined && !(fault.probability >= 0 && fault.probability <= 1)) {
+      problems.push(`faults[${i}].probability: expected 0–1`);
+    }
+  });
+  if (problems.length > 0) throw new TypeError(`Invalid sandbox options:\n  ${problems.join('\n  ')}`);
+  return resolved;
+}
+
+function newSandboxMeta(seed: number): SandboxState['sandbox'] {
+  return {
+    accessKeyId: 'AKIASANDBOXROOT00001',
+    secretAccessKey: randomBytes(30).toString('base64'),
+    oktaToken: `00${randomBytes(30).toString('base64url')}`,
+    rng: seed | 0,
+  };
+}
+
+function loadState(file: string | undefined, seed: number): SandboxState {
+  if (file && existsSync(file)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new Error(`The sandbox state file ${file} is not valid JSON: ${(error as Error).message}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || (parsed as { version?: unknown }).version !== 1) {
+      throw new Error(`The sandbox state file ${file} is not a version 1 sandbox state.`);
+    }
+    return parsed as SandboxState;
+  }
+  return createState(newSandboxMeta(seed));
+}
+
+/**
+ * Start a sandbox on loopback. Every option has a default; the state lives in memory unless
+ * `stateFile` is given.
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const resolved = resolveOptions(options);
+  const stateFile = options.stateFile;
+  const state = loadState(stateFile, resolved.seed);
+  const save = () => {
+    if (!stateFile) return;
+    const tmp = `${stateFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(state), { mode: 0o600 });
+    renameSync(tmp, stateFile);
+  };
+  const server = new SandboxServer(
+    resolved,
+    () => state,
+    { iam: createIamEmulator(), connect: createConnectEmulator(), okta: createOktaEmulator() },
+    save,
+  );
+  const url = await server.listen();
+  save();
+
+  const admin: SandboxAdmin = {
+    createOktaUser(input) {
+      const user = createOktaUser(server.context(), input);
+      save();
+      return user;
+    },
+    async enableApiIntegration(appId, credentials) {
+      const result = await enableApiIntegration(server.context(), appId, credentials);
+      save();
+      return result;
+    },
+    rotateSigningKey(appId) {
+      const result = rotateSigningKey(server.context(), appId);
+      save();
+      return result;
+    },
+  };
+
+  return {
+    url,
+    aws: {
+      endpoint: url,
+      region: resolved.region,
+      credentials: { accessKeyId: state.sandbox.accessKeyId, secretAccessKey: state.sandbox.secretAccessKey },
+    },
+    okta: { orgUrl: url, token: state.sandbox.oktaToken },
+    requests: () => server.requests(),
+    resetRequests: () => server.resetRequests(),
+    state: () => redactedSnapshot(state),
+    admin,
+    async stop() {
+      await server.close();
+      save();
+    },
+  };
+}
