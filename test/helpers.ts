@@ -4,7 +4,13 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { DefaultRequestExecutor, Client as OktaClient } from '@okta/okta-sdk-nodejs';
-import { type Sandbox, type SandboxOptions, startSandbox } from '../src/sandbox/index.js';
+import { type CreateContextOptions, createContext, type SsoContext } from '../src/context.js';
+import {
+  type RequestLogEntry,
+  type Sandbox,
+  type SandboxOptions,
+  startSandbox,
+} from '../src/sandbox/index.js';
 
 export async function startTestSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   return startSandbox({ port: 0, instanceCreationMs: 0, ...options });
@@ -50,4 +56,28 @@ export function oktaClient(sb: Sandbox, opts: { token?: string; maxRetries?: num
     config.requestExecutor = new DefaultRequestExecutor({ maxRetries: opts.maxRetries, requestTimeout: 0 });
   }
   return new OktaClient(config);
+}
+
+/**
+ * A library context pointed at the sandbox: the real AWS clients and the real Okta SDK over HTTP.
+ * `maxAttempts: 1` so that request counts equal calls unless a test asks for retries.
+ */
+export function sandboxContext(
+  sb: Sandbox,
+  opts: Partial<Omit<CreateContextOptions, 'okta' | 'endpoint' | 'credentials'>> = {},
+): SsoContext {
+  return createContext({
+    region: sb.aws.region,
+    endpoint: sb.aws.endpoint,
+    credentials: sb.aws.credentials,
+    okta: { orgUrl: sb.okta.orgUrl, token: sb.okta.token },
+    maxAttempts: 1,
+    stack: 'test-stack',
+    ...opts,
+  });
+}
+
+/** The write requests the sandbox served since the last reset (what idempotence tests count). */
+export function writes(sb: Sandbox): RequestLogEntry[] {
+  return sb.requests().filter((r) => r.write);
 }

@@ -1,0 +1,82 @@
+/**
+ * Back-off for the two waits of the flow that only real services need: polling a Connect instance
+ * until ACTIVE, and retrying `CreateRole` while IAM has not yet propagated a new SAML provider.
+ */
+import type { Clock } from './context.js';
+
+export interface BackoffOptions {
+  /** First delay, ms. Default 500. */
+  initialDelayMs?: number;
+  /** Longest delay between attempts, ms. Default 10 000. */
+  maxDelayMs?: number;
+  /** Give up after this long, ms. */
+  timeoutMs: number;
+  clock: Clock;
+  signal?: AbortSignal | undefined;
+}
+
+/** Thrown by {@link retryWithBackoff} when the time is up; `lastError` is the last failure. */
+export class BackoffTimeoutError extends Error {
+  override name = 'BackoffTimeoutError';
+  constructor(
+    message: string,
+    readonly lastError: unknown,
+  ) {
+    super(message, { cause: lastError });
+  }
+}
+
+/** Exponential delays with full jitter, capped, summing to at most the remaining time. */
+function nextDelay(attempt: number, options: BackoffOptions): number {
+  const base = options.initialDelayMs ?? 500;
+  const cap = options.maxDelayMs ?? 10_000;
+  const exp = Math.min(cap, base * 2 ** attempt);
+  return Math.round(exp / 2 + Math.random() * (exp / 2));
+}
+
+/**
+ * Call `fn` until it succeeds; retry only errors for which `retryable` says so, with exponential
+ * back-off, until `timeoutMs` has passed. Honours the abort signal between attempts.
+ */
+export async function retryWithBackoff<T>(
+  fn: (attempt: number) => Promise<T>,
+  retryable: (error: unknown) => boolean,
+  options: BackoffOptions,
+): Promise<T> {
+  const start = options.clock.now();
+  for (let attempt = 0; ; attempt++) {
+    options.signal?.throwIfAborted();
+    try {
+      return await fn(attempt);
+    } catch (error) {
+      if (!retryable(error)) throw error;
+      const elapsed = options.clock.now() - start;
+      const delay = Math.min(nextDelay(attempt, options), options.timeoutMs - elapsed);
+      if (delay <= 0) {
+        throw new BackoffTimeoutError(`gave up after ${attempt + 1} attempts in ${elapsed} ms`, error);
+      }
+      await options.clock.sleep(delay, options.signal);
+    }
+  }
+}
+
+/**
+ * Poll `check` until it returns a value other than `undefined`, with back-off, until `timeoutMs`.
+ * @throws {BackoffTimeoutError} when the time is up.
+ */
+export async function pollUntil<T>(
+  check: (attempt: number) => Promise<T | undefined>,
+  options: BackoffOptions,
+): Promise<T> {
+  const start = options.clock.now();
+  for (let attempt = 0; ; attempt++) {
+    options.signal?.throwIfAborted();
+    const value = await check(attempt);
+    if (value !== undefined) return value;
+    const elapsed = options.clock.now() - start;
+    const delay = Math.min(nextDelay(attempt, options), options.timeoutMs - elapsed);
+    if (delay <= 0)
+      throw new BackoffTimeoutError(`still waiting after ${attempt + 1} checks in ${elapsed} ms`, undefined);
+    await options.clock.sleep(delay, options.signal);
+  }
+}
