@@ -4,8 +4,10 @@
  * does (design §5.1–5.2). Shapes are checked against recorded real Okta traffic (test/fixtures/okta-recorded.json).
  */
 import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
@@ -181,7 +183,6 @@ describe('Okta sandbox through the real SDK', () => {
         status: 'INACTIVE',
         signOnMode: 'SAML_2_0',
         features: [],
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: Okta expression language
         credentials: { userNameTemplate: { template: '${source.login}', type: 'BUILT_IN' } },
         settings: {
           app: { awsEnvironmentType: 'aws.amazon', identityProviderArn: '', sessionDuration: 3600 },
@@ -572,6 +573,34 @@ describe('Okta sandbox through the real SDK', () => {
         /already exists/,
       );
     });
+
+    it('creates users through POST /api/v1/users with the default profile schema rules', async () => {
+      await expect(
+        client.userApi.createUser({
+          body: { profile: { login: 'not-an-email', firstName: 'A', lastName: 'B' } },
+        }),
+      ).rejects.toMatchObject({
+        status: 400,
+        errorSummary: 'Api validation failed: login',
+        errorCauses: [
+          { errorSummary: 'login: Username must be in the form of an email address' },
+          { errorSummary: 'email: The field cannot be left blank' },
+        ],
+      });
+      const staged = await client.userApi.createUser({
+        body: {
+          profile: {
+            login: 'new.hire@example.com',
+            email: 'new.hire@example.com',
+            firstName: 'New',
+            lastName: 'Hire',
+          },
+        },
+        activate: false,
+      });
+      expect(staged).toMatchObject({ status: 'STAGED', profile: { login: 'new.hire@example.com' } });
+      expect(sb.requests().at(-1)).toMatchObject({ operation: 'CreateUser', write: true, status: 200 });
+    });
   });
 
   describe('app users and groups', () => {
@@ -816,6 +845,34 @@ describe('Okta sandbox through the real SDK', () => {
       expect(ctx.state.okta.apps[appId]?.importedRoles.sort()).toEqual(['OktaCcpRole', 'OktaConnectRole']);
       await expect(enableApiIntegration(ctx, 'missing', credentials)).rejects.toThrow(/no Okta app/);
     });
+  });
+});
+
+describe('state file', () => {
+  it('keeps apps, keys and users across a restart: the metadata certificate does not change', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'okta-state-'));
+    const stateFile = join(dir, 'state.json');
+    try {
+      const first = await startTestSandbox({ stateFile });
+      const client = oktaClient(first);
+      const app = await post(client, '/api/v1/apps', awsApp('Persisted'));
+      const before = certificateOf((await metadataXml(client, app.id as string)).xml);
+      first.admin.createOktaUser({ login: 'kept@example.com' });
+      await first.stop();
+
+      const second = await startTestSandbox({ stateFile });
+      try {
+        const again = oktaClient(second);
+        expect(certificateOf((await metadataXml(again, app.id as string)).xml)).toBe(before);
+        expect((await again.userApi.getUser({ userId: 'kept@example.com' })).status).toBe('ACTIVE');
+        const next = await post(again, '/api/v1/apps', awsApp('After restart'));
+        expect(next.id).not.toBe(app.id);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
