@@ -21,7 +21,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatorContext } from '../../src/sandbox/emulator.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { enableApiIntegration, importRoles } from '../../src/sandbox/okta/index.js';
+import { appSigningKey, enableApiIntegration, importRoles } from '../../src/sandbox/okta/index.js';
 import { buildCertificate, derInteger, derOid } from '../../src/sandbox/okta/keys.js';
 import { iamClient, oktaClient, startTestSandbox } from '../helpers.js';
 
@@ -508,6 +508,10 @@ describe('Okta sandbox through the real SDK', () => {
       const rotatedCert = certificateOf((await metadataXml(client, appId)).xml);
       expect(rotatedCert).not.toBe(before);
       expect(rotatedCert).not.toBe((generated.x5c as string[])[0]);
+      // What the sign-in simulation signs with: the current key, matching the metadata certificate.
+      const signing = await appSigningKey(detachedContext(sb, ''), appId);
+      expect(signing.kid).toBe(rotated);
+      expect(signing.certificate).toBe(rotatedCert);
       const kids = (
         (await get(client, `/api/v1/apps/${appId}/credentials/keys`)) as unknown as JsonObject[]
       ).map((k) => k.kid);

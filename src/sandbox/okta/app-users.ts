@@ -38,11 +38,8 @@ export function userNameFor(app: OktaApp, user: OktaUser): string {
   const email = typeof user.profile.email === 'string' ? user.profile.email : login;
   const template = typeof app.userNameTemplate.template === 'string' ? app.userNameTemplate.template : '';
   const compact = template.replace(/\s+/g, '').replace(/\\"/g, '"');
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: Okta expression language, not a JS template
   if (compact === '${source.email}') return email;
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: Okta expression language, not a JS template
   if (compact === '${fn:substringBefore(source.login,"@")}') return login.split('@')[0] ?? login;
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: Okta expression language, not a JS template
   if (compact === '${fn:substringBefore(source.email,"@")}') return email.split('@')[0] ?? email;
   return login;
 }

@@ -70,7 +70,6 @@ const OIN: Readonly<Record<string, OinApp>> = {
       groupFilter: 'aws_(?{{accountid}}\\d+)_(?{{role}}[a-zA-Z0-9+=,.@\\-_]+)',
       joinAllRoles: false,
       loginURL: 'https://console.aws.amazon.com/ec2/home',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: Okta expression language, not a JS template
       roleValuePattern: 'arn:aws:iam::${accountid}:saml-provider/OKTA,arn:aws:iam::${accountid}:role/${role}',
       sessionDuration: 3600,
       useGroupMapping: false,
@@ -105,7 +104,6 @@ const VISIBILITY_DEFAULTS: JsonObject = {
   hide: { iOS: false, web: false },
   appLinks: { login: true },
 };
-// biome-ignore lint/suspicious/noTemplateCurlyInString: Okta expression language, not a JS template
 const USER_NAME_TEMPLATE_DEFAULTS: JsonObject = { template: '${source.login}', type: 'BUILT_IN' };
 
 export function oinApp(name: string): OinApp | undefined {

@@ -60,7 +60,7 @@ import type { Ctx, Params } from './util.js';
 
 export type { ApiIntegrationOptions, AwsCredentials, OktaUserJson } from './admin.js';
 export { createOktaUser, enableApiIntegration, importRoles, rotateSigningKey } from './admin.js';
-export { ensureKeyMaterial } from './keys.js';
+export { appSigningKey, ensureKeyMaterial } from './keys.js';
 export { buildIdpMetadata, idpEntityId, ssoUrl } from './metadata.js';
 export type { OktaApp, OktaSigningKey, OktaState } from './state.js';
 

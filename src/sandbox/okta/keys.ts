@@ -191,6 +191,21 @@ export async function ensureKeyMaterial(
   return key as OktaSigningKey & { privateKeyPem: string; certificate: string };
 }
 
+/**
+ * The app's current signing key with its private key (PKCS#8 PEM) and certificate (base64 DER), for
+ * signing SAML responses as the app's IdP. Throws if the app does not exist.
+ */
+export async function appSigningKey(
+  ctx: Ctx,
+  appId: string,
+): Promise<{ kid: string; privateKeyPem: string; certificate: string }> {
+  const state = okta(ctx);
+  const app = Object.hasOwn(state.apps, appId) ? state.apps[appId] : undefined;
+  if (!app) throw new Error(`appSigningKey: no Okta app with id '${appId}'`);
+  const key = await ensureKeyMaterial(state, requireAppKey(state, app, app.signingKid));
+  return { kid: key.kid, privateKeyPem: key.privateKeyPem, certificate: key.certificate };
+}
+
 /** The JWK the keys API returns (field order as Okta sends it). */
 export function renderKey(key: OktaSigningKey & { certificate: string }): { [key: string]: Json } {
   const der = Buffer.from(key.certificate, 'base64');
