@@ -1,6 +1,10 @@
 /**
  * The emulated Amazon Connect, driven by the real @aws-sdk/client-connect over HTTP.
  */
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type ConnectClient,
   CreateInstanceCommand,
@@ -26,8 +30,14 @@ import {
   UpdateUserRoutingProfileCommand,
   UpdateUserSecurityProfilesCommand,
 } from '@aws-sdk/client-connect';
+import {
+  AttachUserPolicyCommand,
+  CreateAccessKeyCommand,
+  CreateUserCommand as CreateIamUserCommand,
+  CreatePolicyCommand,
+} from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, startTestSandbox } from '../helpers.js';
+import { iamClient, connectClient as sandboxClient, startTestSandbox } from '../helpers.js';
 
 type Sandbox = Awaited<ReturnType<typeof startTestSandbox>>;
 
@@ -37,6 +47,22 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** The fake clock every sandbox of this file runs on. */
 let clock = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
 const now = () => clock;
+
+/**
+ * A client that signs with the sandbox's fake clock: the sandbox checks the SigV4 date against it, and the
+ * tests move it by days.
+ */
+function connectClient(sb: Sandbox, opts: { region?: string } = {}): ConnectClient {
+  const client = sandboxClient(sb, opts);
+  client.middlewareStack.add(
+    (next) => (args) => {
+      client.config.systemClockOffset = clock - Date.now();
+      return next(args);
+    },
+    { step: 'initialize', name: 'fakeClock' },
+  );
+  return client;
+}
 
 function samlInstanceInput(
   alias: string,
@@ -880,5 +906,88 @@ describe('Connect user listing and search', () => {
     ).rejects.toMatchObject({
       name: 'InvalidParameterException',
     });
+  });
+});
+
+describe('Connect with IAM-user credentials and a state file', () => {
+  it('checks the IAM user permission, then refuses GetFederationToken to an identity that is not federated', async () => {
+    // This sandbox runs on the real clock: no time travel, so plain clients sign correctly.
+    const sb = await startTestSandbox({ instanceCreationMs: 0 });
+    try {
+      const root = sandboxClient(sb);
+      const { Id: instanceId } = await root.send(new CreateInstanceCommand(samlInstanceInput('iam-user-cc')));
+      const iam = iamClient(sb);
+      const user = await iam.send(new CreateIamUserCommand({ UserName: 'connect-operator' }));
+      const key = await iam.send(new CreateAccessKeyCommand({ UserName: 'connect-operator' }));
+      const credentials = {
+        accessKeyId: key.AccessKey?.AccessKeyId as string,
+        secretAccessKey: key.AccessKey?.SecretAccessKey as string,
+      };
+      const operator = sandboxClient(sb, { credentials });
+      await expect(
+        operator.send(new GetFederationTokenCommand({ InstanceId: instanceId })),
+      ).rejects.toMatchObject({
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 403 },
+        message: expect.stringContaining('connect:GetFederationToken'),
+      });
+      const policy = await iam.send(
+        new CreatePolicyCommand({
+          PolicyName: 'federate',
+          PolicyDocument: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: 'connect:GetFederationToken', Resource: '*' }],
+          }),
+        }),
+      );
+      await iam.send(
+        new AttachUserPolicyCommand({ UserName: 'connect-operator', PolicyArn: policy.Policy?.Arn }),
+      );
+      await expect(
+        operator.send(new GetFederationTokenCommand({ InstanceId: instanceId })),
+      ).rejects.toMatchObject({
+        name: 'InvalidRequestException',
+        message: `Provided identity: Principal: arn:aws:iam::123456789012:user/connect-operator User: ${user.User?.UserId} cannot be used for federation with Amazon Connect`,
+      });
+    } finally {
+      await sb.stop();
+    }
+  });
+
+  it('keeps instances and users across a restart with a state file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cos-connect-state-'));
+    const stateFile = join(dir, 'state.json');
+    try {
+      const first = await startTestSandbox({ instanceCreationMs: 0, now, stateFile });
+      const client = connectClient(first);
+      const instance = await activeInstance(client, 'persisted-cc');
+      const odd = await client.send(new CreateUserCommand(userInput(instance, '__proto__')));
+      await first.stop();
+
+      const second = await startTestSandbox({ instanceCreationMs: 0, now, stateFile });
+      try {
+        const again = connectClient(second);
+        const described = await again.send(
+          new DescribeUserCommand({ InstanceId: instance.id, UserId: odd.UserId }),
+        );
+        expect(described.User?.Username).toBe('__proto__');
+        await expect(
+          again.send(new CreateUserCommand(userInput(instance, '__proto__'))),
+        ).rejects.toMatchObject({
+          name: 'DuplicateResourceException',
+        });
+        await expect(
+          again.send(new CreateInstanceCommand(samlInstanceInput('Persisted-CC'))),
+        ).rejects.toMatchObject({
+          name: 'InvalidRequestException',
+        });
+        const profiles = await again.send(new ListSecurityProfilesCommand({ InstanceId: instance.id }));
+        expect(profiles.SecurityProfileSummaryList?.find((p) => p.Name === 'Agent')?.Id).toBe(instance.agent);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
