@@ -535,6 +535,41 @@ describe('Connect users on a SAML instance', () => {
     }
   });
 
+  it('validates phone numbers and the password form against the model before the directory rules', async () => {
+    const badMobile = userInput(instance, 'phones', {
+      IdentityInfo: { FirstName: 'A', LastName: 'B', Mobile: '555-0100' },
+    });
+    await expect(client.send(new CreateUserCommand(badMobile))).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+      message: expect.stringContaining("'identityInfo.mobile' failed to satisfy constraint"),
+    });
+    const badDesk = userInput(instance, 'phones', {
+      PhoneConfig: { PhoneType: 'DESK_PHONE', DeskPhoneNumber: '12' },
+    });
+    await expect(client.send(new CreateUserCommand(badDesk))).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+      message: expect.stringContaining("'phoneConfig.deskPhoneNumber'"),
+    });
+    const error = await client
+      .send(new CreateUserCommand(userInput(instance, 'phones', { Password: 'short' })))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: 'InvalidParameterException',
+      message: expect.stringContaining("'password'"),
+    });
+    // The password is @sensitive: never echoed.
+    expect((error as Error).message).not.toContain('short');
+    const ok = await client.send(
+      new CreateUserCommand(
+        userInput(instance, 'phones', {
+          IdentityInfo: { FirstName: 'A', LastName: 'B', Mobile: '+442071838750' },
+          PhoneConfig: { PhoneType: 'DESK_PHONE', DeskPhoneNumber: '+12065550100' },
+        }),
+      ),
+    );
+    expect(ok.UserId).toBeTruthy();
+  });
+
   it('applies the SAML username rules', async () => {
     for (const username of ['has space', 'semi;colon', 'user@example', 'x'.repeat(65), 'ümlaut']) {
       await expect(

@@ -66,27 +66,6 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   GetFederationToken: op(getFederationToken),
 };
 
-/**
- * Members whose model pattern cannot match any valid value (`Password` is wrapped in stray `/^…$/`, the
- * E.164 `PhoneNumber` pattern is double-escaped). They are left out of the model validation; the user
- * handlers check them with the patterns the model means.
- */
-function withoutBrokenPatterns(operation: string, input: Record<string, unknown>): Record<string, unknown> {
-  if (operation !== 'CreateUser' && operation !== 'UpdateUserIdentityInfo') return input;
-  const copy: Record<string, unknown> = { ...input };
-  delete copy.Password;
-  for (const member of ['IdentityInfo', 'PhoneConfig'] as const) {
-    const nested = copy[member];
-    if (nested && typeof nested === 'object') {
-      const inner: Record<string, unknown> = { ...(nested as Record<string, unknown>) };
-      delete inner.Mobile;
-      delete inner.DeskPhoneNumber;
-      copy[member] = inner;
-    }
-  }
-  return copy;
-}
-
 function respond(ctx: EmulatorContext, operation: string, output: object): SandboxResponse {
   const out = serializeRestOutput(operation, output);
   return {
@@ -118,7 +97,7 @@ export function createConnectEmulator(): ServiceEmulator {
         action: info.action,
         run() {
           const input = parseRestInput(operation, match.labels, req.query, req.body, req.headers);
-          validateInput('connect', operation, withoutBrokenPatterns(operation, input));
+          validateInput('connect', operation, input);
           return respond(ctx, operation, handler(ctx, input));
         },
       };

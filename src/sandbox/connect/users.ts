@@ -119,9 +119,6 @@ const USERNAME_CHARS = /^[A-Za-z0-9_.@-]+$/;
 const EMAIL_FORM = /^[A-Za-z0-9_.+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}$/;
 /** The documented pattern of `SecondaryEmail`. */
 const SECONDARY_EMAIL = /^(?=.{0,265}$)[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,63}$/;
-/** The password rule the model means (its pattern is wrapped in stray slashes). */
-const PASSWORD = /^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[a-zA-Z\d\S]{8,64}$/;
-const E164 = /^\+[1-9]\d{1,14}$/;
 
 function checkUsername(instance: ConnectInstanceState, username: string): void {
   const saml = instance.identityManagementType === 'SAML';
@@ -157,15 +154,9 @@ function checkIdentityInfo(instance: ConnectInstanceState, info: IdentityInfoInp
   if (info?.SecondaryEmail !== undefined && !SECONDARY_EMAIL.test(info.SecondaryEmail)) {
     throw invalidParameter('The SecondaryEmail is not a valid email address.');
   }
-  if (info?.Mobile !== undefined && !E164.test(info.Mobile)) {
-    throw invalidParameter('The Mobile number must be in E.164 format, for example +12065550100.');
-  }
 }
 
 function checkPhoneConfig(phone: PhoneConfigInput): void {
-  if (phone.DeskPhoneNumber !== undefined && !E164.test(phone.DeskPhoneNumber)) {
-    throw invalidParameter('The DeskPhoneNumber must be in E.164 format, for example +12065550100.');
-  }
   if (phone.PhoneType === 'DESK_PHONE' && phone.DeskPhoneNumber === undefined) {
     throw invalidParameter('A DeskPhoneNumber is required when the PhoneType is DESK_PHONE.');
   }
@@ -213,12 +204,8 @@ export function createUser(
   const instance = activeInstance(ctx, input.InstanceId);
   const type = instance.identityManagementType;
   if (type === 'CONNECT_MANAGED') {
+    // Its form is checked by the model validation (Password pattern).
     if (input.Password === undefined) throw invalidRequest('Password is required for this directory type');
-    if (!PASSWORD.test(input.Password)) {
-      throw invalidParameter(
-        'The password must be 8–64 characters long and contain at least one uppercase letter, one lowercase letter and one number.',
-      );
-    }
   } else if (input.Password !== undefined) {
     throw invalidRequest('Password is not required for this directory type');
   }
