@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 for (const name of Object.keys(process.env)) {
-  if (/^(https?_proxy|all_proxy|no_proxy)$/i.test(name) || name.startsWith('OKTA_') || name.startsWith('AWS_')) {
+  if (
+    /^(https?_proxy|all_proxy|no_proxy)$/i.test(name) ||
+    name.startsWith('OKTA_') ||
+    name.startsWith('AWS_')
+  ) {
     delete process.env[name];
   }
 }

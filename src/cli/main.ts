@@ -26,7 +26,8 @@ function fail(message: string): never {
 function intOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) fail(`--${name} must be an integer from ${min} to ${max}, got '${value}'`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    fail(`--${name} must be an integer from ${min} to ${max}, got '${value}'`);
   return n;
 }
 
@@ -54,7 +55,12 @@ async function sandboxCommand(argv: string[]): Promise<void> {
   }
   const { startSandbox } = await import('../sandbox/index.js');
   const port = intOption('port', values.port as string | undefined, 0, 65535);
-  const creation = intOption('instance-creation-ms', values['instance-creation-ms'] as string | undefined, 0, 3_600_000);
+  const creation = intOption(
+    'instance-creation-ms',
+    values['instance-creation-ms'] as string | undefined,
+    0,
+    3_600_000,
+  );
   let sb: Awaited<ReturnType<typeof startSandbox>>;
   try {
     sb = await startSandbox({

@@ -737,7 +737,7 @@ function readQueryValue(r: QueryReader, ref: MemberModel, key: string): unknown 
         const k = r.params.get(`${entry}.${keyRef.xmlName ?? 'key'}`);
         if (k === null) continue;
         const v = readQueryValue(r, valRef, `${entry}.${valRef.xmlName ?? 'value'}`);
-        if (v !== undefined) out[k] = v;
+        if (v !== undefined) setOwn(out, k, v);
       }
       return out;
     }
@@ -1136,7 +1136,7 @@ function fromJson(model: ServiceModel, ref: MemberModel, value: unknown, path: s
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         const converted = fromJson(model, valRef, v, `${path}.${k}`);
-        if (converted !== undefined) out[k] = converted;
+        if (converted !== undefined) setOwn(out, k, converted);
       }
       return out;
     }
@@ -1312,7 +1312,7 @@ function toJson(model: ServiceModel, ref: MemberModel, value: unknown): unknown 
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         const converted = toJson(model, valRef, v);
-        if (converted !== undefined) out[k] = converted;
+        if (converted !== undefined) setOwn(out, k, converted);
       }
       return out;
     }
@@ -1393,3 +1393,8 @@ export const __testing = {
     return out.join('');
   },
 };
+
+/** Set a map entry as an own property: a key such as `__proto__` is data, not the prototype. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}

@@ -134,15 +134,24 @@ export class RateLimiter {
 
   take(service: ServiceName, operation: string, write: boolean, path: string, now: number): RateDecision {
     if (service === 'okta') {
-      const family = OKTA_FAMILIES.find((f) => f.pattern.test(path)) ?? (OKTA_FAMILIES.at(-1) as (typeof OKTA_FAMILIES)[0]);
+      const family =
+        OKTA_FAMILIES.find((f) => f.pattern.test(path)) ??
+        (OKTA_FAMILIES.at(-1) as (typeof OKTA_FAMILIES)[0]);
       if (this.mode === 'off') {
         return {
           allowed: true,
-          okta: { limit: family.perMinute, remaining: family.perMinute - 1, resetEpochSeconds: Math.ceil(now / 1000) + 60 },
+          okta: {
+            limit: family.perMinute,
+            remaining: family.perMinute - 1,
+            resetEpochSeconds: Math.ceil(now / 1000) + 60,
+          },
         };
       }
       let window = this.windows.get(family.name);
-      if (!window) this.windows.set(family.name, (window = new MinuteWindow(family.perMinute)));
+      if (!window) {
+        window = new MinuteWindow(family.perMinute);
+        this.windows.set(family.name, window);
+      }
       const { allowed, remaining, resetEpochSeconds } = window.take(now);
       return { allowed, okta: { limit: family.perMinute, remaining, resetEpochSeconds } };
     }
@@ -153,12 +162,16 @@ export class RateLimiter {
     let rate: number;
     let burst: number;
     if (service === 'connect') {
-      [key, rate, burst] = operation === 'CreateUser' ? ['connect:CreateUser', 2, 5] : [`connect:${operation}`, 10, 20];
+      [key, rate, burst] =
+        operation === 'CreateUser' ? ['connect:CreateUser', 2, 5] : [`connect:${operation}`, 10, 20];
     } else {
       [key, rate, burst] = write ? ['iam:write', 15, 30] : ['iam:read', 50, 100];
     }
     let bucket = this.buckets.get(key);
-    if (!bucket) this.buckets.set(key, (bucket = new TokenBucket(rate, burst, now)));
+    if (!bucket) {
+      bucket = new TokenBucket(rate, burst, now);
+      this.buckets.set(key, bucket);
+    }
     return { allowed: bucket.take(now) };
   }
 }

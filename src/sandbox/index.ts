@@ -16,7 +16,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createConnectEmulator } from './connect/index.js';
 import { createIamEmulator } from './iam/index.js';
-import { createOktaEmulator, createOktaUser, enableApiIntegration, rotateSigningKey } from './okta/index.js';
+import {
+  type ApiIntegrationOptions,
+  createOktaEmulator,
+  createOktaUser,
+  enableApiIntegration,
+  importRoles,
+  rotateSigningKey,
+} from './okta/index.js';
 import { type ResolvedSandboxOptions, SandboxServer } from './server.js';
 import { createState, redactedSnapshot, type SandboxState } from './state.js';
 import type {
@@ -28,6 +35,7 @@ import type {
   SandboxOptions,
 } from './types.js';
 
+export type { ApiIntegrationOptions } from './okta/index.js';
 export type { ServiceName } from './types.js';
 export type {
   FaultSpec,
@@ -52,7 +60,13 @@ export interface SandboxAdmin {
   enableApiIntegration(
     appId: string,
     credentials: { accessKeyId: string; secretAccessKey: string },
+    options?: ApiIntegrationOptions,
   ): Promise<{ importedRoles: string[] }>;
+  /**
+   * The admin console's "Refresh Application Data": Okta lists the IAM roles again with the key given
+   * to {@link SandboxAdmin.enableApiIntegration} (roles created since then become assignable).
+   */
+  importRoles(appId: string): Promise<{ importedRoles: string[] }>;
   /** Generate a new signing key for the app and make it current (the old certificate stays listed). */
   rotateSigningKey(appId: string): { kid: string };
 }
@@ -193,8 +207,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       save();
       return user;
     },
-    async enableApiIntegration(appId, credentials) {
-      const result = await enableApiIntegration(server.context(), appId, credentials);
+    async enableApiIntegration(appId, credentials, integrationOptions) {
+      const result = await enableApiIntegration(server.context(), appId, credentials, integrationOptions);
+      save();
+      return result;
+    },
+    async importRoles(appId) {
+      const result = await importRoles(server.context(), appId);
       save();
       return result;
     },

@@ -178,7 +178,8 @@ export class SandboxServer {
     }
     res.writeHead(response.status, response.headers);
     res.end(response.body);
-    if (outcome.write && response.status < 400) this.onWrite();
+    // Okta reads may change state too: an app's signing key is generated on its first use.
+    if ((outcome.write || outcome.service === 'okta') && response.status < 400) this.onWrite();
   }
 
   private record(
@@ -260,7 +261,9 @@ export class SandboxServer {
       caller = { kind: 'user', accessKeyId: auth.accessKeyId, userName: key.userName, userId: key.userId };
       secret = key.secretAccessKey;
     }
-    const failure = verifySigV4(req, auth, secret, this.options.now());
+    // Signature expiry is about the caller's clock against the real one; the sandbox clock (which
+    // tests may move by days) only ages emulated resources.
+    const failure = verifySigV4(req, auth, secret, Date.now());
     if (failure) {
       const code =
         failure.reason === 'incomplete'

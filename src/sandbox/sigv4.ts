@@ -27,7 +27,7 @@ export function parseSigV4Authorization(header: string | undefined): SigV4Author
   const credential = fields.get('Credential')?.split('/');
   const signedHeaders = fields.get('SignedHeaders');
   const signature = fields.get('Signature');
-  if (!credential || credential.length !== 5 || credential[4] !== 'aws4_request') return undefined;
+  if (credential?.length !== 5 || credential[4] !== 'aws4_request') return undefined;
   if (!signedHeaders || !signature) return undefined;
   const [accessKeyId, date, region, service] = credential as [string, string, string, string, string];
   return { accessKeyId, date, region, service, signedHeaders: signedHeaders.split(';'), signature };
@@ -35,7 +35,10 @@ export function parseSigV4Authorization(header: string | undefined): SigV4Author
 
 /** RFC 3986 encoding as the AWS signer does it (`encodeURIComponent` plus `!'()*`). */
 function escapeUri(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 /** The canonical path: normalised segments, then URI-encoded once more (the raw path is already encoded). */
@@ -84,10 +87,16 @@ export function verifySigV4(
 ): SigV4Failure | undefined {
   const amzDate = req.headers['x-amz-date'];
   if (!amzDate || !/^\d{8}T\d{6}Z$/.test(amzDate)) {
-    return { reason: 'incomplete', message: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header." };
+    return {
+      reason: 'incomplete',
+      message: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
+    };
   }
   if (!auth.signedHeaders.includes('host')) {
-    return { reason: 'incomplete', message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization." };
+    return {
+      reason: 'incomplete',
+      message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+    };
   }
   const signedAt = Date.UTC(
     Number(amzDate.slice(0, 4)),
@@ -99,7 +108,11 @@ export function verifySigV4(
   );
   const skewMs = 15 * 60 * 1000;
   if (Math.abs(nowMs - signedAt) > skewMs) {
-    const fmt = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const fmt = (ms: number) =>
+      new Date(ms)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '');
     const message =
       signedAt < nowMs
         ? `Signature expired: ${amzDate} is now earlier than ${fmt(nowMs - skewMs)} (${fmt(nowMs)} - 15 min.)`

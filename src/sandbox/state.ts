@@ -26,7 +26,13 @@ export interface SandboxState {
 }
 
 export function createState(sandbox: SandboxMeta): SandboxState {
-  return { version: 1, sandbox, iam: createIamState(), connect: createConnectState(), okta: createOktaState() };
+  return {
+    version: 1,
+    sandbox,
+    iam: createIamState(),
+    connect: createConnectState(),
+    okta: createOktaState(),
+  };
 }
 
 const SECRET_KEYS = /^(secretAccessKey|oktaToken|privateKey|privateKeyPem|token|password)$/;

@@ -37,7 +37,7 @@ import {
   CreatePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { iamClient, connectClient as sandboxClient, startTestSandbox } from '../helpers.js';
+import { connectClient, iamClient, startTestSandbox } from '../helpers.js';
 
 type Sandbox = Awaited<ReturnType<typeof startTestSandbox>>;
 
@@ -47,22 +47,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** The fake clock every sandbox of this file runs on. */
 let clock = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
 const now = () => clock;
-
-/**
- * A client that signs with the sandbox's fake clock: the sandbox checks the SigV4 date against it, and the
- * tests move it by days.
- */
-function connectClient(sb: Sandbox, opts: { region?: string } = {}): ConnectClient {
-  const client = sandboxClient(sb, opts);
-  client.middlewareStack.add(
-    (next) => (args) => {
-      client.config.systemClockOffset = clock - Date.now();
-      return next(args);
-    },
-    { step: 'initialize', name: 'fakeClock' },
-  );
-  return client;
-}
 
 function samlInstanceInput(
   alias: string,
@@ -949,7 +933,7 @@ describe('Connect with IAM-user credentials and a state file', () => {
     // This sandbox runs on the real clock: no time travel, so plain clients sign correctly.
     const sb = await startTestSandbox({ instanceCreationMs: 0 });
     try {
-      const root = sandboxClient(sb);
+      const root = connectClient(sb);
       const { Id: instanceId } = await root.send(new CreateInstanceCommand(samlInstanceInput('iam-user-cc')));
       const iam = iamClient(sb);
       const user = await iam.send(new CreateIamUserCommand({ UserName: 'connect-operator' }));
@@ -958,7 +942,7 @@ describe('Connect with IAM-user credentials and a state file', () => {
         accessKeyId: key.AccessKey?.AccessKeyId as string,
         secretAccessKey: key.AccessKey?.SecretAccessKey as string,
       };
-      const operator = sandboxClient(sb, { credentials });
+      const operator = connectClient(sb, { credentials });
       await expect(
         operator.send(new GetFederationTokenCommand({ InstanceId: instanceId })),
       ).rejects.toMatchObject({
