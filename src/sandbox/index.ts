@@ -226,12 +226,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   return {
     url,
-    aws: {
-      endpoint: url,
-      region: resolved.region,
-      credentials: { accessKeyId: state.sandbox.accessKeyId, secretAccessKey: state.sandbox.secretAccessKey },
+    // Fresh objects on every read: the AWS SDK decorates the credentials object it is given.
+    get aws() {
+      return {
+        endpoint: url,
+        region: resolved.region,
+        credentials: {
+          accessKeyId: state.sandbox.accessKeyId,
+          secretAccessKey: state.sandbox.secretAccessKey,
+        },
+      };
     },
-    okta: { orgUrl: url, token: state.sandbox.oktaToken },
+    get okta() {
+      return { orgUrl: url, token: state.sandbox.oktaToken };
+    },
     requests: () => server.requests(),
     resetRequests: () => server.resetRequests(),
     state: () => redactedSnapshot(state),
