@@ -1,0 +1,450 @@
+/**
+ * Guide step 9: give a person access. In Okta the user is assigned to the `amazon_aws` app with the
+ * SAML role (`samlRoles: [roleName]`); in Connect a user is created whose username is exactly the Okta
+ * **app** username (`credentials.userName` of the assignment) — which becomes the SAML `RoleSessionName`
+ * and may differ from the Okta login (the app's username template decides it).
+ *
+ * Okta accepts a role only once it has imported the roles from AWS, which happens when an admin enables
+ * the app's API integration in the admin console (no public API: design §5.3). Before that the step
+ * stops with a {@link ManualActionRequiredError} that says what to click; running it again resumes.
+ */
+import type { AppUser, AppUserProfile } from '@okta/okta-sdk-nodejs';
+import { CONNECT_INSTANCE_ID, instanceIdFromArn, isArn } from '../aws/arn.js';
+import {
+  type ConnectPhoneType,
+  type ConnectUserOutcome,
+  connectUsernameProblem,
+  ensureConnectUser,
+  resolveConnectProfiles,
+} from '../aws/connect-users.js';
+import type { SsoContext } from '../context.js';
+import { ConfigError, ManualActionRequiredError } from '../errors.js';
+import type { StepOptions, StepResultBase } from '../step.js';
+import { isOktaError, oktaCall, oktaRequest } from './transport.js';
+
+/** The Connect side of an assignment. */
+export interface AssignUserConnectInput {
+  /**
+   * Security profiles by name: `Admin`, `Agent`, `CallCenterManager`, `QualityAnalyst` (every instance
+   * has them) or a custom profile's exact name; 1–10 names. An existing user's profiles are made equal
+   * to these.
+   */
+  securityProfiles: string[];
+  /**
+   * Routing profile by name. Default `Basic Routing Profile` when the user is created; an existing user's
+   * routing profile is changed only when this is given.
+   */
+  routingProfile?: string;
+  /** First name of a new Connect user. Default: the Okta user's `firstName`. */
+  firstName?: string;
+  /** Last name of a new Connect user. Default: the Okta user's `lastName`. */
+  lastName?: string;
+  /** Phone of a new Connect user. Default `SOFT_PHONE`. */
+  phoneType?: ConnectPhoneType;
+  /** E.164 desk phone number (`+12065550100`); required with `DESK_PHONE`, refused otherwise. */
+  deskPhoneNumber?: string;
+}
+
+export interface AssignUserInput extends StepOptions {
+  /** The Okta app id of the `amazon_aws` app (`createOktaFederationApp` returns it). */
+  appId: string;
+  /** The Okta user's login (or id). The Connect username is the app username Okta derives from it. */
+  login: string;
+  /**
+   * The SAML role as Okta imported it from AWS: the IAM role name (`Okta_Role`), or
+   * `<account> -- <role>` when the app federates several accounts. The app user gets `role` and
+   * `samlRoles: [roleName]` (other roles of this user in this app are replaced).
+   */
+  roleName: string;
+  /** The Connect instance id (a UUID, not the ARN); the instance must be ACTIVE. */
+  instanceId: string;
+  /**
+   * The Connect user. Default: created with the `Agent` security profile and `Basic Routing Profile`;
+   * the profiles of an existing user are then left as they are.
+   */
+  connect?: AssignUserConnectInput;
+}
+
+export interface AssignUserResult extends StepResultBase {
+  /**
+   * `created` when the Okta assignment or the Connect user was created, `updated` when roles or profiles
+   * were changed, `unchanged` otherwise. `changes` are prefixed `okta:` or `connect:`.
+   */
+  action: StepResultBase['action'];
+  /** The Okta user id. */
+  oktaUserId: string;
+  /**
+   * The Okta app username (`credentials.userName` of the assignment): the SAML `RoleSessionName` and the
+   * Connect username. `undefined` only in a dry run for a user not yet assigned whose app username Okta's
+   * username template would compute in a way the library does not predict.
+   */
+  appUserName: string | undefined;
+  /** The Connect user id; `undefined` only in a dry run that would create the user. */
+  connectUserId: string | undefined;
+  /** The Connect user ARN; `undefined` only in a dry run that would create the user. */
+  connectUserArn: string | undefined;
+  /** The SAML roles of the app user (`samlRoles`) after the step: `[roleName]`. */
+  roles: string[];
+}
+
+/** What the step reads of the `amazon_aws` app (raw JSON: the typed SDK drops `settings.app`). */
+interface OktaAppJson {
+  id: string;
+  name?: string;
+  label?: string;
+  features?: string[];
+  credentials?: { userNameTemplate?: { template?: string } };
+}
+
+const DEFAULT_SECURITY_PROFILES = ['Agent'];
+const DEFAULT_ROUTING_PROFILE = 'Basic Routing Profile';
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const ACCOUNT_ROLE = /^\S.{0,200} -- [\w+=,.@-]{1,64}$/;
+const E164 = /^\+[1-9]\d{1,14}$/;
+const PROFILE_NAME_MAX = 127;
+const PERSON_NAME_MAX = 100;
+
+type Issue = { field: string; message: string };
+
+function checkText(issues: Issue[], field: string, value: unknown, max: number, required: boolean): void {
+  if (value === undefined && !required) return;
+  if (typeof value !== 'string' || value.trim().length === 0) {
+    issues.push({ field, message: 'must be a non-empty string' });
+  } else if (value.length > max) {
+    issues.push({ field, message: `must be at most ${max} characters (got ${value.length})` });
+  } else if (/\p{Cc}/u.test(value)) {
+    issues.push({ field, message: 'must not contain control characters' });
+  }
+}
+
+function validate(input: AssignUserInput): void {
+  const issues: Issue[] = [];
+  if (typeof input.appId !== 'string' || !/^[A-Za-z0-9]{1,64}$/.test(input.appId)) {
+    issues.push({
+      field: 'appId',
+      message: `expected an Okta app id like 0oa1b2c3d4 (got '${String(input.appId)}')`,
+    });
+  }
+  checkText(issues, 'login', input.login, 100, true);
+  if (
+    typeof input.roleName !== 'string' ||
+    !(ROLE_NAME.test(input.roleName) || ACCOUNT_ROLE.test(input.roleName))
+  ) {
+    issues.push({
+      field: 'roleName',
+      message: `expected an IAM role name (1–64 of A-Z a-z 0-9 _+=,.@-) or '<account> -- <role>' (got '${String(input.roleName)}')`,
+    });
+  }
+  const { instanceId } = input;
+  if (typeof instanceId !== 'string' || instanceId.length === 0) {
+    issues.push({ field: 'instanceId', message: 'the Connect instance id is required' });
+  } else if (isArn(instanceId)) {
+    const id = instanceIdFromArn(instanceId);
+    issues.push({
+      field: 'instanceId',
+      message: `expected the instance id, got an ARN ('${instanceId}')${id ? `: pass its last part, '${id}'` : ''}`,
+    });
+  } else if (!CONNECT_INSTANCE_ID.test(instanceId)) {
+    issues.push({
+      field: 'instanceId',
+      message: `'${instanceId}' is not a Connect instance id (a lower-case UUID)`,
+    });
+  }
+  if (input.dryRun !== undefined && typeof input.dryRun !== 'boolean') {
+    issues.push({ field: 'dryRun', message: 'must be true or false' });
+  }
+  const c = input.connect;
+  if (c !== undefined) {
+    if (typeof c !== 'object' || c === null) {
+      issues.push({
+        field: 'connect',
+        message: 'must be an object { securityProfiles, routingProfile?, … }',
+      });
+    } else {
+      if (
+        !Array.isArray(c.securityProfiles) ||
+        c.securityProfiles.length === 0 ||
+        c.securityProfiles.length > 10
+      ) {
+        issues.push({ field: 'connect.securityProfiles', message: 'must list 1–10 security profile names' });
+      } else {
+        const seen = new Set<string>();
+        c.securityProfiles.forEach((name, i) => {
+          const field = `connect.securityProfiles[${i}]`;
+          checkText(issues, field, name, PROFILE_NAME_MAX, true);
+          if (seen.has(name)) issues.push({ field, message: `'${name}' is listed twice` });
+          seen.add(name);
+        });
+      }
+      checkText(issues, 'connect.routingProfile', c.routingProfile, PROFILE_NAME_MAX, false);
+      checkText(issues, 'connect.firstName', c.firstName, PERSON_NAME_MAX, false);
+      checkText(issues, 'connect.lastName', c.lastName, PERSON_NAME_MAX, false);
+      const phoneType = c.phoneType ?? 'SOFT_PHONE';
+      if (phoneType !== 'SOFT_PHONE' && phoneType !== 'DESK_PHONE') {
+        issues.push({
+          field: 'connect.phoneType',
+          message: `must be SOFT_PHONE or DESK_PHONE (got '${String(phoneType)}')`,
+        });
+      } else if (phoneType === 'DESK_PHONE' && c.deskPhoneNumber === undefined) {
+        issues.push({ field: 'connect.deskPhoneNumber', message: 'is required with phoneType DESK_PHONE' });
+      } else if (phoneType === 'SOFT_PHONE' && c.deskPhoneNumber !== undefined) {
+        issues.push({ field: 'connect.deskPhoneNumber', message: 'is only used with phoneType DESK_PHONE' });
+      }
+      if (
+        c.deskPhoneNumber !== undefined &&
+        (typeof c.deskPhoneNumber !== 'string' || !E164.test(c.deskPhoneNumber))
+      ) {
+        issues.push({
+          field: 'connect.deskPhoneNumber',
+          message: 'must be an E.164 number such as +12065550100',
+        });
+      }
+    }
+  }
+  if (issues.length > 0) throw ConfigError.of(issues);
+}
+
+/** The role fields of an app user profile (the SDK types the profile as an empty class). */
+function rolesOf(appUser: AppUser | undefined): { role: unknown; samlRoles: unknown } {
+  const profile = (appUser?.profile ?? {}) as Record<string, unknown>;
+  return { role: profile.role, samlRoles: profile.samlRoles };
+}
+
+function rolesMatch(appUser: AppUser, roleName: string): boolean {
+  const { role, samlRoles } = rolesOf(appUser);
+  return role === roleName && Array.isArray(samlRoles) && samlRoles.length === 1 && samlRoles[0] === roleName;
+}
+
+function showRoles(value: unknown): string {
+  return Array.isArray(value)
+    ? `[${value.map(String).join(', ')}]`
+    : value == null
+      ? '(none)'
+      : String(value);
+}
+
+/** The app username Okta's built-in templates give, or `undefined` for any other template. */
+function predictAppUserName(app: OktaAppJson, profile: Record<string, unknown>): string | undefined {
+  const template = (app.credentials?.userNameTemplate?.template ?? '${source.login}').replace(/\s+/g, '');
+  const pick = (key: string) => (typeof profile[key] === 'string' ? (profile[key] as string) : undefined);
+  if (template === '${source.login}') return pick('login');
+  if (template === '${source.email}') return pick('email');
+  return undefined;
+}
+
+function apiIntegrationActions(app: OktaAppJson, appId: string): string[] {
+  const label = app.label ?? appId;
+  return [
+    `In the Okta admin console, open Applications → Applications → "${label}" (app id ${appId}).`,
+    'Open the Provisioning tab, click "Configure API Integration" and check "Enable API integration".',
+    'Enter the Access Key and Secret Key of the IAM user okta_cli_user (createOktaApiUser returned them; if the secret is lost, run it with accessKey: "rotate"), click "Test API Credentials", then Save.',
+    'Under Provisioning → To App, click Edit, enable "Create Users" and "Update User Attributes" (Okta then imports the IAM roles), and Save.',
+    'Run this step again (assignUser, or provisionConnectSso): it resumes here once the app lists the feature PUSH_NEW_USERS.',
+  ];
+}
+
+function roleNotImportedActions(app: OktaAppJson, appId: string, roleName: string): string[] {
+  const label = app.label ?? appId;
+  return [
+    `Check that the IAM role '${roleName}' exists and its trust policy names the SAML provider whose ARN is in the app's identityProviderArn (linkIdentityProvider does both).`,
+    `In the Okta admin console, open Applications → Applications → "${label}" → Provisioning → To App and make sure "Update User Attributes" is enabled (without it Okta imports no roles).`,
+    'Then, on the Applications → Applications page, choose More → "Refresh Application Data" so that Okta reads the roles from AWS again.',
+    'Run this step again (assignUser): it resumes here once Okta accepts the role.',
+  ];
+}
+
+/**
+ * Assign an Okta user to the `amazon_aws` app with a SAML role, and create the Connect user whose
+ * username is exactly the Okta app username — guide step 9.
+ *
+ * Order: every read that can reject the input (Okta user, app, Connect profiles) comes before the first
+ * write, so an unknown login, app, instance or profile name writes nothing.
+ *
+ * Okta reads: `GET /users/{login}`, `GET /apps/{id}` (raw), `GET /apps/{id}/users/{userId}`; writes:
+ * assign or update the app user. Connect reads: `ListSecurityProfiles`, `ListRoutingProfiles`,
+ * `SearchUsers` (then `ListUsers` / `DescribeUser` when the search finds nothing); writes: `CreateUser`,
+ * `UpdateUserSecurityProfiles`, `UpdateUserRoutingProfile`.
+ *
+ * @throws {ConfigError} invalid input (no request made); unknown login, app id, instance or profile name.
+ * @throws {ManualActionRequiredError} the app's API integration is not enabled yet, or Okta has not
+ *   imported `roleName`: `actions` lists the clicks; run again afterwards.
+ * @throws {ConflictError} a Connect user exists whose username differs from the app username only in case.
+ * @throws {ProviderError} any other AWS or Okta error.
+ */
+export async function assignUser(ctx: SsoContext, input: AssignUserInput): Promise<AssignUserResult> {
+  validate(input);
+  const { appId, login, roleName, instanceId } = input;
+  const dryRun = input.dryRun ?? false;
+  const connect = input.connect;
+  const client = await ctx.okta();
+
+  // --- reads that can reject the input -------------------------------------------------------------
+  let user: Awaited<ReturnType<typeof client.userApi.getUser>>;
+  try {
+    user = await oktaCall(ctx, 'GetUser', () => client.userApi.getUser({ userId: login }));
+  } catch (error) {
+    if (isOktaError(error, 'E0000007') || isOktaError(error, 404)) {
+      throw new ConfigError('login', `no Okta user with login '${login}'`);
+    }
+    throw error;
+  }
+  const oktaUserId = user.id ?? '';
+  const oktaProfile = (user.profile ?? {}) as Record<string, unknown>;
+  if (user.status !== undefined && user.status !== 'ACTIVE') {
+    ctx.logger.warn(`okta user ${login} is ${user.status}: it cannot sign in until it is ACTIVE`, {
+      oktaUserId,
+    });
+  }
+
+  let app: OktaAppJson;
+  try {
+    app = (
+      await oktaRequest<OktaAppJson>(ctx, 'GetApplication', {
+        method: 'GET',
+        path: `/api/v1/apps/${encodeURIComponent(appId)}`,
+      })
+    ).data;
+  } catch (error) {
+    if (isOktaError(error, 'E0000007') || isOktaError(error, 404)) {
+      throw new ConfigError('appId', `no Okta app with id '${appId}'`);
+    }
+    throw error;
+  }
+  if (app.name !== 'amazon_aws') {
+    throw new ConfigError(
+      'appId',
+      `app '${appId}' ("${app.label ?? ''}") is a '${String(app.name)}' app, not an AWS Account Federation (amazon_aws) app`,
+    );
+  }
+
+  const profiles = await resolveConnectProfiles(ctx, instanceId, {
+    securityProfiles: connect?.securityProfiles ?? DEFAULT_SECURITY_PROFILES,
+    routingProfile: connect?.routingProfile ?? DEFAULT_ROUTING_PROFILE,
+  });
+
+  const firstName =
+    connect?.firstName ?? (typeof oktaProfile.firstName === 'string' ? oktaProfile.firstName : '');
+  const lastName =
+    connect?.lastName ?? (typeof oktaProfile.lastName === 'string' ? oktaProfile.lastName : '');
+  if (firstName.trim() === '' || lastName.trim() === '') {
+    throw new ConfigError(
+      firstName.trim() === '' ? 'connect.firstName' : 'connect.lastName',
+      `the Okta user '${login}' has no ${firstName.trim() === '' ? 'firstName' : 'lastName'}: give one (a SAML Connect user needs both names)`,
+    );
+  }
+
+  let appUser: AppUser | undefined;
+  try {
+    appUser = await oktaCall(ctx, 'GetApplicationUser', () =>
+      client.applicationApi.getApplicationUser({ appId, userId: oktaUserId }),
+    );
+  } catch (error) {
+    if (!(isOktaError(error, 'E0000007') || isOktaError(error, 404))) throw error;
+  }
+
+  // --- Okta: the assignment ----------------------------------------------------------------------
+  const changes: string[] = [];
+  let oktaAction: 'created' | 'updated' | 'unchanged' = 'unchanged';
+  let appUserName = appUser?.credentials?.userName;
+  if (!appUser || !rolesMatch(appUser, roleName)) {
+    if (!(app.features ?? []).includes('PUSH_NEW_USERS')) {
+      throw new ManualActionRequiredError(
+        `The Okta app "${app.label ?? appId}" has not imported the AWS roles yet: its API integration ("Create Users") is not enabled, and Okta offers no API to enable it. Enable it in the admin console, then run again.`,
+        apiIntegrationActions(app, appId),
+      );
+    }
+    const profile = { role: roleName, samlRoles: [roleName] } as AppUserProfile;
+    if (!appUser) {
+      oktaAction = 'created';
+      changes.push(
+        `okta: assign user '${login}' to app "${app.label ?? appId}" with samlRoles [${roleName}]`,
+      );
+      appUserName ??= predictAppUserName(app, oktaProfile);
+    } else {
+      oktaAction = 'updated';
+      const current = rolesOf(appUser);
+      if (current.role !== roleName) changes.push(`okta: role: ${showRoles(current.role)} → ${roleName}`);
+      if (showRoles(current.samlRoles) !== `[${roleName}]`) {
+        changes.push(`okta: samlRoles: ${showRoles(current.samlRoles)} → [${roleName}]`);
+      }
+    }
+    if (!dryRun) {
+      let written: AppUser;
+      try {
+        written = appUser
+          ? await oktaCall(ctx, 'UpdateApplicationUser', () =>
+              client.applicationApi.updateApplicationUser({
+                appId,
+                userId: oktaUserId,
+                appUser: { profile },
+              }),
+            )
+          : await oktaCall(ctx, 'AssignUserToApplication', () =>
+              client.applicationApi.assignUserToApplication({
+                appId,
+                appUser: { id: oktaUserId, scope: 'USER', profile },
+              }),
+            );
+      } catch (error) {
+        if (
+          isOktaError(error, 'E0000001') &&
+          error instanceof Error &&
+          /\b(samlRoles|role)\b/.test(error.message)
+        ) {
+          throw new ManualActionRequiredError(
+            `Okta does not accept the role '${roleName}' for app "${app.label ?? appId}": it is not among the roles Okta imported from AWS (${error.message}).`,
+            roleNotImportedActions(app, appId, roleName),
+          );
+        }
+        throw error;
+      }
+      appUserName = written.credentials?.userName ?? appUserName;
+      ctx.logger.info(`${appUser ? 'updated roles of' : 'assigned'} okta user ${login} to app ${appId}`, {
+        appId,
+        oktaUserId,
+      });
+    }
+  }
+
+  // --- Connect: the user named exactly like the app username ------------------------------------------
+  if (appUserName !== undefined) {
+    const problem = connectUsernameProblem(appUserName);
+    if (problem) {
+      throw new ConfigError(
+        'login',
+        `the Okta app username '${appUserName}' of '${login}' cannot be a Connect username: ${problem}. Change the app's username template or this user's app username in Okta.`,
+      );
+    }
+  }
+  const connectOutcome: ConnectUserOutcome = await ensureConnectUser(ctx, {
+    instanceId,
+    username: appUserName,
+    firstName,
+    lastName,
+    phoneType: connect?.phoneType ?? 'SOFT_PHONE',
+    deskPhoneNumber: connect?.deskPhoneNumber,
+    profiles,
+    manageSecurityProfiles: connect !== undefined,
+    manageRoutingProfile: connect?.routingProfile !== undefined,
+    dryRun,
+  });
+  changes.push(...connectOutcome.changes.map((c) => `connect: ${c}`));
+
+  const action =
+    oktaAction === 'created' || connectOutcome.action === 'created'
+      ? 'created'
+      : oktaAction === 'updated' || connectOutcome.action === 'updated'
+        ? 'updated'
+        : 'unchanged';
+  return {
+    action,
+    resource: `assignment of ${login} to okta app ${appId} and connect instance ${instanceId}`,
+    changes,
+    dryRun,
+    oktaUserId,
+    appUserName,
+    connectUserId: connectOutcome.userId,
+    connectUserArn: connectOutcome.userArn,
+    roles: [roleName],
+  };
+}
