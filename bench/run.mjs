@@ -3,6 +3,8 @@
 // SDK clients. Prints numbers and ratios; asserts nothing (the machines are noisy).
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import {
   ConnectClient,
   CreateInstanceCommand,

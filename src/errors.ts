@@ -104,3 +104,12 @@ export class VerificationError extends ConnectSsoError {
     super('VERIFICATION_FAILED', message, options);
   }
 }
+
+/** A wait ran out of time (an instance still being created, a manual step not yet done). */
+export class TimeoutError extends ConnectSsoError {
+  override name = 'TimeoutError';
+  declare readonly code: 'TIMEOUT';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('TIMEOUT', message, options);
+  }
+}

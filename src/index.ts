@@ -7,6 +7,13 @@
  * @packageDocumentation
  */
 
+export type {
+  ConnectInstanceStatus,
+  InstanceWaitOptions,
+  SamlInstanceInput,
+  SamlInstanceResult,
+} from './aws/connect-instance.js';
+export { createSamlInstance } from './aws/connect-instance.js';
 export type { RelayDestination, RelayStateInput } from './aws/relay-state.js';
 export { buildRelayState } from './aws/relay-state.js';
 export type { Clock, CreateContextOptions, Logger, SsoContext } from './context.js';
@@ -17,8 +24,11 @@ export {
   ConnectSsoError,
   ManualActionRequiredError,
   ProviderError,
+  TimeoutError,
   VerificationError,
 } from './errors.js';
+export type { AssignUserConnectInput, AssignUserInput, AssignUserResult } from './okta/assignments.js';
+export { assignUser } from './okta/assignments.js';
 export type { IdpMetadata, SigningCertificate } from './saml/metadata.js';
 export { parseIdpMetadata } from './saml/metadata.js';
 export { Secret } from './secret.js';

@@ -17,7 +17,7 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-connect';
 import type { SsoContext } from '../context.js';
-import { ConfigError, ConflictError, ConnectSsoError, ProviderError } from '../errors.js';
+import { ConfigError, ConflictError, ProviderError, TimeoutError } from '../errors.js';
 import { BackoffTimeoutError, pollUntil } from '../retry.js';
 import type { StepOptions, StepResultBase } from '../step.js';
 import { awsCall, isAwsError } from './call.js';
@@ -195,7 +195,7 @@ function onOff(value: boolean): string {
 /**
  * Poll `DescribeInstance` until the instance leaves CREATION_IN_PROGRESS.
  * @throws {ProviderError} when it ends in CREATION_FAILED (with AWS's reason).
- * @throws {ConnectSsoError} code `TIMEOUT` when it is still being created after the timeout.
+ * @throws {TimeoutError} when it is still being created after the timeout.
  */
 async function waitUntilActive(
   ctx: SsoContext,
@@ -234,8 +234,7 @@ async function waitUntilActive(
     );
   } catch (error) {
     if (error instanceof BackoffTimeoutError) {
-      throw new ConnectSsoError(
-        'TIMEOUT',
+      throw new TimeoutError(
         `instance '${instance.alias}' (${instance.id}) is still CREATION_IN_PROGRESS after ${Math.round(
           timeoutMs / 1000,
         )} s; run again later (the step finds it by its alias) or wait longer (wait.timeoutMs)`,
@@ -258,7 +257,7 @@ async function waitUntilActive(
  *   SAML instance that is not ours (unless `adopt`), to an instance whose creation failed, or (at create
  *   time) to an instance in another region or account.
  * @throws {ProviderError} an AWS error, or `CREATION_FAILED` while waiting (with AWS's reason).
- * @throws {ConnectSsoError} code `TIMEOUT`: still being created when `wait.timeoutMs` ran out.
+ * @throws {TimeoutError} still being created when `wait.timeoutMs` ran out.
  */
 export async function createSamlInstance(
   ctx: SsoContext,

@@ -9,7 +9,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSamlInstance } from '../../src/aws/connect-instance.js';
 import type { Clock } from '../../src/context.js';
-import { ConfigError, ConflictError, ConnectSsoError, ProviderError } from '../../src/errors.js';
+import { ConfigError, ConflictError, ProviderError, TimeoutError } from '../../src/errors.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { connectClient, sandboxContext, startTestSandbox, writes } from '../helpers.js';
 
@@ -269,7 +269,7 @@ describe('createSamlInstance with wait', () => {
       const error = await createSamlInstance(ctx, { alias: 'slow', wait: { timeoutMs: 10_000 } }).catch(
         (e: unknown) => e,
       );
-      expect(error).toBeInstanceOf(ConnectSsoError);
+      expect(error).toBeInstanceOf(TimeoutError);
       expect(error).toMatchObject({ code: 'TIMEOUT' });
       expect((error as Error).message).toMatch(/still CREATION_IN_PROGRESS after 10 s/);
       sb.resetRequests();
