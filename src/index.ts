@@ -14,6 +14,29 @@ export type {
   SamlInstanceResult,
 } from './aws/connect-instance.js';
 export { createSamlInstance } from './aws/connect-instance.js';
+export type {
+  AccessKeyPolicy,
+  AccessKeySummary,
+  ExistingAccessKey,
+  NewAccessKey,
+  OktaApiUserInput,
+  OktaApiUserResult,
+} from './aws/iam-api-user.js';
+export { createOktaApiUser } from './aws/iam-api-user.js';
+export type {
+  FederationPolicyInput,
+  ManagedPolicyOptions,
+  ManagedPolicyResult,
+  OktaAccessPolicyInput,
+  PolicyDocument,
+  PolicyStatement,
+} from './aws/iam-policies.js';
+export {
+  createFederationPolicy,
+  createOktaAccessPolicy,
+  federationPolicyDocument,
+  oktaAccessPolicyDocument,
+} from './aws/iam-policies.js';
 export type { RelayDestination, RelayStateInput } from './aws/relay-state.js';
 export { buildRelayState } from './aws/relay-state.js';
 export type { Clock, CreateContextOptions, Logger, SsoContext } from './context.js';
