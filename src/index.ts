@@ -37,6 +37,8 @@ export {
   federationPolicyDocument,
   oktaAccessPolicyDocument,
 } from './aws/iam-policies.js';
+export type { LinkIdentityProviderInput, LinkIdentityProviderResult } from './aws/identity-provider.js';
+export { linkIdentityProvider, samlAudiences, samlTrustPolicy } from './aws/identity-provider.js';
 export type { RelayDestination, RelayStateInput } from './aws/relay-state.js';
 export { buildRelayState } from './aws/relay-state.js';
 export type { Clock, CreateContextOptions, Logger, SsoContext } from './context.js';
@@ -52,6 +54,13 @@ export {
 } from './errors.js';
 export type { AssignUserConnectInput, AssignUserInput, AssignUserResult } from './okta/assignments.js';
 export { assignUser } from './okta/assignments.js';
+export type {
+  FederationAppMetadata,
+  OktaFederationAppInput,
+  OktaFederationAppResult,
+  OktaGroupMapping,
+} from './okta/federation-app.js';
+export { createOktaFederationApp } from './okta/federation-app.js';
 export type { IdpMetadata, SigningCertificate } from './saml/metadata.js';
 export { parseIdpMetadata } from './saml/metadata.js';
 export { Secret } from './secret.js';

@@ -21,7 +21,14 @@ import { ConfigError, ConflictError, ProviderError, TimeoutError } from '../erro
 import { BackoffTimeoutError, pollUntil } from '../retry.js';
 import type { StepOptions, StepResultBase } from '../step.js';
 import { awsCall, isAwsError } from './call.js';
-import { MANAGED_BY_KEY, ownershipOf, ownershipTagMap, STACK_KEY } from './tags.js';
+import {
+  MANAGED_BY_KEY,
+  notOursError,
+  ownerDescription,
+  ownershipOf,
+  ownershipTagMap,
+  STACK_KEY,
+} from './tags.js';
 
 /** The status of a Connect instance, as `DescribeInstance` and `ListInstances` report it. */
 export type ConnectInstanceStatus = 'CREATION_IN_PROGRESS' | 'ACTIVE' | 'CREATION_FAILED';
@@ -374,18 +381,20 @@ export async function createSamlInstance(
   const owner = ownershipOf(ctx, current);
   const toTag: Record<string, string> = {};
   if (owner !== 'ours') {
-    const whose =
-      owner === 'other-stack'
-        ? `is managed by the connect-okta-sso stack '${current[STACK_KEY]}', not '${ctx.stack}'`
-        : 'was not created by connect-okta-sso (it has no ownership tags)';
     if (!adopt) {
-      throw new ConflictError(
+      throw notOursError(
+        ctx,
         resource,
-        `SAML instance '${actualAlias}' (${instanceId}) ${whose}. Use another alias, or pass adopt: true to tag it as stack '${ctx.stack}' and manage it.`,
+        `SAML instance '${actualAlias}' (${instanceId})`,
+        owner,
+        current,
+        'use another alias',
       );
     }
     Object.assign(toTag, ownershipTagMap(ctx));
-    changes.push(`adopt: tag as managed by stack '${ctx.stack}' (${whose})`);
+    changes.push(
+      `adopt: tag as managed by stack '${ctx.stack}' (it ${ownerDescription(ctx, owner, current)})`,
+    );
   }
   for (const [key, value] of Object.entries(tags)) {
     if (current[key] === value) continue;

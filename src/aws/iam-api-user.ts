@@ -25,8 +25,7 @@ import { Secret } from '../secret.js';
 import type { StepOptions, StepResultBase } from '../step.js';
 import { parseArn } from './arn.js';
 import { awsCall, isAwsError } from './call.js';
-import { notOurs } from './iam-policies.js';
-import { ownershipOf, ownershipTags } from './tags.js';
+import { notOursError, ownershipOf, ownershipTags } from './tags.js';
 
 /**
  * What to do about the user's access key:
@@ -181,7 +180,8 @@ export async function createOktaApiUser(
   const changes: string[] = [];
   const ownership = user ? ownershipOf(ctx, user.Tags) : 'ours';
   if (user && ownership !== 'ours') {
-    if (!adopt) throw notOurs(ctx, resource, user.Arn ?? userName, ownership, user.Tags);
+    if (!adopt)
+      throw notOursError(ctx, resource, `${resource} (${user.Arn ?? userName})`, ownership, user.Tags);
     changes.push(`tag ${resource} as managed by stack '${ctx.stack}' (adopt)`);
   }
   if (!user) changes.push(`create user ${userName}`);

@@ -30,7 +30,7 @@ import { CONNECT_INSTANCE_ID, parseArn } from './arn.js';
 import { awsCall, isAwsError } from './call.js';
 import { samePolicy } from './policy-document.js';
 import { checkRegion } from './regions.js';
-import { ownershipOf, ownershipTags, STACK_KEY } from './tags.js';
+import { notOursError, ownershipOf, ownershipTags } from './tags.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Public types
@@ -356,7 +356,7 @@ async function ensureManagedPolicy(ctx: SsoContext, input: EnsurePolicyInput): P
   const changes: string[] = [];
   const ownership = ownershipOf(ctx, policy.Tags);
   if (ownership !== 'ours') {
-    if (!adopt) throw notOurs(ctx, resource, arn, ownership, policy.Tags);
+    if (!adopt) throw notOursError(ctx, resource, `${resource} (${arn})`, ownership, policy.Tags);
     changes.push(`tag ${resource} as managed by stack '${ctx.stack}' (adopt)`);
   }
   const defaultVersionId = policy.DefaultVersionId ?? 'v1';
@@ -492,23 +492,4 @@ async function versionToPrune(ctx: SsoContext, policyArn: string): Promise<Polic
         (a.CreateDate?.getTime() ?? 0) - (b.CreateDate?.getTime() ?? 0) ||
         versionNumber(a) - versionNumber(b),
     )[0];
-}
-
-/** The ConflictError for a resource with our name that is not ours. */
-export function notOurs(
-  ctx: Pick<SsoContext, 'stack'>,
-  resource: string,
-  arn: string,
-  ownership: 'foreign' | 'other-stack',
-  tags: readonly { Key?: string | undefined; Value?: string | undefined }[] | undefined,
-): ConflictError {
-  const whose =
-    ownership === 'other-stack'
-      ? `belongs to connect-okta-sso stack '${tags?.find((t) => t.Key === STACK_KEY)?.Value ?? '?'}', not '${ctx.stack}'`
-      : 'was not created by connect-okta-sso (it lacks the managed-by tag)';
-  return new ConflictError(
-    resource,
-    `${resource} (${arn}) exists but ${whose}. Pass adopt: true to tag it as stack '${ctx.stack}' and ` +
-      'manage it, or choose another name.',
-  );
 }

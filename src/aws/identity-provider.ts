@@ -21,7 +21,7 @@ import {
   UpdateSAMLProviderCommand,
 } from '@aws-sdk/client-iam';
 import type { SsoContext } from '../context.js';
-import { ConfigError, ConflictError, ProviderError } from '../errors.js';
+import { ConfigError, ProviderError } from '../errors.js';
 import {
   AWS_APP_NAME,
   getOktaApp,
@@ -36,7 +36,7 @@ import { parseArn } from './arn.js';
 import { awsCall, isAwsError } from './call.js';
 import { decodePolicyDocument, samePolicy } from './policy-document.js';
 import { checkRegion, type Partition } from './regions.js';
-import { ownershipOf, ownershipTags, STACK_KEY } from './tags.js';
+import { notOursError, ownershipOf, ownershipTags } from './tags.js';
 
 /** How long `CreateRole` / `UpdateAssumeRolePolicy` are retried while IAM has not propagated a new provider. */
 export const DEFAULT_IAM_CONSISTENCY_TIMEOUT_MS = 120_000;
@@ -380,25 +380,6 @@ function certificateNames(xml: string): string {
   }
 }
 
-function ownershipConflict(
-  ctx: SsoContext,
-  kind: string,
-  name: string,
-  owner: 'foreign' | 'other-stack',
-  tags: ProviderState['tags'],
-): ConflictError {
-  const stack = tags.find((t) => t.Key === STACK_KEY)?.Value;
-  const whose =
-    owner === 'other-stack'
-      ? `it belongs to connect-okta-sso stack '${stack ?? '?'}'`
-      : 'it was not created by connect-okta-sso (no managed-by tag)';
-  return new ConflictError(
-    `iam ${kind} ${name}`,
-    `The IAM ${kind} '${name}' exists but ${whose}, not stack '${ctx.stack}'. ` +
-      `Choose another ${kind === 'role' ? 'roleName' : 'providerName'}, or pass adopt: true to manage it (it will be tagged and changed).`,
-  );
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Eventual consistency
 
@@ -497,7 +478,16 @@ export async function linkIdentityProvider(
   } else {
     const owner = ownershipOf(ctx, provider.tags);
     if (owner !== 'ours') {
-      if (!desired.adopt) throw ownershipConflict(ctx, 'saml-provider', provider.name, owner, provider.tags);
+      if (!desired.adopt) {
+        throw notOursError(
+          ctx,
+          `iam saml-provider ${provider.name}`,
+          `The IAM SAML provider '${provider.name}'`,
+          owner,
+          provider.tags,
+          'choose another providerName',
+        );
+      }
       adoptProvider = true;
       changes.push(`saml provider: ownership tags added (adopted '${provider.name}')`);
     }
@@ -530,7 +520,14 @@ export async function linkIdentityProvider(
     const owner = ownershipOf(ctx, role.Tags);
     if (owner !== 'ours') {
       if (!desired.adopt)
-        throw ownershipConflict(ctx, 'role', role.RoleName ?? roleName, owner, role.Tags ?? []);
+        throw notOursError(
+          ctx,
+          `iam role ${role.RoleName ?? roleName}`,
+          `The IAM role '${role.RoleName ?? roleName}'`,
+          owner,
+          role.Tags,
+          'choose another roleName',
+        );
       adoptRole = true;
       changes.push(`role: ownership tags added (adopted '${roleName}')`);
     }

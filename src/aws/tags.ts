@@ -3,6 +3,7 @@
  * conflict checks read them. A resource with our name but without our tags is someone else's.
  */
 import type { SsoContext } from '../context.js';
+import { ConflictError } from '../errors.js';
 
 export const MANAGED_BY_KEY = 'managed-by';
 export const MANAGED_BY_VALUE = 'connect-okta-sso';
@@ -46,4 +47,45 @@ export function ownershipOf(
     : ((tags as Record<string, string> | undefined) ?? {});
   if (map[MANAGED_BY_KEY] !== MANAGED_BY_VALUE) return 'foreign';
   return map[STACK_KEY] === ctx.stack ? 'ours' : 'other-stack';
+}
+
+type AnyTags =
+  | readonly { Key?: string | undefined; Value?: string | undefined }[]
+  | Record<string, string>
+  | undefined;
+
+function tagValue(tags: AnyTags, key: string): string | undefined {
+  if (Array.isArray(tags)) return tags.find((t) => t.Key === key)?.Value;
+  return (tags as Record<string, string> | undefined)?.[key];
+}
+
+/** Why a resource is not ours, for messages: "belongs to connect-okta-sso stack 'a', not 'b'". */
+export function ownerDescription(
+  ctx: Pick<SsoContext, 'stack'>,
+  ownership: Exclude<Ownership, 'ours'>,
+  tags: AnyTags,
+): string {
+  return ownership === 'other-stack'
+    ? `belongs to connect-okta-sso stack '${tagValue(tags, STACK_KEY) ?? '?'}', not '${ctx.stack}'`
+    : 'was not created by connect-okta-sso (it has no managed-by tag)';
+}
+
+/**
+ * The conflict for a resource that has our name but is not ours: never taken over silently.
+ * @param subject what it is, e.g. `IAM role 'Okta_Role' (arn:…)`.
+ * @param alternative what else the user can do, e.g. `choose another roleName`.
+ */
+export function notOursError(
+  ctx: Pick<SsoContext, 'stack'>,
+  resource: string,
+  subject: string,
+  ownership: Exclude<Ownership, 'ours'>,
+  tags: AnyTags,
+  alternative = 'choose another name',
+): ConflictError {
+  return new ConflictError(
+    resource,
+    `${subject} exists but ${ownerDescription(ctx, ownership, tags)}. Pass adopt: true to tag it as stack ` +
+      `'${ctx.stack}' and manage it, or ${alternative}.`,
+  );
 }

@@ -211,7 +211,7 @@ describe('createSamlInstance', () => {
     sb.resetRequests();
     const foreignStack = await createSamlInstance(ctx, { alias: 'hand-made' }).catch((e: unknown) => e);
     expect((foreignStack as Error).message).toMatch(
-      /managed by the connect-okta-sso stack 'other-stack', not 'test-stack'/,
+      /belongs to connect-okta-sso stack 'other-stack', not 'test-stack'/,
     );
     expect(await createSamlInstance(other, { alias: 'hand-made' })).toMatchObject({ action: 'unchanged' });
     expect(writes(sb)).toEqual([]);
