@@ -4,12 +4,17 @@
  * refused outright (XXE and entity-expansion attacks), as are oversized and non-SAML documents.
  */
 import { X509Certificate } from 'node:crypto';
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ConfigError } from '../errors.js';
 
 /** IAM's limits on `SAMLMetadataDocument`. */
 export const METADATA_MIN_LENGTH = 1000;
 export const METADATA_MAX_LENGTH = 10_000_000;
+
+const METADATA_NS = 'urn:oasis:names:tc:SAML:2.0:metadata';
+const SAML2_PROTOCOL = 'urn:oasis:names:tc:SAML:2.0:protocol';
+/** IAM refuses signing keys shorter than this. */
+const MIN_RSA_BITS = 1024;
 
 export interface SigningCertificate {
   /** Base64 DER, as in `<ds:X509Certificate>`. */
@@ -29,6 +34,8 @@ export interface IdpMetadata {
   signingCertificates: SigningCertificate[];
   nameIdFormats: string[];
   wantAuthnRequestsSigned: boolean;
+  /** The document's `validUntil`, when it has one. */
+  validUntil: Date | undefined;
 }
 
 const parser = new XMLParser({
@@ -77,18 +84,31 @@ export function parseIdpMetadata(xml: string, field = 'metadata'): IdpMetadata {
   }
   if (/<!DOCTYPE|<!ENTITY/i.test(xml))
     fail('declares a DOCTYPE or entities, which SAML metadata never needs', field);
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) {
+    fail(`is not well-formed XML (line ${valid.err.line}, column ${valid.err.col}): ${valid.err.msg}`, field);
+  }
   let doc: Node;
   try {
-    doc = parser.parse(xml, true) as Node;
+    doc = parser.parse(xml) as Node;
   } catch (error) {
     fail(`is not well-formed XML: ${(error as Error).message.split('\n')[0]}`, field);
   }
   const entity = doc.EntityDescriptor;
-  if (!isNode(entity)) fail('is not SAML metadata: the root element must be md:EntityDescriptor', field);
+  if (!isNode(entity) || !xml.includes(METADATA_NS)) {
+    fail(`is not SAML metadata: the root element must be an EntityDescriptor in ${METADATA_NS}`, field);
+  }
   const entityId = entity['@entityID'];
   if (typeof entityId !== 'string' || entityId.length === 0) fail('has no entityID', field);
-  const idp = list(entity.IDPSSODescriptor).find(isNode);
-  if (!idp) fail('describes no identity provider (no md:IDPSSODescriptor)', field);
+  const idp = list(entity.IDPSSODescriptor)
+    .filter(isNode)
+    .find((d) =>
+      String(d['@protocolSupportEnumeration'] ?? '')
+        .split(/\s+/)
+        .includes(SAML2_PROTOCOL),
+    );
+  if (!idp)
+    fail('describes no SAML 2.0 identity provider (no md:IDPSSODescriptor for the SAML 2.0 protocol)', field);
 
   const ssoEndpoints = list(idp.SingleSignOnService)
     .filter(isNode)
@@ -102,16 +122,23 @@ export function parseIdpMetadata(xml: string, field = 'metadata'): IdpMetadata {
   for (const key of list(idp.KeyDescriptor).filter(isNode)) {
     const use = key['@use'];
     if (use !== undefined && use !== 'signing') continue;
-    const x509Data = isNode(key.KeyInfo) ? key.KeyInfo.X509Data : undefined;
-    for (const data of list(x509Data).filter(isNode)) {
+    const x509Data = list(key.KeyInfo)
+      .filter(isNode)
+      .flatMap((info) => list(info.X509Data));
+    for (const data of x509Data.filter(isNode)) {
       for (const raw of list(data.X509Certificate)) {
         const base64 = text(raw)?.replace(/\s+/g, '');
         if (!base64) continue;
         let cert: X509Certificate;
         try {
+          if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) throw new Error('not base64');
           cert = new X509Certificate(Buffer.from(base64, 'base64'));
         } catch {
           fail('holds a signing certificate that is not a valid X.509 certificate', field);
+        }
+        const bits = cert.publicKey.asymmetricKeyDetails?.modulusLength;
+        if (bits !== undefined && bits < MIN_RSA_BITS) {
+          fail(`holds a ${bits}-bit signing key; IAM needs at least ${MIN_RSA_BITS} bits`, field);
         }
         signingCertificates.push({
           base64,
@@ -132,5 +159,9 @@ export function parseIdpMetadata(xml: string, field = 'metadata'): IdpMetadata {
     signingCertificates,
     nameIdFormats,
     wantAuthnRequestsSigned: idp['@WantAuthnRequestsSigned'] === 'true',
+    validUntil:
+      typeof entity['@validUntil'] === 'string' && Number.isFinite(Date.parse(entity['@validUntil']))
+        ? new Date(entity['@validUntil'])
+        : undefined,
   };
 }

@@ -1,7 +1,3 @@
-/**
- * SAML identity providers: metadata that must read as SAML 2.0 IdP metadata, an ARN by name, tags.
- */
-import { X509Certificate } from 'node:crypto';
 import type {
   CreateSAMLProviderRequest,
   CreateSAMLProviderResponse,
@@ -16,7 +12,8 @@ import type {
   UpdateSAMLProviderRequest,
   UpdateSAMLProviderResponse,
 } from '@aws-sdk/client-iam';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { ConfigError } from '../../errors.js';
+import { parseIdpMetadata } from '../../saml/metadata.js';
 import {
   type Ctx,
   date,
@@ -39,8 +36,6 @@ import type { IamSamlProviderState } from './state.js';
 export const MAX_SAML_PROVIDERS = 100;
 /** Without a `validUntil` in the metadata, AWS keeps a provider valid for 100 years. */
 const DEFAULT_VALIDITY_YEARS = 100;
-const METADATA_NS = 'urn:oasis:names:tc:SAML:2.0:metadata';
-const PROTOCOL = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const BAD_METADATA = 'Could not parse metadata';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -54,93 +49,23 @@ export interface SamlMetadata {
   validUntil?: number;
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  removeNSPrefix: true,
-  // Never expand entities (no DTD is accepted anyway, see below): no billion laughs, no external entities.
-  processEntities: false,
-  htmlEntities: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  isArray: (name) =>
-    ['IDPSSODescriptor', 'KeyDescriptor', 'X509Data', 'X509Certificate', 'KeyInfo'].includes(name),
-});
-
-type XmlNode = Record<string, unknown>;
-
-function isNode(value: unknown): value is XmlNode {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function children(node: XmlNode, name: string): XmlNode[] {
-  const value = node[name];
-  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list.map((v) => (isNode(v) ? v : { '#text': typeof v === 'string' ? v : '' }));
-}
-
-function attribute(node: XmlNode, name: string): string | undefined {
-  const value = node[`@_${name}`];
-  return typeof value === 'string' ? value : undefined;
-}
-
-function text(node: XmlNode): string {
-  const value = node['#text'];
-  return typeof value === 'string' ? value : '';
-}
-
 /**
- * Read SAML 2.0 IdP metadata as IAM does: an `EntityDescriptor` (metadata namespace) with an `entityID`,
- * an `IDPSSODescriptor` for the SAML 2.0 protocol and at least one signing `X509Certificate` holding a
- * certificate whose key has at least 1024 bits. Document type declarations are refused outright.
- * Returns undefined for anything else.
+ * Read SAML 2.0 IdP metadata as IAM does — with the library's own parser, so that the sandbox and the
+ * library agree on what is valid: an `EntityDescriptor` (metadata namespace) with an `entityID`, an
+ * `IDPSSODescriptor` for the SAML 2.0 protocol and at least one signing certificate whose key has at
+ * least 1024 bits; document type declarations refused outright. Returns undefined for anything else.
  */
 export function parseSamlMetadata(xml: string): SamlMetadata | undefined {
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return undefined;
-  if (XMLValidator.validate(xml) !== true) return undefined;
-  let doc: unknown;
   try {
-    doc = parser.parse(xml);
-  } catch {
-    return undefined;
-  }
-  if (!isNode(doc)) return undefined;
-  const root = doc.EntityDescriptor;
-  if (!isNode(root) || !xml.includes(METADATA_NS)) return undefined;
-  const entityId = attribute(root, 'entityID');
-  if (!entityId) return undefined;
-  const signingCertificates: string[] = [];
-  for (const idp of children(root, 'IDPSSODescriptor')) {
-    if (!(attribute(idp, 'protocolSupportEnumeration') ?? '').split(/\s+/).includes(PROTOCOL)) continue;
-    for (const keyDescriptor of children(idp, 'KeyDescriptor')) {
-      const use = attribute(keyDescriptor, 'use');
-      if (use !== undefined && use !== 'signing') continue;
-      for (const keyInfo of children(keyDescriptor, 'KeyInfo')) {
-        for (const data of children(keyInfo, 'X509Data')) {
-          for (const certificate of children(data, 'X509Certificate')) {
-            const base64 = text(certificate).replace(/\s+/g, '');
-            if (!isUsableCertificate(base64)) return undefined;
-            signingCertificates.push(base64);
-          }
-        }
-      }
-    }
-  }
-  if (signingCertificates.length === 0) return undefined;
-  const until = attribute(root, 'validUntil');
-  const validUntil = until === undefined ? Number.NaN : Date.parse(until);
-  return { entityId, signingCertificates, ...(Number.isFinite(validUntil) ? { validUntil } : {}) };
-}
-
-function isUsableCertificate(base64: string): boolean {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return false;
-  try {
-    const certificate = new X509Certificate(Buffer.from(base64, 'base64'));
-    const bits = certificate.publicKey.asymmetricKeyDetails?.modulusLength;
-    return bits === undefined || bits >= 1024;
-  } catch {
-    return false;
+    const metadata = parseIdpMetadata(xml);
+    return {
+      entityId: metadata.entityId,
+      signingCertificates: metadata.signingCertificates.map((c) => c.base64),
+      ...(metadata.validUntil ? { validUntil: metadata.validUntil.getTime() } : {}),
+    };
+  } catch (error) {
+    if (error instanceof ConfigError) return undefined;
+    throw error;
   }
 }
 
