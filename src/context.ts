@@ -66,6 +66,13 @@ export interface SsoContext {
   readonly signal?: AbortSignal;
   /** Goes into the `connect-okta-sso:stack` ownership tag of every AWS resource created. */
   readonly stack: string;
+  /** Told of every AWS and Okta call before it is made (the orchestrator counts reads and writes). */
+  readonly onCall?: (call: { service: 'iam' | 'connect' | 'okta'; operation: string }) => void;
+}
+
+/** Whether an operation name is a read (`Get…`, `List…`, `Describe…`, `Search…`, `Preview…`). */
+export function isReadOperation(operation: string): boolean {
+  return /^(Get|List|Describe|Search|Preview)/.test(operation);
 }
 
 export interface CreateContextOptions {

@@ -53,6 +53,7 @@ export async function awsCall<T>(
 ): Promise<T> {
   ctx.signal?.throwIfAborted();
   ctx.logger.debug(`${service} ${operation}`, { service, operation });
+  ctx.onCall?.({ service, operation });
   try {
     return await send(ctx.signal ? { abortSignal: ctx.signal } : {});
   } catch (error) {

@@ -204,7 +204,7 @@ function onOff(value: boolean): string {
  * @throws {ProviderError} when it ends in CREATION_FAILED (with AWS's reason).
  * @throws {TimeoutError} when it is still being created after the timeout.
  */
-async function waitUntilActive(
+export async function waitUntilActive(
   ctx: SsoContext,
   instance: { id: string; alias: string },
   options: InstanceWaitOptions,

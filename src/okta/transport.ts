@@ -52,6 +52,7 @@ function toProviderError(operation: string, error: unknown): ProviderError {
 export async function oktaCall<T>(ctx: SsoContext, operation: string, call: () => Promise<T>): Promise<T> {
   ctx.signal?.throwIfAborted();
   ctx.logger.debug(`okta ${operation}`, { service: 'okta', operation });
+  ctx.onCall?.({ service: 'okta', operation });
   try {
     return await call();
   } catch (error) {
