@@ -1,0 +1,302 @@
+/**
+ * The configuration of a whole setup: what you write ({@link ConnectSsoConfig}, YAML or JSON) and what
+ * the library works from ({@link ResolvedConfig}, every default applied). `docs/configuration.md` is the
+ * reference; `schema/connect-okta-sso.schema.json` gives editors completion and checks.
+ */
+import type { ConnectPhoneType } from '../aws/connect-users.js';
+import type { Partition } from '../aws/regions.js';
+import type { Secret } from '../secret.js';
+import type { AppKind, RoleMapping } from './defaults.js';
+
+export type { AppKind, RoleMapping } from './defaults.js';
+
+// ---------------------------------------------------------------------------------------------------------
+// Input: what a config file holds. Everything with a default is optional.
+
+/** A configuration as written. Required: `region`, `instance.alias`, `okta.orgUrl` and one app. */
+export interface ConnectSsoConfig {
+  /** The JSON Schema this file follows (for editors that read `$schema`); ignored by the library. */
+  $schema?: string;
+  /**
+   * The stack name: the value of the `connect-okta-sso:stack` ownership tag of every AWS resource the
+   * library creates, and of the marker in the Okta app's admin notes. Two configs with different stacks
+   * never take over each other's resources. 1–128 characters of letters, digits and `_ . : / = + @ -`.
+   * Default: the instance alias.
+   */
+  stack?: string;
+  /** The AWS region of the Connect instance, e.g. `us-east-1` (`us-gov-west-1` for GovCloud). Required. */
+  region: string;
+  /** The Amazon Connect instance (created with SAML 2.0 identity management when missing). Required. */
+  instance: InstanceConfig;
+  /** The Okta org and how the library signs in to its Management API. Required. */
+  okta: OktaConfig;
+  /**
+   * How a user's SAML role is decided. Default `api-integration`.
+   * - `api-integration` (the AWS guide): an IAM user's access key lets Okta import the IAM roles; an Okta
+   *   admin enters it once in the admin console (the one manual step: no public API can).
+   * - `group-mapping`: the app derives the role from Okta group names; the library creates the groups,
+   *   assigns them to the app and adds the users. No IAM user, no access key, no manual step.
+   */
+  roleMapping?: RoleMapping;
+  /** The Okta apps, at most one of each kind. Required: at least one. */
+  apps: AppConfig[];
+  /** The users to assign to the apps (each gets a Connect user named exactly like its Okta username). Default none. */
+  users?: UserConfig[];
+  /** Names of the IAM resources that are not per app. Defaults: the AWS guide's names. */
+  names?: NamesConfig;
+}
+
+/** The Connect instance. */
+export interface InstanceConfig {
+  /**
+   * The instance alias: 1–45 letters, digits and inner hyphens, not starting with `d-`. Globally unique
+   * (it names `https://<alias>.my.connect.aws`) and never changeable: it is how the library finds the
+   * instance. Required.
+   */
+  alias: string;
+  /** Inbound calls, when the instance is created. Default `true`. */
+  inboundCalls?: boolean;
+  /** Outbound calls, when the instance is created. Default `true`. */
+  outboundCalls?: boolean;
+  /**
+   * Your own tags on the instance, added to the ownership tags (`managed-by`, `connect-okta-sso:stack`,
+   * which you cannot set here). At most 48; keys 1–128 characters not starting with `aws:`; values up to
+   * 256. Default none.
+   */
+  tags?: Record<string, string>;
+}
+
+/**
+ * The Okta org. Authentication: an API token (`SSWS`) from the `OKTA_API_TOKEN` environment variable
+ * (recommended), or `token`; or OAuth 2.0 with a service app's private key (`privateKey` + `clientId`).
+ */
+export interface OktaConfig {
+  /**
+   * The org's base URL, `https://<org>.okta.com` (no path; a trailing slash is removed). `http` only for
+   * a loopback address (the sandbox). Required.
+   */
+  orgUrl: string;
+  /**
+   * An Okta API token. Discouraged in a file: leave it out to read `OKTA_API_TOKEN`, or write
+   * `${NAME}` to read the environment variable `NAME`. Never printed. Default: `${OKTA_API_TOKEN}`
+   * (unless `privateKey` is given).
+   */
+  token?: string | Secret;
+  /**
+   * OAuth 2.0 instead of a token: the private key of an Okta API service app, as PEM (`-----BEGIN
+   * PRIVATE KEY-----…`) or a JWK in JSON. Like `token`, `${NAME}` reads an environment variable. Never
+   * printed. Default none.
+   */
+  privateKey?: string | Secret;
+  /** The client id of the OAuth service app (`0oa…`). Required with `privateKey`, refused without it. */
+  clientId?: string;
+  /** The key id (`kid`) of `privateKey` registered in the service app. Default: none sent. */
+  keyId?: string;
+  /**
+   * OAuth scopes to ask for. Default `okta.apps.manage`, `okta.users.read`, plus `okta.groups.manage`
+   * with `roleMapping: group-mapping`.
+   */
+  scopes?: string[];
+}
+
+/** One Okta "AWS Account Federation" app: its own IAM SAML provider and role, and a relay state. */
+export interface AppConfig {
+  /**
+   * Where its users land: `admin` (the Connect admin website), `ccp` (the Contact Control Panel),
+   * `agent-workspace`. Each kind at most once. Required.
+   */
+  kind: AppKind;
+  /**
+   * The Okta app's label, 1–100 characters, unique among the apps: how the library finds the app.
+   * Default by kind: `Amazon Connect Administrator`, `Amazon Connect CCP`, `Amazon Connect Agent Workspace`.
+   */
+  label?: string;
+  /**
+   * The IAM SAML identity provider's name (1–128 of letters, digits and `_ . -`), unique among the apps.
+   * Default by kind: `Okta_Connect_Admin`, `Okta_Connect_CCP`, `Okta_Connect_Agent`.
+   */
+  providerName?: string;
+  /**
+   * The IAM role the app's users assume (1–64 of letters, digits and `_ + = , . @ -`), unique among the
+   * apps. Default by kind: `Okta_Role`, `Okta_CCP_Role`, `Okta_Agent_Role`.
+   */
+  roleName?: string;
+  /**
+   * The AWS console session Okta asks for, in seconds, 900–43200 (the role's maximum session duration
+   * is raised to it when lower). Default 3600.
+   */
+  sessionDuration?: number;
+  /**
+   * The relay state's destination: a path in the Connect website starting with `/`. Default by kind:
+   * none (admin), `/ccp-v2` (ccp), `/agent-app-v2` (agent-workspace). For an instance still on the
+   * `awsapps.com` domain the CCP was `/connect/ccp-v2`.
+   */
+  destination?: string;
+  /** Add `new_domain=true` to the relay state, for instances on `<alias>.my.connect.aws`. Default `false`. */
+  newDomain?: boolean;
+  /**
+   * Group mapping only: Okta's group filter, a regular expression over Okta group names with the
+   * captures `(?{{accountid}}…)` (the 12-digit account) and `(?{{role}}…)` (the IAM role name). It must
+   * match this app's group (see `groupName`) and no other app's. Default
+   * `^aws_(?{{accountid}}\d{12})_(?{{role}}<roleName>)$` (Okta's documented `aws_<account>_<role>` form,
+   * narrowed to this app's role).
+   */
+  groupFilter?: string;
+  /**
+   * Group mapping only: the Okta group the library creates, assigns to the app and puts the app's users
+   * in, as a template: `{{accountid}}` is replaced by the AWS account id, `{{role}}` by `roleName`.
+   * Default `aws_{{accountid}}_{{role}}`.
+   */
+  groupName?: string;
+}
+
+/** A person to give access: an Okta user assigned to one app, and a Connect user named like them. */
+export interface UserConfig {
+  /**
+   * The Okta user's login. It becomes the app username and so the Connect username, which must equal the
+   * SAML `RoleSessionName`: 2–64 characters of letters, digits and `_ . - @` (`@` only in an e-mail
+   * form). Unique among the users, ignoring case (Okta logins are case-insensitive). Required.
+   */
+  login: string;
+  /** The app to assign the user to: its `kind` or its `label`. Required. */
+  app: string;
+  /** The user's Connect user. Default: created as an `Agent` with `Basic Routing Profile` and a soft phone. */
+  connect?: UserConnectConfig;
+}
+
+/** The Connect side of a user. */
+export interface UserConnectConfig {
+  /**
+   * Security profiles by name (1–10, each at most 127 characters): `Admin`, `Agent`, `CallCenterManager`,
+   * `QualityAnalyst` exist in every instance. When given, an existing user's profiles are made equal to
+   * these. Default `['Agent']` for a new user (an existing user's profiles are then left alone).
+   */
+  securityProfiles?: string[];
+  /**
+   * Routing profile by name. When given, an existing user's routing profile is set to it. Default
+   * `Basic Routing Profile` for a new user (an existing user's is then left alone).
+   */
+  routingProfile?: string;
+  /** First name of a new Connect user, 1–100 characters. Default: the Okta user's first name. */
+  firstName?: string;
+  /** Last name of a new Connect user, 1–100 characters. Default: the Okta user's last name. */
+  lastName?: string;
+  /** The agent's phone. Default `SOFT_PHONE`. */
+  phoneType?: ConnectPhoneType;
+  /** The desk phone in E.164 form (`+12065550100`): required with `DESK_PHONE`, refused otherwise. */
+  deskPhoneNumber?: string;
+}
+
+/** Names of the IAM resources shared by every app. */
+export interface NamesConfig {
+  /** The managed policy allowing `connect:GetFederationToken` on the instance's users (1–128). Default `okta_federation_policy`. */
+  federationPolicy?: string;
+  /** The managed policy letting Okta list IAM roles (api-integration mode) (1–128). Default `okta_cli_policy`. */
+  oktaAccessPolicy?: string;
+  /** The IAM user whose access key Okta uses (api-integration mode) (1–64). Default `okta_cli_user`. */
+  oktaApiUser?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Output: every default applied, names normalised, secrets wrapped.
+
+/** A configuration with every default applied, checked as a whole. Build it with `validateConfig` or `loadConfig`. */
+export interface ResolvedConfig {
+  /** The ownership stack name (default applied: the instance alias). */
+  stack: string;
+  /** The AWS region. */
+  region: string;
+  /** The region's partition: `aws` or `aws-us-gov` (Connect is not offered in `aws-cn`). */
+  partition: Partition;
+  instance: ResolvedInstance;
+  okta: ResolvedOkta;
+  roleMapping: RoleMapping;
+  /** The apps, in the config's order, every default applied. */
+  apps: ResolvedApp[];
+  /** The users, in the config's order. */
+  users: ResolvedUser[];
+  names: ResolvedNames;
+}
+
+export interface ResolvedInstance {
+  alias: string;
+  inboundCalls: boolean;
+  outboundCalls: boolean;
+  /** The user's tags (`{}` when none); the ownership tags are added by the steps. */
+  tags: Record<string, string>;
+}
+
+export interface ResolvedOkta {
+  /** The org URL normalised: `https://<host>`, no path, no trailing slash. */
+  orgUrl: string;
+  /**
+   * How to authenticate. `undefined` only when validated with `requireOktaAuth: false` and neither a
+   * token nor a private key was found (the caller then brings its own Okta client).
+   */
+  auth: ResolvedOktaAuth | undefined;
+}
+
+/** Okta credentials: an API token, or an OAuth service app's private key. Secrets are {@link Secret}s. */
+export type ResolvedOktaAuth =
+  | {
+      type: 'token';
+      token: Secret;
+      /** Where the token came from: the config file, or the named environment variable. */
+      source: { kind: 'config' } | { kind: 'env'; name: string };
+    }
+  | {
+      type: 'private-key';
+      clientId: string;
+      privateKey: Secret;
+      /** Where the key came from: the config file, or the named environment variable. */
+      source: { kind: 'config' } | { kind: 'env'; name: string };
+      keyId: string | undefined;
+      scopes: string[];
+    };
+
+export interface ResolvedApp {
+  kind: AppKind;
+  label: string;
+  providerName: string;
+  roleName: string;
+  sessionDuration: number;
+  /**
+   * The relay state's destination path; `undefined` for the admin website (no destination). For
+   * `buildRelayState` pass `destination ?? 'admin'`.
+   */
+  destination: string | undefined;
+  newDomain: boolean;
+  /** Group mapping: the Okta group filter (default applied); `undefined` in api-integration mode. */
+  groupFilter: string | undefined;
+  /** Group mapping: the group name template (default applied); `undefined` in api-integration mode. */
+  groupName: string | undefined;
+}
+
+export interface ResolvedUser {
+  login: string;
+  /** The kind of the user's app (`app` given as a kind or a label; kinds are unique). */
+  app: AppKind;
+  connect: ResolvedUserConnect;
+}
+
+export interface ResolvedUserConnect {
+  securityProfiles: string[];
+  routingProfile: string;
+  /** `undefined`: the Okta user's first name. */
+  firstName: string | undefined;
+  /** `undefined`: the Okta user's last name. */
+  lastName: string | undefined;
+  phoneType: ConnectPhoneType;
+  deskPhoneNumber: string | undefined;
+  /**
+   * Which of the profiles the config gave explicitly. Only those are enforced on an existing Connect
+   * user; the defaults apply to users the run creates.
+   */
+  explicit: { securityProfiles: boolean; routingProfile: boolean };
+}
+
+export interface ResolvedNames {
+  federationPolicy: string;
+  oktaAccessPolicy: string;
+  oktaApiUser: string;
+}
