@@ -41,6 +41,37 @@ export type { LinkIdentityProviderInput, LinkIdentityProviderResult } from './aw
 export { linkIdentityProvider, samlAudiences, samlTrustPolicy } from './aws/identity-provider.js';
 export type { RelayDestination, RelayStateInput } from './aws/relay-state.js';
 export { buildRelayState } from './aws/relay-state.js';
+export type {
+  AppConfig,
+  AppKind,
+  ConnectSsoConfig,
+  InstanceConfig,
+  LoadConfigOptions,
+  NamesConfig,
+  OktaConfig,
+  ResolvedApp,
+  ResolvedConfig,
+  ResolvedInstance,
+  ResolvedNames,
+  ResolvedOkta,
+  ResolvedOktaAuth,
+  ResolvedUser,
+  ResolvedUserConnect,
+  RoleMapping,
+  UserConfig,
+  UserConnectConfig,
+  ValidateConfigOptions,
+} from './config/index.js';
+export {
+  APP_DEFAULTS,
+  connectSsoConfigSchema,
+  defaultGroupFilter,
+  loadConfig,
+  NAME_DEFAULTS,
+  parseConfigText,
+  renderGroupName,
+  validateConfig,
+} from './config/index.js';
 export type { Clock, CreateContextOptions, Logger, SsoContext } from './context.js';
 export { createContext, silentLogger, systemClock } from './context.js';
 export {
