@@ -53,6 +53,24 @@ export interface ConnectUserSpec {
   /** Repair the routing profile of an existing user (it was given explicitly). */
   manageRoutingProfile: boolean;
   dryRun: boolean;
+  /**
+   * The lookup's result when the caller already knows it (from {@link listConnectUsers} and a bulk read of
+   * the profiles): then no read is made. The user's `securityProfileIds` / `routingProfileId` need to be
+   * exact only when `manageSecurityProfiles` / `manageRoutingProfile` is set. Default: looked up with
+   * {@link findConnectUser}.
+   */
+  known?: KnownConnectUser;
+  /**
+   * Wraps every write call (`CreateUser`, `UpdateUser…`), e.g. to pace it and retry it on throttling.
+   * Default: the call is made as is.
+   */
+  pace?: <T>(operation: string, call: () => Promise<T>) => Promise<T>;
+}
+
+/** What a lookup of a username found: the exact user, and users whose username differs only in case. */
+export interface KnownConnectUser {
+  user: ConnectUserState | undefined;
+  caseVariants: string[];
 }
 
 /** What {@link ensureConnectUser} did (or would do). */
@@ -65,7 +83,7 @@ export interface ConnectUserOutcome {
 }
 
 /** The state of a Connect user that this module compares. */
-interface ConnectUserState {
+export interface ConnectUserState {
   id: string;
   arn: string;
   username: string;
@@ -147,22 +165,36 @@ function unknownName(field: string, kind: string, name: string, available: reado
   };
 }
 
+/** Every security and routing profile of an instance, by id and name. */
+export interface ConnectProfileLists {
+  security: NamedProfile[];
+  routing: NamedProfile[];
+}
+
 /**
- * Resolve security and routing profiles by name (`ListSecurityProfiles`, `ListRoutingProfiles`, every page).
- * Every instance has `Admin`, `Agent`, `CallCenterManager`, `QualityAnalyst` and `Basic Routing Profile`;
- * custom profiles are found by their exact name.
+ * List every security and routing profile of the instance (`ListSecurityProfiles`, `ListRoutingProfiles`,
+ * every page), to resolve names with {@link resolveProfileNames} without reading them again.
  *
- * @param fieldPrefix the input path the names came from, for error messages (`connect`).
- * @throws {ConfigError} an unknown name (the message lists the available names), or no such ACTIVE instance.
+ * @throws {ConfigError} no such ACTIVE instance (field `instanceId`).
  */
-export async function resolveConnectProfiles(
-  ctx: SsoContext,
-  instanceId: string,
-  names: { securityProfiles: readonly string[]; routingProfile: string },
-  fieldPrefix = 'connect',
-): Promise<ResolvedConnectProfiles> {
+export async function listConnectProfiles(ctx: SsoContext, instanceId: string): Promise<ConnectProfileLists> {
   const security = await listAllNamed(ctx, instanceId, 'security');
   const routing = await listAllNamed(ctx, instanceId, 'routing');
+  return { security, routing };
+}
+
+/**
+ * Resolve profile names against lists read once with {@link listConnectProfiles}; no request.
+ *
+ * @param fieldPrefix the input path the names came from, for error messages (`connect`).
+ * @throws {ConfigError} an unknown name (the message lists the available names).
+ */
+export function resolveProfileNames(
+  lists: ConnectProfileLists,
+  names: { securityProfiles: readonly string[]; routingProfile: string },
+  fieldPrefix = 'connect',
+): ResolvedConnectProfiles {
+  const { security, routing } = lists;
   const issues: { field: string; message: string }[] = [];
   const securityProfiles: NamedProfile[] = [];
   names.securityProfiles.forEach((name, i) => {
@@ -184,6 +216,149 @@ export async function resolveConnectProfiles(
     securityProfileNames: new Map(security.map((p) => [p.id, p.name])),
     routingProfileNames: new Map(routing.map((p) => [p.id, p.name])),
   };
+}
+
+/**
+ * Resolve security and routing profiles by name (`ListSecurityProfiles`, `ListRoutingProfiles`, every page).
+ * Every instance has `Admin`, `Agent`, `CallCenterManager`, `QualityAnalyst` and `Basic Routing Profile`;
+ * custom profiles are found by their exact name.
+ *
+ * @param fieldPrefix the input path the names came from, for error messages (`connect`).
+ * @throws {ConfigError} an unknown name (the message lists the available names), or no such ACTIVE instance.
+ */
+export async function resolveConnectProfiles(
+  ctx: SsoContext,
+  instanceId: string,
+  names: { securityProfiles: readonly string[]; routingProfile: string },
+  fieldPrefix = 'connect',
+): Promise<ResolvedConnectProfiles> {
+  return resolveProfileNames(await listConnectProfiles(ctx, instanceId), names, fieldPrefix);
+}
+
+/** A Connect user as `ListUsers` shows it. */
+export interface ConnectUserSummary {
+  id: string;
+  arn: string;
+  username: string;
+}
+
+/** Every user of an instance by exact username, and by lower-cased username (to find case variants). */
+export interface ConnectUserIndex {
+  /** Users by their exact (case-sensitive) username. */
+  byUsername: Map<string, ConnectUserSummary>;
+  /** Usernames by their lower-cased form. */
+  byLowerUsername: Map<string, string[]>;
+}
+
+/** Add a user to an index (after creating it). */
+export function indexConnectUser(index: ConnectUserIndex, user: ConnectUserSummary): void {
+  index.byUsername.set(user.username, user);
+  const lower = user.username.toLowerCase();
+  const same = index.byLowerUsername.get(lower);
+  if (!same) index.byLowerUsername.set(lower, [user.username]);
+  else if (!same.includes(user.username)) same.push(user.username);
+}
+
+/** The usernames of the index that differ from `username` only in case. */
+export function caseVariantsOf(index: ConnectUserIndex, username: string): string[] {
+  return (index.byLowerUsername.get(username.toLowerCase()) ?? []).filter((u) => u !== username);
+}
+
+/**
+ * Every user of the instance (`ListUsers`, 1,000 a page), indexed by username: what a reconciliation of
+ * many users reads instead of one lookup per user. `ListUsers` reads the users table itself (unlike
+ * `SearchUsers`, whose index can lag behind `CreateUser`).
+ */
+export async function listConnectUsers(ctx: SsoContext, instanceId: string): Promise<ConnectUserIndex> {
+  const index: ConnectUserIndex = { byUsername: new Map(), byLowerUsername: new Map() };
+  let nextToken: string | undefined;
+  do {
+    const page = await awsCall(ctx, 'connect', 'ListUsers', (o) =>
+      ctx.connect.send(
+        new ListUsersCommand({
+          InstanceId: instanceId,
+          MaxResults: 1000,
+          ...(nextToken ? { NextToken: nextToken } : {}),
+        }),
+        o,
+      ),
+    );
+    for (const u of page.UserSummaryList ?? []) {
+      if (u.Id && u.Username !== undefined) {
+        indexConnectUser(index, { id: u.Id, arn: u.Arn ?? '', username: u.Username });
+      }
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return index;
+}
+
+/** The profiles of a Connect user. */
+export interface ConnectUserProfiles {
+  securityProfileIds: string[];
+  routingProfileId: string | undefined;
+}
+
+/**
+ * The profiles of every user of the instance, by user id: `SearchUsers` without criteria, 500 a page.
+ * Its index can lag behind `CreateUser` and the profile updates: a user missing here is read with
+ * {@link describeConnectUserProfiles}.
+ */
+export async function searchConnectUserProfiles(
+  ctx: SsoContext,
+  instanceId: string,
+): Promise<Map<string, ConnectUserProfiles>> {
+  const out = new Map<string, ConnectUserProfiles>();
+  let nextToken: string | undefined;
+  do {
+    const page = await awsCall(ctx, 'connect', 'SearchUsers', (o) =>
+      ctx.connect.send(
+        new SearchUsersCommand({
+          InstanceId: instanceId,
+          MaxResults: 500,
+          ...(nextToken ? { NextToken: nextToken } : {}),
+        }),
+        o,
+      ),
+    );
+    for (const u of page.Users ?? []) {
+      if (u.Id) {
+        out.set(u.Id, {
+          securityProfileIds: u.SecurityProfileIds ?? [],
+          routingProfileId: u.RoutingProfileId,
+        });
+      }
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return out;
+}
+
+/** The profiles of one Connect user (`DescribeUser`). */
+export async function describeConnectUserProfiles(
+  ctx: SsoContext,
+  instanceId: string,
+  userId: string,
+): Promise<ConnectUserProfiles & { arn: string | undefined }> {
+  const { User } = await awsCall(ctx, 'connect', 'DescribeUser', (o) =>
+    ctx.connect.send(new DescribeUserCommand({ InstanceId: instanceId, UserId: userId }), o),
+  );
+  return {
+    arn: User?.Arn,
+    securityProfileIds: User?.SecurityProfileIds ?? [],
+    routingProfileId: User?.RoutingProfileId,
+  };
+}
+
+/**
+ * The {@link ConflictError} of a Connect user whose username differs from the Okta app username only in
+ * case (Connect usernames are case-sensitive, even with SAML).
+ */
+export function caseConflictError(username: string, variant: string): ConflictError {
+  return new ConflictError(
+    `connect user ${username}`,
+    `Connect user '${variant}' exists, but the Okta app username is '${username}'. Amazon Connect usernames are case-sensitive, even with SAML: the username must equal the Okta app username (the SAML RoleSessionName) exactly, or sign-in fails after a successful Okta login. Either delete the Connect user '${variant}' and run again (a user '${username}' is then created), or change the user's app username in Okta (Applications → the app → Assignments → edit → User Name) to '${variant}'.`,
+  );
 }
 
 /**
@@ -284,31 +459,29 @@ export async function ensureConnectUser(ctx: SsoContext, spec: ConnectUserSpec):
     };
   }
 
-  const { user, caseVariants } = await findConnectUser(ctx, instanceId, username);
+  const { user, caseVariants } = spec.known ?? (await findConnectUser(ctx, instanceId, username));
+  const pace = spec.pace ?? (<T>(_operation: string, call: () => Promise<T>) => call());
   if (!user) {
     const [variant] = caseVariants;
-    if (variant !== undefined) {
-      throw new ConflictError(
-        `connect user ${username}`,
-        `Connect user '${variant}' exists, but the Okta app username is '${username}'. Amazon Connect usernames are case-sensitive, even with SAML: the username must equal the Okta app username (the SAML RoleSessionName) exactly, or sign-in fails after a successful Okta login. Either delete the Connect user '${variant}' and run again (a user '${username}' is then created), or change the user's app username in Okta (Applications → the app → Assignments → edit → User Name) to '${variant}'.`,
-      );
-    }
+    if (variant !== undefined) throw caseConflictError(username, variant);
     const changes = [describeCreate(username)];
     if (dryRun) return { action: 'created', changes, userId: undefined, userArn: undefined };
-    const created = await awsCall(ctx, 'connect', 'CreateUser', (o) =>
-      ctx.connect.send(
-        new CreateUserCommand({
-          InstanceId: instanceId,
-          Username: username,
-          IdentityInfo: { FirstName: spec.firstName, LastName: spec.lastName },
-          PhoneConfig: {
-            PhoneType: spec.phoneType,
-            ...(spec.deskPhoneNumber !== undefined ? { DeskPhoneNumber: spec.deskPhoneNumber } : {}),
-          },
-          SecurityProfileIds: wantedSecurity,
-          RoutingProfileId: profiles.routingProfile.id,
-        }),
-        o,
+    const created = await pace('CreateUser', () =>
+      awsCall(ctx, 'connect', 'CreateUser', (o) =>
+        ctx.connect.send(
+          new CreateUserCommand({
+            InstanceId: instanceId,
+            Username: username,
+            IdentityInfo: { FirstName: spec.firstName, LastName: spec.lastName },
+            PhoneConfig: {
+              PhoneType: spec.phoneType,
+              ...(spec.deskPhoneNumber !== undefined ? { DeskPhoneNumber: spec.deskPhoneNumber } : {}),
+            },
+            SecurityProfileIds: wantedSecurity,
+            RoutingProfileId: profiles.routingProfile.id,
+          }),
+          o,
+        ),
       ),
     );
     if (!created.UserId || !created.UserArn) {
@@ -336,14 +509,16 @@ export async function ensureConnectUser(ctx: SsoContext, spec: ConnectUserSpec):
       )}`,
     );
     if (!dryRun) {
-      await awsCall(ctx, 'connect', 'UpdateUserSecurityProfiles', (o) =>
-        ctx.connect.send(
-          new UpdateUserSecurityProfilesCommand({
-            InstanceId: instanceId,
-            UserId: user.id,
-            SecurityProfileIds: wantedSecurity,
-          }),
-          o,
+      await pace('UpdateUserSecurityProfiles', () =>
+        awsCall(ctx, 'connect', 'UpdateUserSecurityProfiles', (o) =>
+          ctx.connect.send(
+            new UpdateUserSecurityProfilesCommand({
+              InstanceId: instanceId,
+              UserId: user.id,
+              SecurityProfileIds: wantedSecurity,
+            }),
+            o,
+          ),
         ),
       );
       ctx.logger.info(`updated security profiles of connect user ${username}`, {
@@ -358,14 +533,16 @@ export async function ensureConnectUser(ctx: SsoContext, spec: ConnectUserSpec):
       : '(none)';
     changes.push(`routing profile: '${from}' → '${profiles.routingProfile.name}'`);
     if (!dryRun) {
-      await awsCall(ctx, 'connect', 'UpdateUserRoutingProfile', (o) =>
-        ctx.connect.send(
-          new UpdateUserRoutingProfileCommand({
-            InstanceId: instanceId,
-            UserId: user.id,
-            RoutingProfileId: profiles.routingProfile.id,
-          }),
-          o,
+      await pace('UpdateUserRoutingProfile', () =>
+        awsCall(ctx, 'connect', 'UpdateUserRoutingProfile', (o) =>
+          ctx.connect.send(
+            new UpdateUserRoutingProfileCommand({
+              InstanceId: instanceId,
+              UserId: user.id,
+              RoutingProfileId: profiles.routingProfile.id,
+            }),
+            o,
+          ),
         ),
       );
       ctx.logger.info(`updated routing profile of connect user ${username}`, { instanceId, userId: user.id });

@@ -8,7 +8,7 @@
  * the app's API integration in the admin console (no public API: design §5.3). Before that the step
  * stops with a {@link ManualActionRequiredError} that says what to click; running it again resumes.
  */
-import type { AppUser, AppUserProfile } from '@okta/okta-sdk-nodejs';
+import type { AppUser } from '@okta/okta-sdk-nodejs';
 import { CONNECT_INSTANCE_ID, instanceIdFromArn, isArn } from '../aws/arn.js';
 import {
   type ConnectPhoneType,
@@ -88,12 +88,23 @@ export interface AssignUserResult extends StepResultBase {
 }
 
 /** What the step reads of the `amazon_aws` app (raw JSON: the typed SDK drops `settings.app`). */
-interface OktaAppJson {
+export interface AssignmentAppView {
   id: string;
   name?: string;
   label?: string;
+  /** `PUSH_NEW_USERS` once the API integration ("Create Users") is enabled in the admin console. */
   features?: string[];
   credentials?: { userNameTemplate?: { template?: string } };
+}
+
+type OktaAppJson = AssignmentAppView;
+
+/** An app user as Okta returns it: raw JSON, or the SDK's `AppUser`. */
+export interface AppUserView {
+  id?: string | undefined;
+  scope?: string | undefined;
+  credentials?: { userName?: string | undefined } | undefined;
+  profile?: object | undefined;
 }
 
 const DEFAULT_SECURITY_PROFILES = ['Agent'];
@@ -117,7 +128,12 @@ function checkText(issues: Issue[], field: string, value: unknown, max: number, 
   }
 }
 
-function validate(input: AssignUserInput): void {
+/** Problems of the app id, role name and instance id of an assignment (field names as given). */
+export function assignmentTargetIssues(input: {
+  appId: unknown;
+  roleName: unknown;
+  instanceId: unknown;
+}): Issue[] {
   const issues: Issue[] = [];
   if (typeof input.appId !== 'string' || !/^[A-Za-z0-9]{1,64}$/.test(input.appId)) {
     issues.push({
@@ -125,7 +141,6 @@ function validate(input: AssignUserInput): void {
       message: `expected an Okta app id like 0oa1b2c3d4 (got '${String(input.appId)}')`,
     });
   }
-  checkText(issues, 'login', input.login, 100, true);
   if (
     typeof input.roleName !== 'string' ||
     !(ROLE_NAME.test(input.roleName) || ACCOUNT_ROLE.test(input.roleName))
@@ -150,67 +165,90 @@ function validate(input: AssignUserInput): void {
       message: `'${instanceId}' is not a Connect instance id (a lower-case UUID)`,
     });
   }
+  return issues;
+}
+
+/** Problems of an Okta login (1–100 characters, no control characters). */
+export function loginIssues(field: string, login: unknown): Issue[] {
+  const issues: Issue[] = [];
+  checkText(issues, field, login, 100, true);
+  return issues;
+}
+
+/**
+ * Problems of the Connect side of an assignment (`{ securityProfiles, routingProfile?, firstName?,
+ * lastName?, phoneType?, deskPhoneNumber? }`), with fields named under `prefix` (`connect`,
+ * `users[3].connect`).
+ */
+export function connectInputIssues(prefix: string, c: unknown): Issue[] {
+  const issues: Issue[] = [];
+  if (typeof c !== 'object' || c === null) {
+    issues.push({
+      field: prefix,
+      message: 'must be an object { securityProfiles, routingProfile?, … }',
+    });
+    return issues;
+  }
+  const conn = c as Partial<Record<keyof AssignUserConnectInput, unknown>>;
+  const securityProfiles = conn.securityProfiles;
+  if (!Array.isArray(securityProfiles) || securityProfiles.length === 0 || securityProfiles.length > 10) {
+    issues.push({ field: `${prefix}.securityProfiles`, message: 'must list 1–10 security profile names' });
+  } else {
+    const seen = new Set<unknown>();
+    securityProfiles.forEach((name: unknown, i) => {
+      const field = `${prefix}.securityProfiles[${i}]`;
+      checkText(issues, field, name, PROFILE_NAME_MAX, true);
+      if (seen.has(name)) issues.push({ field, message: `'${String(name)}' is listed twice` });
+      seen.add(name);
+    });
+  }
+  checkText(issues, `${prefix}.routingProfile`, conn.routingProfile, PROFILE_NAME_MAX, false);
+  checkText(issues, `${prefix}.firstName`, conn.firstName, PERSON_NAME_MAX, false);
+  checkText(issues, `${prefix}.lastName`, conn.lastName, PERSON_NAME_MAX, false);
+  const phoneType = conn.phoneType ?? 'SOFT_PHONE';
+  if (phoneType !== 'SOFT_PHONE' && phoneType !== 'DESK_PHONE') {
+    issues.push({
+      field: `${prefix}.phoneType`,
+      message: `must be SOFT_PHONE or DESK_PHONE (got '${String(phoneType)}')`,
+    });
+  } else if (phoneType === 'DESK_PHONE' && conn.deskPhoneNumber === undefined) {
+    issues.push({ field: `${prefix}.deskPhoneNumber`, message: 'is required with phoneType DESK_PHONE' });
+  } else if (phoneType === 'SOFT_PHONE' && conn.deskPhoneNumber !== undefined) {
+    issues.push({ field: `${prefix}.deskPhoneNumber`, message: 'is only used with phoneType DESK_PHONE' });
+  }
+  if (
+    conn.deskPhoneNumber !== undefined &&
+    (typeof conn.deskPhoneNumber !== 'string' || !E164.test(conn.deskPhoneNumber))
+  ) {
+    issues.push({
+      field: `${prefix}.deskPhoneNumber`,
+      message: 'must be an E.164 number such as +12065550100',
+    });
+  }
+  return issues;
+}
+
+function validate(input: AssignUserInput): void {
+  const issues: Issue[] = [...assignmentTargetIssues(input), ...loginIssues('login', input.login)];
+  // Keep the order of the fields as they were reported before: appId, login, roleName, instanceId.
+  issues.sort((a, b) => FIELD_ORDER.indexOf(a.field) - FIELD_ORDER.indexOf(b.field));
   if (input.dryRun !== undefined && typeof input.dryRun !== 'boolean') {
     issues.push({ field: 'dryRun', message: 'must be true or false' });
   }
-  const c = input.connect;
-  if (c !== undefined) {
-    if (typeof c !== 'object' || c === null) {
-      issues.push({
-        field: 'connect',
-        message: 'must be an object { securityProfiles, routingProfile?, … }',
-      });
-    } else {
-      if (
-        !Array.isArray(c.securityProfiles) ||
-        c.securityProfiles.length === 0 ||
-        c.securityProfiles.length > 10
-      ) {
-        issues.push({ field: 'connect.securityProfiles', message: 'must list 1–10 security profile names' });
-      } else {
-        const seen = new Set<string>();
-        c.securityProfiles.forEach((name, i) => {
-          const field = `connect.securityProfiles[${i}]`;
-          checkText(issues, field, name, PROFILE_NAME_MAX, true);
-          if (seen.has(name)) issues.push({ field, message: `'${name}' is listed twice` });
-          seen.add(name);
-        });
-      }
-      checkText(issues, 'connect.routingProfile', c.routingProfile, PROFILE_NAME_MAX, false);
-      checkText(issues, 'connect.firstName', c.firstName, PERSON_NAME_MAX, false);
-      checkText(issues, 'connect.lastName', c.lastName, PERSON_NAME_MAX, false);
-      const phoneType = c.phoneType ?? 'SOFT_PHONE';
-      if (phoneType !== 'SOFT_PHONE' && phoneType !== 'DESK_PHONE') {
-        issues.push({
-          field: 'connect.phoneType',
-          message: `must be SOFT_PHONE or DESK_PHONE (got '${String(phoneType)}')`,
-        });
-      } else if (phoneType === 'DESK_PHONE' && c.deskPhoneNumber === undefined) {
-        issues.push({ field: 'connect.deskPhoneNumber', message: 'is required with phoneType DESK_PHONE' });
-      } else if (phoneType === 'SOFT_PHONE' && c.deskPhoneNumber !== undefined) {
-        issues.push({ field: 'connect.deskPhoneNumber', message: 'is only used with phoneType DESK_PHONE' });
-      }
-      if (
-        c.deskPhoneNumber !== undefined &&
-        (typeof c.deskPhoneNumber !== 'string' || !E164.test(c.deskPhoneNumber))
-      ) {
-        issues.push({
-          field: 'connect.deskPhoneNumber',
-          message: 'must be an E.164 number such as +12065550100',
-        });
-      }
-    }
-  }
+  if (input.connect !== undefined) issues.push(...connectInputIssues('connect', input.connect));
   if (issues.length > 0) throw ConfigError.of(issues);
 }
 
+const FIELD_ORDER = ['appId', 'login', 'roleName', 'instanceId'];
+
 /** The role fields of an app user profile (the SDK types the profile as an empty class). */
-function rolesOf(appUser: AppUser | undefined): { role: unknown; samlRoles: unknown } {
+function rolesOf(appUser: AppUserView | undefined): { role: unknown; samlRoles: unknown } {
   const profile = (appUser?.profile ?? {}) as Record<string, unknown>;
   return { role: profile.role, samlRoles: profile.samlRoles };
 }
 
-function rolesMatch(appUser: AppUser, roleName: string): boolean {
+/** Whether the app user has exactly this SAML role (`role` and `samlRoles: [roleName]`). */
+export function rolesMatch(appUser: AppUserView, roleName: string): boolean {
   const { role, samlRoles } = rolesOf(appUser);
   return role === roleName && Array.isArray(samlRoles) && samlRoles.length === 1 && samlRoles[0] === roleName;
 }
@@ -224,7 +262,7 @@ function showRoles(value: unknown): string {
 }
 
 /** The app username Okta's built-in templates give, or `undefined` for any other template. */
-function predictAppUserName(app: OktaAppJson, profile: Record<string, unknown>): string | undefined {
+export function predictAppUserName(app: OktaAppJson, profile: Record<string, unknown>): string | undefined {
   const template = (app.credentials?.userNameTemplate?.template ?? '${source.login}').replace(/\s+/g, '');
   const pick = (key: string) => (typeof profile[key] === 'string' ? (profile[key] as string) : undefined);
   if (template === '${source.login}') return pick('login');
@@ -251,6 +289,128 @@ function roleNotImportedActions(app: OktaAppJson, appId: string, roleName: strin
     'Then, on the Applications → Applications page, choose More → "Refresh Application Data" so that Okta reads the roles from AWS again.',
     'Run this step again (assignUser): it resumes here once Okta accepts the role.',
   ];
+}
+
+/** The app has not imported the AWS roles: its API integration is not enabled (no API can do it). */
+export function apiIntegrationRequiredError(app: AssignmentAppView): ManualActionRequiredError {
+  return new ManualActionRequiredError(
+    `The Okta app "${app.label ?? app.id}" has not imported the AWS roles yet: its API integration ("Create Users") is not enabled, and Okta offers no API to enable it. Enable it in the admin console, then run again.`,
+    apiIntegrationActions(app, app.id),
+  );
+}
+
+/** Whether an Okta error is its refusal of a SAML role that it has not imported (400 E0000001 on samlRoles). */
+export function isRoleRejection(error: unknown): boolean {
+  return (
+    isOktaError(error, 'E0000001') && error instanceof Error && /\b(samlRoles|role)\b/.test(error.message)
+  );
+}
+
+/** Okta refused `roleName`: it is not among the roles the app imported from AWS. */
+export function roleNotImportedError(
+  app: AssignmentAppView,
+  roleName: string,
+  error: Error,
+): ManualActionRequiredError {
+  return new ManualActionRequiredError(
+    `Okta does not accept the role '${roleName}' for app "${app.label ?? app.id}": it is not among the roles Okta imported from AWS (${error.message}).`,
+    roleNotImportedActions(app, app.id, roleName),
+  );
+}
+
+/** Input of {@link ensureAppAssignment}: everything already read, so that it makes only the write. */
+export interface EnsureAppAssignmentInput {
+  /** The `amazon_aws` app as read raw (`id`, `label`, `features`, `credentials.userNameTemplate`). */
+  app: AssignmentAppView;
+  /** The Okta user id. */
+  oktaUserId: string;
+  /** The login, for messages and logs. */
+  login: string;
+  /** The SAML role to give (see {@link AssignUserInput.roleName}). */
+  roleName: string;
+  /** The current app user, or `undefined` when the user is not assigned to the app. */
+  current: AppUserView | undefined;
+  /** The Okta user's profile: predicts the app username of a new assignment in a dry run. Default none. */
+  oktaProfile?: Record<string, unknown> | undefined;
+  dryRun: boolean;
+  /** Wraps the write call (pacing, retry on throttling). Default: the call is made as is. */
+  pace?: <T>(operation: string, call: () => Promise<T>) => Promise<T>;
+}
+
+/** What {@link ensureAppAssignment} did (or would do). */
+export interface AppAssignmentOutcome {
+  action: 'created' | 'updated' | 'unchanged';
+  /** Prefixed `okta:`. */
+  changes: string[];
+  /**
+   * The app username (`credentials.userName`): the SAML `RoleSessionName` and the Connect username.
+   * `undefined` only in a dry run of a new assignment whose username the library cannot predict.
+   */
+  appUserName: string | undefined;
+}
+
+/**
+ * The Okta half of an assignment, given what was read: assign the user to the app with
+ * `role` / `samlRoles: [roleName]`, or replace its roles; nothing when they match.
+ *
+ * @throws {ManualActionRequiredError} the app lacks `PUSH_NEW_USERS` (API integration not enabled), or
+ *   Okta refuses the role (not imported).
+ * @throws {ProviderError} any other Okta error.
+ */
+export async function ensureAppAssignment(
+  ctx: SsoContext,
+  input: EnsureAppAssignmentInput,
+): Promise<AppAssignmentOutcome> {
+  const { app, oktaUserId, login, roleName, current, dryRun } = input;
+  const appId = app.id;
+  let appUserName = current?.credentials?.userName;
+  if (current && rolesMatch(current, roleName)) return { action: 'unchanged', changes: [], appUserName };
+  if (!(app.features ?? []).includes('PUSH_NEW_USERS')) throw apiIntegrationRequiredError(app);
+  const changes: string[] = [];
+  const profile = { role: roleName, samlRoles: [roleName] };
+  if (!current) {
+    changes.push(`okta: assign user '${login}' to app "${app.label ?? appId}" with samlRoles [${roleName}]`);
+    appUserName ??= input.oktaProfile ? predictAppUserName(app, input.oktaProfile) : undefined;
+  } else {
+    const roles = rolesOf(current);
+    if (roles.role !== roleName) changes.push(`okta: role: ${showRoles(roles.role)} → ${roleName}`);
+    if (showRoles(roles.samlRoles) !== `[${roleName}]`) {
+      changes.push(`okta: samlRoles: ${showRoles(roles.samlRoles)} → [${roleName}]`);
+    }
+  }
+  if (!dryRun) {
+    const pace = input.pace ?? (<T>(_operation: string, call: () => Promise<T>) => call());
+    const path = `/api/v1/apps/${encodeURIComponent(appId)}/users`;
+    let written: AppUserView;
+    try {
+      written = current
+        ? await pace('UpdateApplicationUser', async () => {
+            const { data } = await oktaRequest<AppUserView>(ctx, 'UpdateApplicationUser', {
+              method: 'POST',
+              path: `${path}/${encodeURIComponent(oktaUserId)}`,
+              body: { profile },
+            });
+            return data;
+          })
+        : await pace('AssignUserToApplication', async () => {
+            const { data } = await oktaRequest<AppUserView>(ctx, 'AssignUserToApplication', {
+              method: 'POST',
+              path,
+              body: { id: oktaUserId, scope: 'USER', profile },
+            });
+            return data;
+          });
+    } catch (error) {
+      if (isRoleRejection(error)) throw roleNotImportedError(app, roleName, error as Error);
+      throw error;
+    }
+    appUserName = written.credentials?.userName ?? appUserName;
+    ctx.logger.info(`${current ? 'updated roles of' : 'assigned'} okta user ${login} to app ${appId}`, {
+      appId,
+      oktaUserId,
+    });
+  }
+  return { action: current ? 'updated' : 'created', changes, appUserName };
 }
 
 /**
@@ -343,68 +503,18 @@ export async function assignUser(ctx: SsoContext, input: AssignUserInput): Promi
   }
 
   // --- Okta: the assignment ----------------------------------------------------------------------
-  const changes: string[] = [];
-  let oktaAction: 'created' | 'updated' | 'unchanged' = 'unchanged';
-  let appUserName = appUser?.credentials?.userName;
-  if (!appUser || !rolesMatch(appUser, roleName)) {
-    if (!(app.features ?? []).includes('PUSH_NEW_USERS')) {
-      throw new ManualActionRequiredError(
-        `The Okta app "${app.label ?? appId}" has not imported the AWS roles yet: its API integration ("Create Users") is not enabled, and Okta offers no API to enable it. Enable it in the admin console, then run again.`,
-        apiIntegrationActions(app, appId),
-      );
-    }
-    const profile = { role: roleName, samlRoles: [roleName] } as AppUserProfile;
-    if (!appUser) {
-      oktaAction = 'created';
-      changes.push(
-        `okta: assign user '${login}' to app "${app.label ?? appId}" with samlRoles [${roleName}]`,
-      );
-      appUserName ??= predictAppUserName(app, oktaProfile);
-    } else {
-      oktaAction = 'updated';
-      const current = rolesOf(appUser);
-      if (current.role !== roleName) changes.push(`okta: role: ${showRoles(current.role)} → ${roleName}`);
-      if (showRoles(current.samlRoles) !== `[${roleName}]`) {
-        changes.push(`okta: samlRoles: ${showRoles(current.samlRoles)} → [${roleName}]`);
-      }
-    }
-    if (!dryRun) {
-      let written: AppUser;
-      try {
-        written = appUser
-          ? await oktaCall(ctx, 'UpdateApplicationUser', () =>
-              client.applicationApi.updateApplicationUser({
-                appId,
-                userId: oktaUserId,
-                appUser: { profile },
-              }),
-            )
-          : await oktaCall(ctx, 'AssignUserToApplication', () =>
-              client.applicationApi.assignUserToApplication({
-                appId,
-                appUser: { id: oktaUserId, scope: 'USER', profile },
-              }),
-            );
-      } catch (error) {
-        if (
-          isOktaError(error, 'E0000001') &&
-          error instanceof Error &&
-          /\b(samlRoles|role)\b/.test(error.message)
-        ) {
-          throw new ManualActionRequiredError(
-            `Okta does not accept the role '${roleName}' for app "${app.label ?? appId}": it is not among the roles Okta imported from AWS (${error.message}).`,
-            roleNotImportedActions(app, appId, roleName),
-          );
-        }
-        throw error;
-      }
-      appUserName = written.credentials?.userName ?? appUserName;
-      ctx.logger.info(`${appUser ? 'updated roles of' : 'assigned'} okta user ${login} to app ${appId}`, {
-        appId,
-        oktaUserId,
-      });
-    }
-  }
+  const okta = await ensureAppAssignment(ctx, {
+    app,
+    oktaUserId,
+    login,
+    roleName,
+    current: appUser,
+    oktaProfile,
+    dryRun,
+  });
+  const changes = [...okta.changes];
+  const oktaAction = okta.action;
+  const appUserName = okta.appUserName;
 
   // --- Connect: the user named exactly like the app username ------------------------------------------
   if (appUserName !== undefined) {
