@@ -369,6 +369,23 @@ describe('reconcileUsers', () => {
     );
   });
 
+  it('maps Okta refusing a role it has not imported to the ManualActionRequiredError of assignUser', async () => {
+    sb.admin.createOktaUser({ login: 'norole@acme.com', firstName: 'No', lastName: 'Role' });
+    const ctx = sandboxContext(sb);
+    const input = { ...base(), roleName: 'Okta_Not_Imported' };
+    sb.resetRequests();
+    const error = await reconcileUsers(ctx, {
+      ...input,
+      users: [user('norole@acme.com')],
+      dryRun: false,
+    }).catch((e: unknown) => e);
+    expect(writes(sb).filter((w) => w.status < 300)).toEqual([]);
+    const expected = await assignUser(ctx, { ...input, login: 'norole@acme.com' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ManualActionRequiredError);
+    expect((error as Error).message).toBe((expected as Error).message);
+    expect((error as ManualActionRequiredError).actions.join('\n')).toContain('Refresh Application Data');
+  });
+
   it('refuses invalid input before any request', async () => {
     sb.resetRequests();
     const error = await reconcileUsers(sandboxContext(sb), {
@@ -492,7 +509,7 @@ describe('reconcileUsers under realistic rate limits', () => {
   });
 
   it("with the SDKs' own retries (real time), a burst beyond CreateUser's quota and Okta 429s succeed", async () => {
-    // Okta's 429s are injected (its per-minute quotas are far above 10 users); the Okta SDK waits for
+    // Okta's 429s are injected (its per-minute quotas are far above 8 users); the Okta SDK waits for
     // X-Rate-Limit-Reset and retries. (With a fast-forwarded sandbox clock it would wait in real time
     // for a reset computed on the sandbox's clock, hence the real clock here.)
     const sb = await startTestSandbox({
@@ -508,7 +525,7 @@ describe('reconcileUsers under realistic rate limits', () => {
         integrate: true,
       });
       const users: ResolvedUser[] = [];
-      for (let i = 0; i < 10; i++) {
+      for (let i = 0; i < 8; i++) {
         sb.admin.createOktaUser({ login: `sdk${i}@acme.com`, firstName: 'Sdk', lastName: String(i) });
         users.push(user(`sdk${i}@acme.com`));
       }
@@ -521,7 +538,7 @@ describe('reconcileUsers under realistic rate limits', () => {
         users,
         dryRun: false,
       });
-      expect(result.counts).toEqual({ created: 10, updated: 0, unchanged: 0, failed: 0 });
+      expect(result.counts).toEqual({ created: 8, updated: 0, unchanged: 0, failed: 0 });
       expect(sb.requests().some((r) => r.operation === 'CreateUser' && r.status === 429)).toBe(true);
       expect(sb.requests().some((r) => r.operation === 'AssignUserToApplication' && r.status === 429)).toBe(
         true,
