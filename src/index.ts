@@ -92,6 +92,19 @@ export type {
   OktaGroupMapping,
 } from './okta/federation-app.js';
 export { createOktaFederationApp } from './okta/federation-app.js';
+export { planConnectSso, provisionConnectSso } from './provision/provision.js';
+export type {
+  ConnectSsoPlan,
+  PlanAction,
+  PlanItem,
+  ProvisionEvent,
+  ProvisionedApp,
+  ProvisionOptions,
+  ProvisionResult,
+  ResourceKind,
+  SecretSink,
+  StepRecord,
+} from './provision/types.js';
 export type { IdpMetadata, SigningCertificate } from './saml/metadata.js';
 export { parseIdpMetadata } from './saml/metadata.js';
 export { Secret } from './secret.js';

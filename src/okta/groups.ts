@@ -14,6 +14,7 @@
  * group to the app, and adds the app's users to it: no IAM user, no access key, no console step.
  */
 import type { Partition } from '../aws/regions.js';
+import { renderGroupName } from '../config/validate.js';
 import type { SsoContext } from '../context.js';
 import { ConfigError, ConflictError } from '../errors.js';
 import { actionFor, type StepOptions, type StepResultBase } from '../step.js';
@@ -71,7 +72,7 @@ export function groupNameFor(
     issues.push({ field: 'roleName', message: `expected an IAM role name (got '${values.roleName}')` });
   }
   if (issues.length > 0) throw ConfigError.of(issues);
-  const name = template.replaceAll('{{accountid}}', values.accountId).replaceAll('{{role}}', values.roleName);
+  const name = renderGroupName(template, values.accountId, values.roleName);
   if (name.length > GROUP_NAME_MAX) {
     throw new ConfigError('groupName', `gives a group name longer than Okta's ${GROUP_NAME_MAX} characters`);
   }

@@ -344,7 +344,7 @@ export class SandboxServer {
       if (op.action && ctx.caller?.kind === 'user') this.authorize(ctx, op.action, service);
 
       const response = await op.run();
-      if (service === 'okta') Object.assign(response.headers, oktaHeaders);
+      if (service === 'okta') Object.assign(response.headers, oktaHeaders, this.dateHeader());
       return { kind: 'response', response, ...base };
     } catch (error) {
       const err = error instanceof ServiceError ? error : emulator.internalError();
@@ -352,9 +352,18 @@ export class SandboxServer {
         console.error('[sandbox] internal error', error);
       }
       const response = emulator.renderError(err, ctx, req);
-      if (service === 'okta') Object.assign(response.headers, oktaHeaders);
+      if (service === 'okta') Object.assign(response.headers, oktaHeaders, this.dateHeader());
       return { kind: 'response', response, ...base, errorCode: err.code };
     }
+  }
+
+  /**
+   * Okta's `Date` header from the sandbox clock: the Okta SDK waits `X-Rate-Limit-Reset − Date` before
+   * retrying a 429, and both must come from one clock. (AWS responses keep the real date: the AWS SDK
+   * would otherwise shift the time it signs with.)
+   */
+  private dateHeader(): Record<string, string> {
+    return { Date: new Date(this.options.now()).toUTCString() };
   }
 
   /** An IAM user's request is allowed only if its attached policies allow the action. */

@@ -1,0 +1,110 @@
+/**
+ * Delivery of a newly created Okta access key's secret: straight to where it is needed, never to a log.
+ */
+import { open } from 'node:fs/promises';
+import type { SsoContext } from '../context.js';
+import { ConfigError, ConnectSsoError, ProviderError } from '../errors.js';
+import type { Secret } from '../secret.js';
+import type { SecretSink } from './types.js';
+
+/** A readable description of where a secret goes, for results and the manual-step instructions. */
+export function describeSink(sink: SecretSink): string {
+  switch (sink.kind) {
+    case 'return':
+      return 'the run result (accessKey.secretAccessKey)';
+    case 'file':
+      return `the file ${sink.path}`;
+    case 'secrets-manager':
+      return `the AWS Secrets Manager secret ${sink.name}`;
+  }
+}
+
+/** Check a sink before the run writes anything. */
+export function checkSink(sink: SecretSink): void {
+  if (sink.kind === 'file' && (typeof sink.path !== 'string' || sink.path.length === 0)) {
+    throw new ConfigError('secretSink.path', 'a file path is required');
+  }
+  if (sink.kind === 'secrets-manager' && !/^[\w/+=.@-]{1,512}$/.test(sink.name ?? '')) {
+    throw new ConfigError(
+      'secretSink.name',
+      'a Secrets Manager secret name: 1–512 of A-Z a-z 0-9 / _ + = . @ -',
+    );
+  }
+}
+
+/**
+ * Deliver the key. `return` leaves it in the result; `file` writes the AWS console's CSV layout to a
+ * new 0600 file; `secrets-manager` stores `{"accessKeyId","secretAccessKey"}` in a new secret.
+ */
+export async function deliverSecret(
+  ctx: SsoContext,
+  sink: SecretSink,
+  key: { accessKeyId: string; secretAccessKey: Secret },
+): Promise<void> {
+  if (sink.kind === 'return') return;
+  if (sink.kind === 'file') {
+    let handle: Awaited<ReturnType<typeof open>>;
+    try {
+      handle = await open(sink.path, 'wx', 0o600);
+    } catch (error) {
+      throw new ConnectSsoError(
+        'SECRET_DELIVERY_FAILED',
+        `cannot create ${sink.path} for the access key ${key.accessKeyId}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. ` +
+          'The key exists in IAM but its secret was not saved: run again with accessKey: "rotate" to make a new one.',
+        { cause: error },
+      );
+    }
+    try {
+      await handle.writeFile(
+        `Access key ID,Secret access key\n${key.accessKeyId},${key.secretAccessKey.reveal()}\n`,
+      );
+    } finally {
+      await handle.close();
+    }
+    ctx.logger.info(`saved the secret of access key ${key.accessKeyId} to ${sink.path}`);
+    return;
+  }
+  let module: typeof import('@aws-sdk/client-secrets-manager');
+  try {
+    module = await import('@aws-sdk/client-secrets-manager');
+  } catch {
+    throw new ConfigError(
+      'secretSink',
+      "the 'secrets-manager' sink needs the optional package @aws-sdk/client-secrets-manager (npm install @aws-sdk/client-secrets-manager)",
+    );
+  }
+  const client = new module.SecretsManagerClient({
+    region: ctx.region,
+    ...(typeof ctx.iam.config.endpoint === 'function' ? { endpoint: ctx.iam.config.endpoint } : {}),
+    credentials: ctx.iam.config.credentials,
+  });
+  try {
+    await client.send(
+      new module.CreateSecretCommand({
+        Name: sink.name,
+        ...(sink.kmsKeyId ? { KmsKeyId: sink.kmsKeyId } : {}),
+        Description: `Okta API integration key of connect-okta-sso stack ${ctx.stack}`,
+        SecretString: JSON.stringify({
+          accessKeyId: key.accessKeyId,
+          secretAccessKey: key.secretAccessKey.reveal(),
+        }),
+        Tags: [
+          { Key: 'managed-by', Value: 'connect-okta-sso' },
+          { Key: 'connect-okta-sso:stack', Value: ctx.stack },
+        ],
+      }),
+    );
+  } catch (error) {
+    throw new ProviderError({
+      service: 'secrets-manager',
+      operation: 'CreateSecret',
+      message: `${(error as Error).message} — the key ${key.accessKeyId} exists in IAM but its secret was not stored: run again with accessKey: "rotate"`,
+      providerCode: (error as { name?: string }).name,
+      requestId: (error as { $metadata?: { requestId?: string } }).$metadata?.requestId,
+      cause: error,
+    });
+  }
+  ctx.logger.info(
+    `stored the secret of access key ${key.accessKeyId} in Secrets Manager secret ${sink.name}`,
+  );
+}
