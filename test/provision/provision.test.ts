@@ -81,7 +81,10 @@ describe('provisionConnectSso (api-integration)', () => {
 
     // The admin-console click, for both apps; then the run finishes.
     for (const app of first.apps) {
-      await sb.admin.enableApiIntegration(app.appId ?? '', { accessKeyId: key?.accessKeyId ?? '', secretAccessKey: secret });
+      await sb.admin.enableApiIntegration(app.appId ?? '', {
+        accessKeyId: key?.accessKeyId ?? '',
+        secretAccessKey: secret,
+      });
     }
     const resumed = await provisionConnectSso(config(sb), { context: ctx });
     expect(resumed.errors).toEqual([]);
@@ -102,8 +105,14 @@ describe('provisionConnectSso (api-integration)', () => {
     const ctx = sandboxContext(sb, { stack: 'acme-cc' });
     const plan = await planConnectSso(config(sb), { context: ctx });
     expect(writes(sb)).toEqual([]);
-    expect(plan.items.find((i) => i.id === 'instance')).toMatchObject({ action: 'create', kind: 'connect-instance' });
-    expect(plan.items.find((i) => i.id === 'app:admin')).toMatchObject({ action: 'create', dependsOn: ['instance'] });
+    expect(plan.items.find((i) => i.id === 'instance')).toMatchObject({
+      action: 'create',
+      kind: 'connect-instance',
+    });
+    expect(plan.items.find((i) => i.id === 'app:admin')).toMatchObject({
+      action: 'create',
+      dependsOn: ['instance'],
+    });
     expect(plan.items.find((i) => i.id === 'okta-access-policy')).toMatchObject({ action: 'create' });
     expect(plan.items.find((i) => i.id === 'integration:admin')).toMatchObject({ action: 'manual' });
     expect(plan.summary.create).toBeGreaterThan(5);
