@@ -19,7 +19,7 @@ export default defineConfig([
     // The CLI and the demo are executables: ESM only, no declarations. They load the library and the
     // sandbox from the built entry points beside them instead of bundling a second copy.
     entry: { 'cli/main': 'src/cli/main.ts', demo: 'src/demo.ts' },
-    external: [/^\.{1,2}\/(sandbox\/)?index\.js$/],
+    external: [/^\.{1,2}\/((sandbox\/)?index|demo)\.js$/],
     format: ['esm'],
     sourcemap: true,
     target: 'node20',

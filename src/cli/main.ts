@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 const USAGE = `Usage: connect-okta-sso <command> [options]
 
 Commands:
+  demo    Provision a complete example setup against an in-process sandbox and print each step
+          (the same as npm run demo).
   sandbox [--port N] [--state-file F] [--region R] [--account-id ID] [--instance-creation-ms MS]
           Run the AWS + Okta sandbox on 127.0.0.1 and print the environment lines that point
           unmodified AWS SDK and Okta SDK code at it. Ctrl-C stops it.
@@ -114,6 +116,10 @@ export async function main(argv: string[]): Promise<void> {
       return;
     case 'sandbox':
       return sandboxCommand(rest);
+    case 'demo':
+      // The demo is its own entry point beside the CLI (dist/demo.js); importing it runs it.
+      await import('../demo.js');
+      return;
     default:
       fail(`unknown command '${command}'`);
   }

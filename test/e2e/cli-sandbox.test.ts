@@ -104,6 +104,18 @@ describe('connect-okta-sso sandbox', () => {
     }
   });
 
+  it('runs the demo: plan, apply, the manual click, resume, and an idle re-run', async () => {
+    const { stdout } = await run(process.execPath, [cli, 'demo'], {
+      cwd: root,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    expect(stdout).toContain('status: manual-action-required');
+    expect(stdout).toMatch(
+      /5\. Run once more: nothing left to do\n {3}status: complete; \d+ reads, 0 writes/,
+    );
+    expect(stdout).toContain('printed: [redacted]');
+  });
+
   it('exits 2 with a clear message on a bad option', async () => {
     const failed = await run(process.execPath, [cli, 'sandbox', '--port', 'eighty'], { cwd: root }).catch(
       (e: { code: number; stderr: string }) => e,
