@@ -81,8 +81,20 @@ export interface CreateContextOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string | Secret; sessionToken?: string | Secret };
   /** An AWS endpoint override (the sandbox, LocalStack). */
   endpoint?: string;
-  /** Okta: an org URL and API token (default `OKTA_ORG_URL`, `OKTA_API_TOKEN`), or your own SDK client. */
-  okta?: { orgUrl: string; token: string | Secret } | { client: OktaClient };
+  /**
+   * Okta: an org URL and API token (default `OKTA_ORG_URL`, `OKTA_API_TOKEN`), an OAuth 2.0 service app
+   * (client id and private key, JWK or PEM; scopes such as `okta.apps.manage`), or your own SDK client.
+   */
+  okta?:
+    | { orgUrl: string; token: string | Secret }
+    | {
+        orgUrl: string;
+        clientId: string;
+        privateKey: string | Secret;
+        keyId?: string | undefined;
+        scopes: string[];
+      }
+    | { client: OktaClient };
   logger?: Logger;
   signal?: AbortSignal;
   clock?: Clock;
@@ -131,7 +143,14 @@ export function createContext(options: CreateContextOptions): SsoContext {
     if (oktaOption && 'client' in oktaOption) return Promise.resolve(oktaOption.client);
     oktaClient ??= createOktaClient(
       oktaOption?.orgUrl ?? process.env.OKTA_ORG_URL,
-      oktaOption ? reveal(oktaOption.token) : process.env.OKTA_API_TOKEN,
+      oktaOption && 'privateKey' in oktaOption
+        ? {
+            clientId: oktaOption.clientId,
+            privateKey: reveal(oktaOption.privateKey),
+            keyId: oktaOption.keyId,
+            scopes: oktaOption.scopes,
+          }
+        : { token: oktaOption ? reveal(oktaOption.token) : process.env.OKTA_API_TOKEN },
     );
     return oktaClient;
   };
@@ -166,18 +185,32 @@ export function normalizeOrgUrl(orgUrl: string): string {
   return url.origin;
 }
 
-async function createOktaClient(orgUrl: string | undefined, token: string | undefined): Promise<OktaClient> {
+async function createOktaClient(
+  orgUrl: string | undefined,
+  auth:
+    | { token: string | undefined }
+    | { clientId: string; privateKey: string; keyId: string | undefined; scopes: string[] },
+): Promise<OktaClient> {
   if (!orgUrl) throw new ConfigError('okta.orgUrl', 'is required (or set OKTA_ORG_URL)');
-  if (!token) throw new ConfigError('okta.token', 'is required (or set OKTA_API_TOKEN)');
+  if ('token' in auth && !auth.token)
+    throw new ConfigError('okta.token', 'is required (or set OKTA_API_TOKEN)');
   const normalized = normalizeOrgUrl(orgUrl);
   const { Client, DefaultRequestExecutor } = await import('@okta/okta-sdk-nodejs');
   // Explicit options for everything the SDK would otherwise fill in from ~/.okta/okta.yaml,
   // ./okta.yaml or OKTA_CLIENT_*; no GET cache (it never expires and hides out-of-band changes).
-  return new Client({
+  const common = {
     orgUrl: normalized,
-    token,
-    authorizationMode: 'SSWS',
     cacheMiddleware: null,
     requestExecutor: new DefaultRequestExecutor({ maxRetries: 4, requestTimeout: 30_000 }),
+  };
+  if ('token' in auth)
+    return new Client({ ...common, token: auth.token as string, authorizationMode: 'SSWS' });
+  return new Client({
+    ...common,
+    authorizationMode: 'PrivateKey',
+    clientId: auth.clientId,
+    privateKey: auth.privateKey,
+    scopes: auth.scopes,
+    ...(auth.keyId ? { keyId: auth.keyId } : {}),
   });
 }

@@ -10,6 +10,7 @@ import {
   type ProvisionResult,
   planConnectSso,
   provisionConnectSso,
+  renderPlan,
 } from './index.js';
 import { startSandbox } from './sandbox/index.js';
 
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
 
     out('\n1. Plan (reads only):');
     const plan = await planConnectSso(config, { context });
-    for (const item of plan.items) out(`   ${ACTION_MARK[item.action]} ${item.resource}: ${item.action}`);
+    for (const line of renderPlan(plan).split('\n')) out(`   ${line}`);
 
     out('\n2. Apply: independent steps run concurrently');
     const first = await provisionConnectSso(config, { context, onEvent: printEvent });

@@ -93,6 +93,7 @@ export type {
 } from './okta/federation-app.js';
 export { createOktaFederationApp } from './okta/federation-app.js';
 export { planConnectSso, provisionConnectSso } from './provision/provision.js';
+export { renderPlan } from './provision/render.js';
 export type {
   ConnectSsoPlan,
   PlanAction,

@@ -16,9 +16,9 @@ import { createOktaApiUser } from '../aws/iam-api-user.js';
 import { createFederationPolicy, createOktaAccessPolicy } from '../aws/iam-policies.js';
 import { linkIdentityProvider } from '../aws/identity-provider.js';
 import { buildRelayState } from '../aws/relay-state.js';
-import type { ConnectSsoConfig, ResolvedApp, ResolvedConfig } from '../config/index.js';
+import type { ConnectSsoConfig, ResolvedApp, ResolvedConfig, ResolvedOktaAuth } from '../config/index.js';
 import { validateConfig } from '../config/index.js';
-import { createContext, isReadOperation, type SsoContext } from '../context.js';
+import { type CreateContextOptions, createContext, isReadOperation, type SsoContext } from '../context.js';
 import { ConnectSsoError } from '../errors.js';
 import { createOktaFederationApp, getOktaApp } from '../okta/federation-app.js';
 import { ensureAppGroupAssignment, ensureOktaGroup, groupMappingFor, groupNameFor } from '../okta/groups.js';
@@ -80,9 +80,7 @@ function contextFor(
     createContext({
       region: config.region,
       stack: config.stack,
-      ...(config.okta.auth?.type === 'token'
-        ? { okta: { orgUrl: config.okta.orgUrl, token: config.okta.auth.token } }
-        : {}),
+      ...(config.okta.auth ? { okta: oktaOptions(config.okta.orgUrl, config.okta.auth) } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
   const signal = options.signal ?? base.signal;
@@ -101,6 +99,18 @@ function contextFor(
       onCall?.(call);
     },
   };
+}
+
+function oktaOptions(orgUrl: string, auth: ResolvedOktaAuth): NonNullable<CreateContextOptions['okta']> {
+  return auth.type === 'token'
+    ? { orgUrl, token: auth.token }
+    : {
+        orgUrl,
+        clientId: auth.clientId,
+        privateKey: auth.privateKey,
+        keyId: auth.keyId,
+        scopes: auth.scopes,
+      };
 }
 
 function item(

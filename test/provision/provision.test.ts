@@ -101,6 +101,29 @@ describe('provisionConnectSso (api-integration)', () => {
     expect(idle.requests.reads).toBe(sb.requests().length);
   });
 
+  it('with wait, polls until the click is done instead of stopping', async () => {
+    const ctx = sandboxContext(sb, { maxAttempts: 3, stack: 'acme-cc' });
+    const first = await provisionConnectSso(config(sb), { context: ctx });
+    const key = {
+      accessKeyId: first.accessKey?.accessKeyId ?? '',
+      secretAccessKey: first.accessKey?.secretAccessKey?.reveal() ?? '',
+    };
+    const [admin, ccp] = first.apps;
+    await sb.admin.enableApiIntegration(admin?.appId ?? '', key);
+    // The CCP app's click happens while the run waits.
+    const click = new Promise((resolve) => setTimeout(resolve, 300)).then(() =>
+      sb.admin.enableApiIntegration(ccp?.appId ?? '', key),
+    );
+    const waited = await provisionConnectSso(config(sb), {
+      context: ctx,
+      wait: { timeoutMs: 20_000, pollIntervalMs: 50 },
+    });
+    await click;
+    expect(waited.errors).toEqual([]);
+    expect(waited.status).toBe('complete');
+    expect(waited.users.created).toBe(3);
+  });
+
   it('plans without writing, and the plan of a finished setup is all unchanged', async () => {
     const ctx = sandboxContext(sb, { stack: 'acme-cc' });
     const plan = await planConnectSso(config(sb), { context: ctx });
@@ -177,5 +200,47 @@ describe('provisionConnectSso (group-mapping)', () => {
     } finally {
       await sb.stop();
     }
+  });
+});
+
+describe('renderPlan', () => {
+  it('shows one line per resource and the counts', async () => {
+    const { renderPlan } = await import('../../src/provision/render.js');
+    const text = renderPlan({
+      stack: 's',
+      items: [
+        {
+          id: 'instance',
+          kind: 'connect-instance',
+          resource: 'connect instance acme',
+          action: 'create',
+          reason: 'create',
+          dependsOn: [],
+        },
+        {
+          id: 'integration:admin',
+          kind: 'okta-api-integration',
+          resource: 'okta api integration',
+          action: 'manual',
+          reason: 'no API',
+          dependsOn: [],
+        },
+        {
+          id: 'p',
+          kind: 'iam-policy',
+          resource: 'iam policy p',
+          action: 'unchanged',
+          reason: 'up to date',
+          dependsOn: [],
+        },
+      ],
+      summary: { create: 1, update: 0, unchanged: 1, manual: 1, blocked: 0 },
+    });
+    expect(text.split('\n')).toEqual([
+      '+ connect instance acme  create',
+      '! okta api integration   manual: no API',
+      '= iam policy p           unchanged',
+      '1 to create, 0 to update, 1 unchanged, 1 manual, 0 blocked',
+    ]);
   });
 });
