@@ -122,6 +122,7 @@ function resolveOptions(options: SandboxOptions): ResolvedSandboxOptions {
     iamConsistencyMs: options.iamConsistencyMs ?? DEFAULTS.iamConsistencyMs,
     failInstanceAliases: [...(options.failInstanceAliases ?? [])],
     now: options.now ?? Date.now,
+    onRequest: options.onRequest,
   };
   const problems: string[] = [];
   if (!/^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|::1)$/.test(resolved.host)) {

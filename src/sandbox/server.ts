@@ -34,6 +34,7 @@ export interface ResolvedSandboxOptions {
   iamConsistencyMs: number;
   failInstanceAliases: string[];
   now: () => number;
+  onRequest?: ((entry: RequestLogEntry) => void) | undefined;
 }
 
 /** Larger than any legal request: SAML metadata may be 10,000,000 characters, URL-encoded in a form. */
@@ -199,6 +200,11 @@ export class SandboxServer {
     };
     if (errorCode !== undefined && status >= 300) entry.errorCode = errorCode;
     this.log.push(entry);
+    try {
+      this.options.onRequest?.({ ...entry });
+    } catch {
+      // An observer's failure must not change what the sandbox answers.
+    }
   }
 
   private async dispatch(req: SandboxRequest): Promise<Outcome> {

@@ -61,6 +61,12 @@ export interface SandboxOptions {
   stateFile?: string;
   /** Clock in epoch ms; default `Date.now`. Lets tests move time without sleeping. */
   now?: () => number;
+  /**
+   * Called with each request's log entry as it is recorded: after the operation ran (its effect is in
+   * the state), before the response is sent. A test can stand for a crash at an exact point by aborting
+   * its client here: the request has been served but its response is lost. Errors it throws are ignored.
+   */
+  onRequest?: (entry: RequestLogEntry) => void;
 }
 
 /** One entry of the request log. */
