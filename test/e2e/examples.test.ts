@@ -1,0 +1,100 @@
+/**
+ * Every example in examples/ runs, as a user runs it (`npm run example -- <name>`: transpiled, importing
+ * the built package by its name), against the sandbox it starts itself — so none of them rots.
+ *
+ * CI=true is set for every run: an example asked for the real target refuses to start, so these tests
+ * can never reach a real AWS account or Okta org (test/setup.ts also strips AWS_* and OKTA_* variables).
+ */
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const runner = join(root, 'scripts', 'run-example.mjs');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function runExample(name: string, env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [runner, name],
+      { cwd: root, env: { ...process.env, CI: 'true', ...env }, timeout: 90_000, maxBuffer: 8 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** What each example must print: the steps of its task, and no secret. */
+const EXPECTED: Record<string, RegExp[]> = {
+  'first-setup': [
+    /Target: a sandbox on http:\/\/127\.0\.0\.1:\d+/,
+    /9 to create, 0 to update, 0 unchanged, 2 manual, 2 blocked/,
+    /status: manual-action-required/,
+    /Provisioning → Configure API Integration/,
+    /\n\s+status: complete\n/,
+    /status: complete, 0 writes/,
+    /Amazon Connect CCP: http:\/\/127\.0\.0\.1:\d+\/home\/amazon_aws\/0oa\w+\/272/,
+    /Connect users: 3 created/,
+  ],
+  'add-ccp-app': [
+    /2 to create, 0 to update, 9 unchanged, 1 manual, 1 blocked/,
+    /created by this run\? false/,
+    /relay state\s+https:\/\/us-east-1\.console\.aws\.amazon\.com\/connect\/federate\/[0-9a-f-]{36}\?destination=%2Fccp-v2/,
+    /Agents: 2 created in Connect, 1 unchanged/,
+  ],
+  'bulk-agents': [
+    /Onboard 100 agents/,
+    /100\/102 users/,
+    /users: 100 created, 0 updated, 3 unchanged, 0 failed/,
+    /\d+ reads, 0 writes, 103 users unchanged/,
+  ],
+  'adopt-console-setup': [
+    /x connect instance acme-cc\s+blocked: .*not created by connect-okta-sso/,
+    /0 to create, 0 to update, 0 unchanged, 0 manual, 9 blocked/,
+    /1 to create, 6 to update, 2 unchanged, 0 manual, 0 blocked/,
+    /status: complete\n/,
+    /status: complete, 0 writes/,
+  ],
+  'rotate-certificate': [/status: complete/],
+};
+
+const examples = readdirSync(join(root, 'examples'))
+  .filter((file) => file.endsWith('.ts') && !file.startsWith('_'))
+  .map((file) => file.slice(0, -3));
+
+describe('examples', () => {
+  it('has an expectation for every example, and an example for every expectation', () => {
+    expect([...examples].sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it.concurrent.each(examples)('%s runs against the sandbox', { timeout: 120_000 }, async (name) => {
+    const run = await runExample(name);
+    expect(run.stderr, run.stdout).toBe('');
+    expect(run.code, run.stderr).toBe(0);
+    for (const pattern of EXPECTED[name] ?? []) expect(run.stdout).toMatch(pattern);
+    // The sandbox's access key secret is 40 characters of base64; none is printed.
+    expect(run.stdout).not.toMatch(/(?<![\w/+])[\w/+]{40}(?![\w/+])/);
+  });
+
+  it('refuses the real target in CI, before any request', async () => {
+    const run = await runExample('first-setup', { CONNECT_OKTA_SSO_TARGET: 'real' });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('CONNECT_OKTA_SSO_TARGET=real is refused when CI is set');
+    expect(run.stdout).not.toContain('Target:');
+  });
+
+  it('refuses an unknown target instead of guessing', async () => {
+    const run = await runExample('first-setup', { CONNECT_OKTA_SSO_TARGET: 'prod' });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain("must be 'sandbox' (the default) or 'real', not 'prod'");
+  });
+});
