@@ -25,6 +25,7 @@ import {
   rotateSigningKey,
 } from './okta/index.js';
 import { type ResolvedSandboxOptions, SandboxServer } from './server.js';
+import { type SignInInput, type SignInResult, signIn } from './signin.js';
 import { createState, redactedSnapshot, type SandboxState } from './state.js';
 import type {
   FaultSpec,
@@ -36,6 +37,7 @@ import type {
 } from './types.js';
 
 export type { ApiIntegrationOptions } from './okta/index.js';
+export type { SignInFailure, SignInInput, SignInResult, SignInStage, SignInSuccess } from './signin.js';
 export type { ServiceName } from './types.js';
 export type {
   FaultSpec,
@@ -92,6 +94,13 @@ export interface Sandbox {
   /** A JSON snapshot of every emulated resource, secrets replaced by `[redacted]`. */
   state(): SandboxState;
   readonly admin: SandboxAdmin;
+  /**
+   * Simulate a user's IdP-initiated sign-in: the Okta app issues its signed SAML response, AWS sign-in
+   * checks it against the IAM provider's metadata and the role's trust policy, and the Connect federation
+   * checks the role's `connect:GetFederationToken` permission and the user. Resolves to the Connect user
+   * and destination, or to the stage that failed with the message a real user would see.
+   */
+  login(input: SignInInput): Promise<SignInResult>;
   /** Close the server (and write the state file, if any). */
   stop(): Promise<void>;
 }
@@ -245,6 +254,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     resetRequests: () => server.resetRequests(),
     state: () => redactedSnapshot(state),
     admin,
+    async login(input) {
+      const result = await signIn(server.context(), input);
+      save();
+      return result;
+    },
     async stop() {
       await server.close();
       save();

@@ -16,6 +16,7 @@ import { ServiceError } from './emulator.js';
 import { FaultInjector, RateLimiter, SeededRandom } from './faults.js';
 import { findAccessKey, recordAccessKeyUse, userPolicyDocuments } from './iam/index.js';
 import { evaluatePolicies } from './policy.js';
+import { resolveSignInRoute, type SignInRoute } from './signin.js';
 import { parseSigV4Authorization, verifySigV4 } from './sigv4.js';
 import type { SandboxState } from './state.js';
 import type { FaultSpec, RequestLogEntry, ServiceName } from './types.js';
@@ -211,6 +212,9 @@ export class SandboxServer {
     const path = req.path;
     if (path === '/api/v1' || path.startsWith('/api/v1/'))
       return this.dispatchService('okta', req, this.context());
+    // The sign-in simulation: Okta's SSO URL and AWS sign-in's POST /saml (browser traffic, unsigned).
+    const signIn = req.headers.authorization === undefined ? resolveSignInRoute(req) : undefined;
+    if (signIn) return this.dispatchSignIn(signIn);
     const auth = parseSigV4Authorization(req.headers.authorization);
     if (!auth) {
       if (req.method === 'GET' && (path === '/' || path === '/health')) {
@@ -297,6 +301,27 @@ export class SandboxServer {
       });
     }
     return this.dispatchService(service, req, this.context({ caller, signedRegion: auth.region }));
+  }
+
+  private async dispatchSignIn(route: SignInRoute): Promise<Outcome> {
+    let response: SandboxResponse;
+    try {
+      response = await route.run(this.context());
+      // A sign-in may generate an app's key material and records the role's last use.
+      this.onWrite();
+    } catch (error) {
+      if (process.env.CONNECT_OKTA_SSO_SANDBOX_DEBUG) console.error('[sandbox] internal error', error);
+      response = { status: 500, headers: { 'content-type': 'text/plain' }, body: 'Internal error' };
+    }
+    return route.log
+      ? {
+          kind: 'response',
+          response,
+          service: route.log.service,
+          operation: route.log.operation,
+          write: false,
+        }
+      : { kind: 'response', response, write: false };
   }
 
   private failAuth(service: ServiceName, req: SandboxRequest, err: ServiceError): Outcome {
