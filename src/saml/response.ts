@@ -382,6 +382,8 @@ function trustedCertificates(metadata: IdpMetadata): TrustedCertificate[] {
  * Check a SAML response as AWS sign-in would, synchronously and without any call. Hostile input
  * (DOCTYPE/entities, huge or deeply nested documents, wrapped signatures) yields failed checks; this
  * never throws for bad input.
+ * @throws {ConfigError} only for invalid options (`now`, `clockSkewSeconds`, `recipients`, `audience`,
+ *   missing `metadata`): programming errors, not bad responses or bad metadata.
  * @param samlResponse the `SAMLResponse` form value as posted (base64, URL-encoded or not) or the XML.
  */
 export function checkSamlResponse(samlResponse: string, options: CheckSamlResponseOptions): SamlVerification {
@@ -390,6 +392,16 @@ export function checkSamlResponse(samlResponse: string, options: CheckSamlRespon
   const skew = (options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS) * 1000;
   const recipients = options.recipients ?? [AWS_SIGNIN_SAML_URL];
   const audience = options.audience ?? AWS_SAML_AUDIENCE;
+  const issues: { field: string; message: string }[] = [];
+  if (!Number.isFinite(now)) issues.push({ field: 'now', message: 'must be a valid time' });
+  if (!Number.isFinite(skew) || skew < 0)
+    issues.push({ field: 'clockSkewSeconds', message: 'must be a number of seconds ≥ 0' });
+  if (!Array.isArray(recipients) || recipients.some((r) => typeof r !== 'string'))
+    issues.push({ field: 'recipients', message: 'must be a list of URLs' });
+  if (typeof audience !== 'string') issues.push({ field: 'audience', message: 'must be a string' });
+  if (options.metadata === undefined || options.metadata === null)
+    issues.push({ field: 'metadata', message: 'is required (the IdP metadata XML or its parsed form)' });
+  if (issues.length > 0) throw ConfigError.of(issues);
 
   // --- xml ---------------------------------------------------------------------------------------------
   const decoded = decodeSamlResponse(samlResponse);

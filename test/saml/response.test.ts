@@ -676,6 +676,55 @@ describe('checkSamlResponse: hostile and broken input', () => {
     refused(42 as unknown as string, /must be a string/);
   });
 
+  it('never throws for mangled responses, and passes only when the signed content is intact', () => {
+    // A deterministic PRNG: each run mutates the same way.
+    let seed = 0x2545f491;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed % n;
+    };
+    const xml = signed({}, { signResponse: random(2) === 0 });
+    const pieces = [
+      '<',
+      '>',
+      '"',
+      '&',
+      '/',
+      'ID="idAssertion0001"',
+      '<!---->',
+      '</saml2:Assertion>',
+      'x',
+      ' ',
+    ];
+    let passed = 0;
+    for (let i = 0; i < 150; i++) {
+      const at = random(xml.length);
+      const cut = random(4);
+      const mangled = xml.slice(0, at) + (pieces[random(pieces.length)] as string) + xml.slice(at + cut);
+      const input = random(2) === 0 ? mangled : encodeSamlResponse(mangled);
+      let v: SamlVerification | undefined;
+      expect(() => {
+        v = check(input);
+      }).not.toThrow();
+      if (v?.ok) {
+        passed++;
+        expect(v.assertion?.roleSessionName).toBe(USER);
+        expect(v.assertion?.roles).toEqual([{ roleArn: ROLE, providerArn: PROVIDER }]);
+      }
+    }
+    // Some mutations touch only unsigned parts (KeyInfo, comments, the Status): those still pass.
+    expect(passed).toBeGreaterThan(0);
+    expect(passed).toBeLessThan(150);
+  });
+
+  it('throws ConfigError only for invalid options', () => {
+    expect(() => check(signed(), { now: Number.NaN })).toThrow(ConfigError);
+    expect(() => check(signed(), { clockSkewSeconds: -1 })).toThrow(/clockSkewSeconds/);
+    expect(() => checkSamlResponse(signed(), {} as Parameters<typeof checkSamlResponse>[1])).toThrow(
+      /metadata/,
+    );
+  });
+
   it('refuses an encrypted assertion it cannot read', () => {
     const xml = `<saml2p:Response xmlns:saml2p="urn:oasis:names:tc:SAML:2.0:protocol" ID="idR" Version="2.0"><saml2:EncryptedAssertion xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion"/></saml2p:Response>`;
     refused(xml, /encrypted/);
