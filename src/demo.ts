@@ -123,6 +123,18 @@ async function main(): Promise<void> {
     out(
       `   users: ${third.users.unchanged} assigned in Okta with their SAML role and created in Connect with the same username`,
     );
+
+    out("\n6. Test the login (the guide's last step): a simulated IdP-initiated sign-in per user");
+    for (const user of config.users ?? []) {
+      const app = third.apps.find((a) => a.kind === user.app);
+      const signIn = await sb.login({ app: app?.appId ?? '', login: user.login });
+      if (!signIn.ok)
+        throw new Error(`sign-in of ${user.login} failed at ${signIn.stage}: ${signIn.message}`);
+      out(
+        `   ✔ ${user.login} → Okta → AWS sign-in (${signIn.roleArn.split('/').pop()}) → Amazon Connect ` +
+          `${signIn.destination ?? 'admin website'} as '${signIn.connectUser.username}'`,
+      );
+    }
   } finally {
     await sb.stop();
   }

@@ -108,5 +108,13 @@ export type {
 } from './provision/types.js';
 export type { IdpMetadata, SigningCertificate } from './saml/metadata.js';
 export { parseIdpMetadata } from './saml/metadata.js';
+export type {
+  CheckSamlResponseOptions,
+  SamlAssertionInfo,
+  SamlCheck,
+  SamlVerification,
+  VerifySamlResponseOptions,
+} from './saml/response.js';
+export { checkSamlResponse, verifySamlResponse } from './saml/response.js';
 export { Secret } from './secret.js';
 export type { StepAction, StepOptions, StepResultBase } from './step.js';
