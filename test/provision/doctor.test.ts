@@ -117,6 +117,12 @@ function only(report: DoctorReport, check: string, resource?: string): DoctorFin
 const problems = (report: DoctorReport) =>
   report.findings.filter((f) => f.status !== 'ok').map((f) => `${f.status} ${f.check} ${f.resource}`);
 
+/** The simulated sign-in agrees with the doctor: it fails at `stage` (or succeeds when undefined). */
+async function expectLogin(sb: Sandbox, app: string, login: string, stage?: string): Promise<void> {
+  const result = await sb.login({ app, login });
+  expect(result).toMatchObject(stage === undefined ? { ok: true } : { ok: false, stage });
+}
+
 function setup(mode: Mode) {
   const t = {
     fixture: undefined as unknown as Fixture,
@@ -179,6 +185,8 @@ describe('doctor (api-integration)', () => {
     expect(problems(report)).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.summary.fail + report.summary.warn).toBe(0);
+    await expectLogin(t.sb, ADMIN, 'jane.doe@acme.com');
+    await expectLogin(t.sb, CCP, 'agent1@acme.com');
     const checks = new Set(report.findings.map((f) => f.check));
     for (const check of [
       'instance.exists',
@@ -478,6 +486,7 @@ describe('doctor (api-integration)', () => {
     });
     expect(finding.message).toContain('an earlier key of the app');
     expect(problems(report)).toEqual(['fail provider.certificate iam saml-provider Okta_Connect_Admin']);
+    await expectLogin(t.sb, ADMIN, 'jane.doe@acme.com', 'signature');
   });
 
   it('certificate.expiry: warns within 30 days, fails once expired', async () => {
@@ -544,6 +553,7 @@ describe('doctor (api-integration)', () => {
       message: expect.stringContaining(`it trusts ${CCP_PROVIDER}`),
     });
     expect(problems(report)).toEqual(['fail role.trust-provider iam role Okta_Role']);
+    await expectLogin(t.sb, ADMIN, 'jane.doe@acme.com', 'trust');
   });
 
   it('role.trust-action: the trust allows another action', async () => {
@@ -601,6 +611,7 @@ describe('doctor (api-integration)', () => {
       fix: expect.stringContaining('Attach policies'),
     });
     expect(problems(report)).toEqual(['fail role.federation-policy iam role Okta_Role']);
+    await expectLogin(t.sb, ADMIN, 'jane.doe@acme.com', 'policy');
   });
 
   // ---- users
@@ -649,6 +660,7 @@ describe('doctor (api-integration)', () => {
       message: expect.stringContaining("no Connect user named 'agent1@acme.com'"),
     });
     expect(problems(report)).toEqual([`fail user.connect user agent1@acme.com ("${CCP}")`]);
+    await expectLogin(t.sb, CCP, 'agent1@acme.com', 'connect');
 
     await connect.send(
       new CreateUserCommand({
@@ -685,6 +697,7 @@ describe('doctor (group-mapping)', () => {
       expect(findings(report, check), check).toHaveLength(2);
     }
     expect(findings(report, 'app.api-integration')).toEqual([]);
+    await expectLogin(t.sb, CCP, 'agent1@acme.com');
     expect(findings(report, 'okta-api-user.ownership')).toEqual([]);
   });
 

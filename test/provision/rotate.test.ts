@@ -100,17 +100,13 @@ function keyCount(s: Sandbox, label: string): number {
 }
 
 /**
- * Sign-in works for the app: Okta signs with a certificate its IAM provider trusts, and (once the
- * sandbox has it) the simulated IdP-initiated sign-in succeeds.
+ * Sign-in works for the app: Okta signs with a certificate its IAM provider trusts, and the simulated
+ * IdP-initiated sign-in (Okta's signed SAML response through AWS sign-in to the Connect user) succeeds.
  */
 async function expectSignIn(s: Sandbox, label: string): Promise<void> {
   expect(trustedBy(s, label)).toContain(signingCertificate(s, label));
-  const login = (s as unknown as { login?: (i: { app: string; login: string }) => Promise<{ ok: boolean }> })
-    .login;
-  if (typeof login === 'function') {
-    const result = await login.call(s, { app: label, login: LOGINS[label] ?? '' });
-    expect(result, `sign-in to ${label}`).toMatchObject({ ok: true });
-  }
+  const result = await s.login({ app: label, login: LOGINS[label] ?? '' });
+  expect(result, `sign-in to ${label}`).toMatchObject({ ok: true });
 }
 
 describe('rotateSigningCertificate', () => {
