@@ -92,6 +92,8 @@ export type {
   OktaGroupMapping,
 } from './okta/federation-app.js';
 export { createOktaFederationApp } from './okta/federation-app.js';
+export type { DoctorFinding, DoctorOptions, DoctorReport, DoctorStatus } from './provision/doctor.js';
+export { doctor } from './provision/doctor.js';
 export { planConnectSso, provisionConnectSso } from './provision/provision.js';
 export { renderPlan } from './provision/render.js';
 export type {
