@@ -479,6 +479,8 @@ async function rotateApp(ctx: SsoContext, app: ResolvedApp, opts: Resolved): Pro
     target = current; // replaced just below
   }
 
+  /** The certificate Okta signs with, as this run knows it. */
+  const signing = { base64: current.base64 };
   const completed: RotationStage[] = [];
   const stage = async (name: RotationStage, body: () => Promise<'done' | 'already-done'>) => {
     let action: 'done' | 'already-done';
@@ -491,7 +493,10 @@ async function rotateApp(ctx: SsoContext, app: ResolvedApp, opts: Resolved): Pro
         name,
         [...completed],
         `The certificate rotation of "${app.label}" stopped at stage '${name}': ${error instanceof Error ? error.message : String(error)}. ` +
-          `Sign-in still works (Okta signs only with a certificate IAM trusts); run rotateSigningCertificate again to resume.`,
+          (trusted.includes(signing.base64)
+            ? 'Sign-in still works (Okta signs with a certificate IAM trusts); '
+            : 'Sign-in fails as it did before the rotation (IAM does not trust the certificate Okta signs with); ') +
+          'run rotateSigningCertificate again to resume.',
         { cause: error },
       );
     }
@@ -549,7 +554,7 @@ async function rotateApp(ctx: SsoContext, app: ResolvedApp, opts: Resolved): Pro
 
   // ---- (b) trust both certificates
   let wroteTrust = false;
-  const signing = previousKey;
+  const fallback = previousKey;
   await stage('trust-both', async () => {
     if (target.kid === currentKid) return 'already-done'; // switched already: IAM trusted both before
     const want = [current.base64, target.base64];
@@ -580,17 +585,22 @@ async function rotateApp(ctx: SsoContext, app: ResolvedApp, opts: Resolved): Pro
   // ---- (c) switch, (d) confirm
   await stage('switch', async () => {
     const live = await getOktaApp(ctx, okta.id);
-    if (live.credentials?.signing?.kid === target.kid) return 'already-done';
+    if (live.credentials?.signing?.kid === target.kid) {
+      signing.base64 = target.base64;
+      return 'already-done';
+    }
     await switchKey(ctx, okta.id, target.kid);
+    signing.base64 = target.base64;
     changes.push(`okta: "${app.label}" signs with ${describeKey(target)} (was ${describeKey(previous)})`);
     return 'done';
   });
   await verify(
     'switch',
-    signing && signing.kid !== target.kid
+    fallback && fallback.kid !== target.kid
       ? async () => {
-          await switchKey(ctx, okta.id, signing.kid);
-          return `The app was switched back to its previous key ${describeKey(signing)} (still trusted by IAM).`;
+          await switchKey(ctx, okta.id, fallback.kid);
+          signing.base64 = fallback.base64;
+          return `The app was switched back to its previous key ${describeKey(fallback)} (still trusted by IAM).`;
         }
       : undefined,
   );
@@ -621,6 +631,7 @@ async function rotateApp(ctx: SsoContext, app: ResolvedApp, opts: Resolved): Pro
             mergeSigningCertificates(targetXml, xmls),
             'previous certificate trusted again',
           );
+          trusted = before;
           return 'The previous certificate was put back into the IAM provider.';
         }
       : undefined,

@@ -185,6 +185,13 @@ describe('doctor (api-integration)', () => {
     expect(problems(report)).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.summary.fail + report.summary.warn).toBe(0);
+    // Users come from list calls: no per-user read when every user is where it should be.
+    const operations = t.sb.requests().map((r) => `${r.service}:${r.operation}`);
+    expect(operations).not.toContain('okta:GetUser');
+    expect(operations).not.toContain('okta:GetApplicationUser');
+    expect(operations).not.toContain('connect:DescribeUser');
+    expect(operations.filter((o) => o === 'okta:ListApplicationUsers')).toHaveLength(2);
+    expect(operations.filter((o) => o === 'connect:ListUsers')).toHaveLength(1);
     await expectLogin(t.sb, ADMIN, 'jane.doe@acme.com');
     await expectLogin(t.sb, CCP, 'agent1@acme.com');
     const checks = new Set(report.findings.map((f) => f.check));

@@ -312,6 +312,40 @@ describe('rotateSigningCertificate', () => {
     expect(keyCount(s, ADMIN)).toBe(2);
   });
 
+  it('a failed check after removing the old certificate puts it back; a re-run removes it again', async () => {
+    const s = await start();
+    const error = await rotateSigningCertificate(config(s), {
+      context: sandboxContext(s),
+      app: 'admin',
+      propagationDelayMs: 0,
+      verify: async (stage) => {
+        if (stage === 'remove-old') throw new Error('sign-in refused');
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VerificationError);
+    expect((error as Error).message).toMatch(/previous certificate was put back/);
+    expect(trustedBy(s, ADMIN)).toHaveLength(2);
+    await expectSignIn(s, ADMIN);
+
+    const resumed = await rotateSigningCertificate(config(s), { context: sandboxContext(s), app: 'admin' });
+    expect(resumed.apps[0]?.stages.map((x) => `${x.stage}:${x.action}`)).toEqual([
+      'generate:already-done',
+      'trust-both:already-done',
+      'switch:already-done',
+      'remove-old:done',
+    ]);
+    expect(trustedBy(s, ADMIN)).toEqual([signingCertificate(s, ADMIN)]);
+    await expectSignIn(s, ADMIN);
+  });
+
+  it('waits for IAM to propagate the new certificate before switching (on the context clock)', async () => {
+    const s = await start();
+    const slept: number[] = [];
+    const clock = { now: () => Date.now(), sleep: async (ms: number) => void slept.push(ms) };
+    await rotateSigningCertificate(config(s), { context: sandboxContext(s, { clock }), app: 'ccp' });
+    expect(slept).toEqual([10_000]);
+  });
+
   it('repairs a key rotated in Okta behind IAM’s back (sign-in broken) as part of the rotation', async () => {
     const s = await start();
     s.admin.rotateSigningKey(appOf(s, CCP).id);
