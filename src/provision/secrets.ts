@@ -1,7 +1,7 @@
 /**
  * Delivery of a newly created Okta access key's secret: straight to where it is needed, never to a log.
  */
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import type { SsoContext } from '../context.js';
 import { ConfigError, ConnectSsoError, ProviderError } from '../errors.js';
 import type { Secret } from '../secret.js';
@@ -30,6 +30,23 @@ export function checkSink(sink: SecretSink): void {
       'a Secrets Manager secret name: 1–512 of A-Z a-z 0-9 / _ + = . @ -',
     );
   }
+}
+
+/**
+ * Whether the sink already holds the secret of `accessKeyId` — a run that stopped after saving it but
+ * before recording the delivery. Only a file can be checked (its CSV row names the key); `return` never
+ * holds anything after its run, and a Secrets Manager secret is not read back (it would need
+ * `secretsmanager:GetSecretValue`).
+ */
+export async function sinkHolds(sink: SecretSink, accessKeyId: string): Promise<boolean> {
+  if (sink.kind !== 'file') return false;
+  let text: string;
+  try {
+    text = await readFile(sink.path, 'utf8');
+  } catch {
+    return false;
+  }
+  return text.split(/\r?\n/).some((line) => line.split(',')[0]?.trim() === accessKeyId);
 }
 
 /**
@@ -73,10 +90,17 @@ export async function deliverSecret(
       "the 'secrets-manager' sink needs the optional package @aws-sdk/client-secrets-manager (npm install @aws-sdk/client-secrets-manager)",
     );
   }
+  // The same account, credentials and endpoint override (a sandbox, LocalStack) as the IAM client.
+  const endpoint = await ctx.iam.config.endpoint?.();
   const client = new module.SecretsManagerClient({
     region: ctx.region,
-    ...(typeof ctx.iam.config.endpoint === 'function' ? { endpoint: ctx.iam.config.endpoint } : {}),
     credentials: ctx.iam.config.credentials,
+    maxAttempts: await ctx.iam.config.maxAttempts(),
+    ...(endpoint
+      ? {
+          endpoint: `${endpoint.protocol}//${endpoint.hostname}${endpoint.port ? `:${endpoint.port}` : ''}${endpoint.path}`,
+        }
+      : {}),
   });
   try {
     await client.send(

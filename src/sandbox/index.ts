@@ -24,6 +24,7 @@ import {
   importRoles,
   rotateSigningKey,
 } from './okta/index.js';
+import { createSecretsManagerEmulator, createSecretsManagerState } from './secretsmanager/index.js';
 import { type ResolvedSandboxOptions, SandboxServer } from './server.js';
 import { type SignInInput, type SignInResult, signIn } from './signin.js';
 import { createState, redactedSnapshot, type SandboxState } from './state.js';
@@ -151,7 +152,7 @@ function resolveOptions(options: SandboxOptions): ResolvedSandboxOptions {
     problems.push(`rateLimits: expected 'off' or 'realistic', got '${String(resolved.rateLimits)}'`);
   }
   resolved.faults.forEach((fault, i) => {
-    if (!['iam', 'connect', 'okta'].includes(fault.service))
+    if (!['iam', 'connect', 'okta', 'secretsmanager'].includes(fault.service))
       problems.push(`faults[${i}].service: unknown service`);
     if (!['throttle', 'server-error', 'reset'].includes(fault.kind))
       problems.push(`faults[${i}].kind: unknown kind`);
@@ -183,7 +184,10 @@ function loadState(file: string | undefined, seed: number): SandboxState {
     if (typeof parsed !== 'object' || parsed === null || (parsed as { version?: unknown }).version !== 1) {
       throw new Error(`The sandbox state file ${file} is not a version 1 sandbox state.`);
     }
-    return parsed as SandboxState;
+    const state = parsed as SandboxState;
+    // A state file written before Secrets Manager was emulated has no part for it.
+    state.secretsmanager ??= createSecretsManagerState();
+    return state;
   }
   return createState(newSandboxMeta(seed));
 }
@@ -205,7 +209,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const server = new SandboxServer(
     resolved,
     () => state,
-    { iam: createIamEmulator(), connect: createConnectEmulator(), okta: createOktaEmulator() },
+    {
+      iam: createIamEmulator(),
+      connect: createConnectEmulator(),
+      okta: createOktaEmulator(),
+      secretsmanager: createSecretsManagerEmulator(),
+    },
     save,
   );
   const url = await server.listen();

@@ -42,7 +42,7 @@ export interface ResolvedSandboxOptions {
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 /** The AWS services a SigV4 credential scope may name, and who answers for an unsigned request. */
-const AWS_SERVICES: readonly ServiceName[] = ['iam', 'connect'];
+const AWS_SERVICES: readonly ServiceName[] = ['iam', 'connect', 'secretsmanager'];
 
 export class SandboxServer {
   private readonly http: Server;
@@ -405,7 +405,7 @@ export class SandboxServer {
     const resource =
       service === 'iam'
         ? `arn:aws:iam::${ctx.accountId}:*`
-        : `arn:aws:connect:${ctx.signedRegion ?? ctx.region}:${ctx.accountId}:*`;
+        : `arn:aws:${service}:${ctx.signedRegion ?? ctx.region}:${ctx.accountId}:*`;
     const { decision } = evaluatePolicies(documents, {
       action,
       resource: '*',

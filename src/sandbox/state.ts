@@ -5,6 +5,7 @@
 import { type ConnectState, createConnectState } from './connect/state.js';
 import { createIamState, type IamState } from './iam/state.js';
 import { createOktaState, type OktaState } from './okta/state.js';
+import { createSecretsManagerState, type SecretsManagerState } from './secretsmanager/index.js';
 
 /** What the sandbox itself owns: its root credentials and the identifier generator's position. */
 export interface SandboxMeta {
@@ -23,6 +24,7 @@ export interface SandboxState {
   iam: IamState;
   connect: ConnectState;
   okta: OktaState;
+  secretsmanager: SecretsManagerState;
 }
 
 export function createState(sandbox: SandboxMeta): SandboxState {
@@ -32,10 +34,11 @@ export function createState(sandbox: SandboxMeta): SandboxState {
     iam: createIamState(),
     connect: createConnectState(),
     okta: createOktaState(),
+    secretsmanager: createSecretsManagerState(),
   };
 }
 
-const SECRET_KEYS = /^(secretAccessKey|oktaToken|privateKey|privateKeyPem|token|password)$/;
+const SECRET_KEYS = /^(secretAccessKey|oktaToken|privateKey|privateKeyPem|token|password|secretString)$/;
 
 /**
  * A deep copy of the state with every secret value replaced by `[redacted]`: what `sb.state()` hands

@@ -3,7 +3,8 @@
  */
 
 /** The three emulated services. */
-export type ServiceName = 'iam' | 'connect' | 'okta';
+/** The emulated services (`secretsmanager`: just enough for the secret sink that stores the Okta key). */
+export type ServiceName = 'iam' | 'connect' | 'okta' | 'secretsmanager';
 
 /** A fault injected deterministically (from the sandbox seed) into matching requests. */
 export interface FaultSpec {

@@ -156,6 +156,30 @@ describe('provisionConnectSso (api-integration)', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 
+  it('stores a new secret in AWS Secrets Manager (the sandbox emulates it)', async () => {
+    const result = await provisionConnectSso(config(sb), {
+      context: sandboxContext(sb, { maxAttempts: 3, stack: 'acme-cc' }),
+      secretSink: { kind: 'secrets-manager', name: 'connect/okta-api-key' },
+    });
+    expect(result.accessKey?.secretAccessKey).toBeUndefined();
+    expect(result.accessKey?.deliveredTo).toBe('the AWS Secrets Manager secret connect/okta-api-key');
+    const { SecretsManagerClient, GetSecretValueCommand, DescribeSecretCommand } = await import(
+      '@aws-sdk/client-secrets-manager'
+    );
+    const sm = new SecretsManagerClient({ ...sb.aws, maxAttempts: 1 });
+    const stored = await sm.send(new GetSecretValueCommand({ SecretId: 'connect/okta-api-key' }));
+    const value = JSON.parse(stored.SecretString ?? '{}') as { accessKeyId: string; secretAccessKey: string };
+    expect(value.accessKeyId).toBe(result.accessKey?.accessKeyId);
+    expect(value.secretAccessKey).toHaveLength(40);
+    expect(JSON.stringify(result)).not.toContain(value.secretAccessKey);
+    const described = await sm.send(new DescribeSecretCommand({ SecretId: 'connect/okta-api-key' }));
+    expect(described.Tags).toContainEqual({ Key: 'connect-okta-sso:stack', Value: 'acme-cc' });
+    // The key still signs: it is a real IAM key of the sandbox.
+    expect(sb.requests().some((r) => r.service === 'secretsmanager' && r.operation === 'CreateSecret')).toBe(
+      true,
+    );
+  });
+
   it('rejects an invalid config before any call, naming the path', async () => {
     const bad = config(sb, { users: [{ login: 'x@acme.com', app: 'nope' }] });
     const error = await provisionConnectSso(bad, { context: sandboxContext(sb) }).catch((e: unknown) => e);
