@@ -1,0 +1,130 @@
+/**
+ * The command table and the top level of the command line: `--help`, `--version`, `help <command>`,
+ * and loading only the command asked for. Nothing here loads the library, the AWS SDK, the Okta SDK
+ * or the sandbox: each command loads what it needs when it runs.
+ */
+import type { Command } from './command.js';
+import { EXIT } from './errors.js';
+import type { Io } from './output.js';
+
+interface Entry {
+  summary: string;
+  load(): Promise<Command>;
+}
+
+/** Every command, in the order `--help` lists them. */
+export const COMMANDS: Readonly<Record<string, Entry>> = {
+  init: {
+    summary: 'Write a commented starter sso.yaml (asks on a terminal, flags otherwise)',
+    load: async () => (await import('./commands/init.js')).initCommand,
+  },
+  plan: {
+    summary: 'Show what apply would do, as a table (reads only)',
+    load: async () => (await import('./commands/plan.js')).planCommand,
+  },
+  apply: {
+    summary: 'Create or update everything; stops at the one manual Okta step (exit 3)',
+    load: async () => (await import('./commands/apply.js')).applyCommand,
+  },
+  doctor: {
+    summary: 'Check every link of a live setup; each finding with its fix (exit 4 on failures)',
+    load: async () => (await import('./commands/doctor.js')).doctorCommand,
+  },
+  'verify-saml': {
+    summary: 'Verify a SAMLResponse captured from a browser, as AWS sign-in would',
+    load: async () => (await import('./commands/verify-saml.js')).verifySamlCommand,
+  },
+  sandbox: {
+    summary: 'Run the AWS + Okta sandbox on 127.0.0.1 and print its environment',
+    load: async () => (await import('./commands/sandbox.js')).sandboxCommand,
+  },
+  demo: {
+    summary: 'Provision an example setup against an in-process sandbox, narrated',
+    load: async () => (await import('./commands/demo.js')).demoCommand,
+  },
+};
+
+declare const PACKAGE_VERSION: string | undefined;
+
+/** The package version (built in by the bundler; read from package.json when run from the sources). */
+export async function version(): Promise<string> {
+  if (typeof PACKAGE_VERSION === 'string') return PACKAGE_VERSION;
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(([name, e]) => `  ${name.padEnd(width)}  ${e.summary}`);
+  return `Usage: connect-okta-sso <command> [options]
+
+Single Sign-On for Amazon Connect with Okta as the SAML identity provider.
+
+Commands:
+${lines.join('\n')}
+
+Options for every command:
+  --json          Print one JSON document on stdout and nothing else (progress goes to stderr)
+  --debug         More detail, and the cause chain of an error (secrets redacted)
+  -h, --help      Show the command's help
+  -v, --version   Show the version
+
+Credentials come only from the environment, AWS profiles or stdin, never from a flag:
+  Okta   OKTA_API_TOKEN, or OAuth: OKTA_CLIENT_ID + OKTA_PRIVATE_KEY_FILE [+ OKTA_SCOPES, OKTA_KEY_ID];
+         --okta-token-stdin reads a token from stdin. OKTA_ORG_URL, when set, must match okta.orgUrl.
+  AWS    --profile NAME, or the default credential chain (AWS_PROFILE, AWS_ACCESS_KEY_ID…, SSO…);
+         AWS_ENDPOINT_URL points the clients at another endpoint (the sandbox).
+
+Exit codes: 0 done, 1 failed, 2 invalid input or config, 3 manual action required,
+4 doctor found failures.
+
+Start with: connect-okta-sso init, then plan and apply. Run connect-okta-sso <command> --help for more.
+`;
+}
+
+/** Run the command line; returns the exit code. */
+export async function dispatch(argv: readonly string[], io: Io): Promise<number> {
+  const json = argv.includes('--json');
+  const commandAt = argv.findIndex((a) => !a.startsWith('-'));
+  const name = commandAt >= 0 ? argv[commandAt] : undefined;
+  const leading = commandAt >= 0 ? argv.slice(0, commandAt) : [...argv];
+  const rest = commandAt >= 0 ? [...leading, ...argv.slice(commandAt + 1)] : [];
+
+  if (name === undefined || name === 'help') {
+    const topic = name === 'help' ? argv[commandAt + 1] : undefined;
+    if (topic !== undefined && topic in COMMANDS) {
+      return (await (COMMANDS[topic] as Entry).load()).run(['--help', ...(json ? ['--json'] : [])], io);
+    }
+    if (leading.includes('-v') || leading.includes('--version')) {
+      const v = await version();
+      io.stdout.write(json ? `${JSON.stringify({ command: 'version', version: v })}\n` : `${v}\n`);
+      return EXIT.ok;
+    }
+    const unknown = leading.find((a) => !['--json', '--debug', '-h', '--help'].includes(a));
+    if (unknown !== undefined) return fail(io, json, `unknown option ${unknown}`);
+    if (topic !== undefined) return fail(io, json, `unknown command '${topic}'`);
+    io.stdout.write(json ? `${JSON.stringify({ command: 'help', help: usage() })}\n` : usage());
+    return EXIT.ok;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) return fail(io, json, `unknown command '${name}'`);
+  return (await entry.load()).run(rest, io);
+}
+
+function fail(io: Io, json: boolean, message: string): number {
+  if (json) {
+    io.stdout.write(
+      `${JSON.stringify({
+        command: 'help',
+        exitCode: EXIT.usage,
+        error: { code: 'USAGE', message, fix: 'Run connect-okta-sso --help for the commands.' },
+      })}\n`,
+    );
+  } else {
+    io.stderr.write(`connect-okta-sso: ${message}\n\n${usage()}`);
+  }
+  return EXIT.usage;
+}

@@ -1,0 +1,292 @@
+/**
+ * Progress of a run on stderr. On a terminal: a live block with one line per step, redrawn in place,
+ * with counts for the bulk user steps. Elsewhere (CI logs, pipes, files): plain log lines, one per
+ * finished step and a few for user counts. Both draw from the library's {@link ProvisionEvent}s and never
+ * see a secret (the events carry none, and every line passes through the redactor).
+ */
+import type { Logger, PlanAction, ProvisionEvent } from '../index.js';
+import { formatMs, type Output } from './output.js';
+
+export interface Progress {
+  onEvent(event: ProvisionEvent): void;
+  /** The logger to give the library: warnings always, details with `--debug`. */
+  readonly logger: Logger;
+  /** Draw the final state and stop redrawing. */
+  finish(): void;
+}
+
+export interface ProgressOptions {
+  debug: boolean;
+  /** How many users each `users:<kind>` step reconciles (from the config), to attribute user counts. */
+  usersPerStep: ReadonlyMap<string, number>;
+  /** Force a renderer (tests); default: live on a TTY stderr (unless TERM=dumb), plain otherwise. */
+  live?: boolean;
+  /** Live renderer: least time between two redraws for counts, in ms. Default 80. */
+  redrawMs?: number;
+}
+
+const DONE_WORD: Record<PlanAction, string> = {
+  create: 'created',
+  update: 'updated',
+  unchanged: 'unchanged',
+  manual: 'needs a manual action',
+  blocked: 'blocked',
+};
+
+type Row = {
+  resource: string;
+  state: 'running' | 'done' | 'failed' | 'manual';
+  action?: PlanAction;
+  ms?: number;
+  error?: string;
+  users?: { done: number; total: number };
+};
+
+/**
+ * The library emits two kinds of `progress` events: the graph's (steps done of all steps; the first
+ * one has done 0) and a users step's (users done of that step's users). Tell them apart and attribute
+ * user counts to the running users step with that many users.
+ */
+class ProgressSplitter {
+  private graphTotal: number | undefined;
+  private graphDone = 0;
+  readonly running = new Set<string>();
+
+  constructor(private readonly usersPerStep: ReadonlyMap<string, number>) {}
+
+  classify(
+    event: Extract<ProvisionEvent, { type: 'progress' }>,
+  ): { kind: 'graph' } | { kind: 'users'; id: string | undefined } {
+    // The graph reports right after a step finishes, counting the steps still running: while a users
+    // step runs that count is at least 1. A users step always reports `running: 0`.
+    const usersSteps = [...this.running].filter((id) => id.startsWith('users:'));
+    if (this.graphTotal === undefined || usersSteps.length === 0 || event.running > 0) {
+      this.graphTotal ??= event.total;
+      this.graphDone = event.done;
+      return { kind: 'graph' };
+    }
+    const id = usersSteps.find((c) => this.usersPerStep.get(c) === event.total) ?? usersSteps[0];
+    return { kind: 'users', id };
+  }
+
+  get steps(): { done: number; total: number | undefined } {
+    return { done: this.graphDone, total: this.graphTotal };
+  }
+}
+
+function makeLogger(debug: boolean, print: (line: string) => void): Logger {
+  return {
+    debug: (message) => {
+      if (debug) print(`debug: ${message}`);
+    },
+    info: (message) => {
+      if (debug) print(message);
+    },
+    warn: (message) => print(`warning: ${message}`),
+    error: (message) => print(`error: ${message}`),
+  };
+}
+
+/** Plain lines: one per finished step; user counts every 10 % (and at the end). */
+class PlainProgress implements Progress {
+  readonly logger: Logger;
+  private readonly splitter: ProgressSplitter;
+  private readonly resources = new Map<string, string>();
+  private readonly lastShown = new Map<string, number>();
+
+  constructor(
+    private readonly out: Output,
+    options: ProgressOptions,
+  ) {
+    this.splitter = new ProgressSplitter(options.usersPerStep);
+    this.logger = makeLogger(options.debug, (line) => out.err(line));
+  }
+
+  onEvent(event: ProvisionEvent): void {
+    switch (event.type) {
+      case 'step-started':
+        this.splitter.running.add(event.id);
+        this.resources.set(event.id, event.resource);
+        return;
+      case 'step-finished':
+        this.splitter.running.delete(event.id);
+        if (event.action === 'manual') return; // the manual-action event says it
+        this.out.err(`${DONE_WORD[event.action]} ${event.resource} (${formatMs(event.ms)})`);
+        return;
+      case 'step-failed':
+        this.splitter.running.delete(event.id);
+        this.out.err(`failed ${event.resource}: ${event.error.message}`);
+        return;
+      case 'manual-action':
+        this.out.err(`manual action needed: ${event.resource}`);
+        return;
+      case 'progress': {
+        const c = this.splitter.classify(event);
+        if (c.kind === 'graph' || event.total === 0) return;
+        const key = c.id ?? 'users';
+        const step = Math.max(1, Math.ceil(event.total / 10));
+        const last = this.lastShown.get(key) ?? 0;
+        if (event.done === event.total || event.done - last >= step) {
+          this.lastShown.set(key, event.done);
+          const what = c.id ? (this.resources.get(c.id) ?? c.id) : 'users';
+          this.out.err(`${what}: ${event.done}/${event.total}`);
+        }
+        return;
+      }
+    }
+  }
+
+  finish(): void {}
+}
+
+/** The live block: one line per step, redrawn in place. */
+class LiveProgress implements Progress {
+  readonly logger: Logger;
+  private readonly splitter: ProgressSplitter;
+  private readonly rows = new Map<string, Row>();
+  private drawn = 0;
+  private lastDraw = 0;
+  private pending: ReturnType<typeof setTimeout> | undefined;
+  private readonly redrawMs: number;
+  private finished = false;
+  private readonly started = Date.now();
+
+  constructor(
+    private readonly out: Output,
+    options: ProgressOptions,
+  ) {
+    this.splitter = new ProgressSplitter(options.usersPerStep);
+    this.logger = makeLogger(options.debug, (line) => this.above(line));
+    this.redrawMs = options.redrawMs ?? 80;
+  }
+
+  private get width(): number {
+    return Math.max(40, (this.out.io.stderr.columns || 100) - 1);
+  }
+
+  private line(row: Row, column: number): string {
+    const mark =
+      row.state === 'running'
+        ? '…'
+        : row.state === 'failed'
+          ? '✗'
+          : row.state === 'manual'
+            ? '!'
+            : row.action === 'blocked'
+              ? 'x'
+              : '✓';
+    let status: string;
+    if (row.state === 'running')
+      status = row.users ? `${row.users.done}/${row.users.total} users` : 'working';
+    else if (row.state === 'failed') status = `failed: ${row.error ?? ''}`;
+    else if (row.state === 'manual') status = 'needs a manual action (below)';
+    else
+      status = `${DONE_WORD[row.action ?? 'unchanged']}${row.ms !== undefined ? `  ${formatMs(row.ms)}` : ''}`;
+    // Keep the status whole: shorten the resource name when the terminal is narrow.
+    const room = Math.max(12, this.width - 6 - status.length);
+    const resource = row.resource.length > room ? `${row.resource.slice(0, room - 1)}…` : row.resource;
+    const text = `  ${mark} ${resource.padEnd(Math.min(column, room))}  ${status}`;
+    return text.length > this.width ? `${text.slice(0, this.width - 1)}…` : text;
+  }
+
+  private render(): string[] {
+    const { done, total } = this.splitter.steps;
+    const seconds = ((Date.now() - this.started) / 1000).toFixed(0);
+    const header = `Applying: ${done}/${total ?? '?'} steps, ${seconds} s`;
+    const rows = [...this.rows.values()];
+    const column = Math.min(64, Math.max(0, ...rows.map((r) => r.resource.length)));
+    return [header, ...rows.map((r) => this.line(r, column))];
+  }
+
+  private draw(force = false): void {
+    if (this.finished) return;
+    const now = Date.now();
+    if (!force && now - this.lastDraw < this.redrawMs) {
+      // Draw the latest counts a little later, unless something else redraws first.
+      this.pending ??= setTimeout(() => {
+        this.pending = undefined;
+        this.draw(true);
+      }, this.redrawMs);
+      this.pending.unref?.();
+      return;
+    }
+    if (this.pending) clearTimeout(this.pending);
+    this.pending = undefined;
+    this.lastDraw = now;
+    const lines = this.render();
+    let text = this.drawn > 0 ? `\x1b[${this.drawn}A` : '';
+    for (const l of lines) text += `\r\x1b[2K${l}\n`;
+    text += '\x1b[J';
+    this.out.errRaw(text);
+    this.drawn = lines.length;
+  }
+
+  /** Print a line above the block (a warning, a debug line) and redraw the block under it. */
+  private above(line: string): void {
+    if (this.finished) {
+      this.out.err(line);
+      return;
+    }
+    this.out.errRaw(`${this.drawn > 0 ? `\x1b[${this.drawn}A\r\x1b[J` : ''}${line}\n`);
+    this.drawn = 0;
+    this.draw(true);
+  }
+
+  onEvent(event: ProvisionEvent): void {
+    switch (event.type) {
+      case 'step-started':
+        this.splitter.running.add(event.id);
+        this.rows.set(event.id, { resource: event.resource, state: 'running' });
+        this.draw(true);
+        return;
+      case 'step-finished': {
+        this.splitter.running.delete(event.id);
+        const row = this.rows.get(event.id) ?? { resource: event.resource, state: 'running' };
+        this.rows.set(event.id, {
+          ...row,
+          resource: event.resource,
+          state: event.action === 'manual' ? 'manual' : 'done',
+          action: event.action,
+          ms: event.ms,
+        });
+        this.draw(true);
+        return;
+      }
+      case 'step-failed': {
+        this.splitter.running.delete(event.id);
+        const row = this.rows.get(event.id) ?? { resource: event.resource, state: 'running' };
+        this.rows.set(event.id, { ...row, state: 'failed', error: event.error.message });
+        this.draw(true);
+        return;
+      }
+      case 'manual-action':
+        return;
+      case 'progress': {
+        const c = this.splitter.classify(event);
+        if (c.kind === 'users' && c.id) {
+          const row = this.rows.get(c.id);
+          if (row) row.users = { done: event.done, total: event.total };
+        }
+        this.draw();
+        return;
+      }
+    }
+  }
+
+  finish(): void {
+    this.draw(true);
+    this.finished = true;
+    if (this.pending) clearTimeout(this.pending);
+  }
+}
+
+/** The renderer for this output: live on a terminal, plain lines elsewhere. */
+export function createProgress(out: Output, options: ProgressOptions): Progress {
+  const live = options.live ?? (out.stderrIsTty && out.io.env.TERM !== 'dumb');
+  return live ? new LiveProgress(out, options) : new PlainProgress(out, options);
+}
+
+/** A logger for commands without a progress display: warnings always, details with `--debug`. */
+export function commandLogger(out: Output, debug: boolean): Logger {
+  return makeLogger(debug, (line) => out.err(line));
+}

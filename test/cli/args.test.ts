@@ -1,0 +1,158 @@
+/**
+ * The shared pieces of the CLI: argument parsing, error explanations and exit codes, redaction.
+ */
+import { describe, expect, it } from 'vitest';
+import { durationOption, intOption, parse } from '../../src/cli/args.js';
+import { causeLines, EXIT, explain, UsageError } from '../../src/cli/errors.js';
+import { Output, Redactor } from '../../src/cli/output.js';
+import { ConfigError, ConflictError, ManualActionRequiredError, ProviderError } from '../../src/errors.js';
+import { fakeIo } from './fake-io.js';
+
+describe('parse', () => {
+  it('refuses every flag that would carry a secret, saying where the secret goes instead', () => {
+    for (const arg of ['--token', '--okta-token=abc', '--secret-access-key', '--private-key', '--password']) {
+      const error = (() => {
+        try {
+          parse([arg, 'x'], {}, 1);
+        } catch (e) {
+          return e;
+        }
+      })() as UsageError;
+      expect(error).toBeInstanceOf(UsageError);
+      expect(error.message).toContain('never taken as command-line flags');
+      expect(error.fix).toContain('OKTA_API_TOKEN');
+      expect(error.message).not.toContain('abc');
+    }
+  });
+
+  it('turns parseArgs errors into short usage errors', () => {
+    expect(() => parse(['--nope'], {})).toThrow('unknown option --nope');
+    expect(() => parse(['--config'], { config: { type: 'string' } })).toThrow('--config needs a value');
+    expect(() => parse(['extra'], {})).toThrow("unexpected argument 'extra'");
+    expect(parse(['--config', 'a.yaml'], { config: { type: 'string' } }).values.config).toBe('a.yaml');
+  });
+
+  it('reads integers and durations with ranges', () => {
+    expect(intOption({ n: '5' }, 'n', 1, 16)).toBe(5);
+    expect(() => intOption({ n: '17' }, 'n', 1, 16)).toThrow('--n must be an integer from 1 to 16');
+    expect(durationOption({ d: '30m' }, 'd', 86_400_000)).toBe(1_800_000);
+    expect(durationOption({ d: '90' }, 'd', 86_400_000)).toBe(90_000);
+    expect(durationOption({ d: '2h' }, 'd', 86_400_000)).toBe(7_200_000);
+    expect(() => durationOption({ d: 'soon' }, 'd', 86_400_000)).toThrow('must be a duration');
+  });
+});
+
+describe('explain', () => {
+  it('maps each kind of error to its exit code, field or resource, and a fix', () => {
+    const config = explain(new ConfigError('okta.orgUrl', 'must use https'), 'sso.yaml');
+    expect(config).toMatchObject({ exitCode: EXIT.usage, field: 'okta.orgUrl' });
+    expect(config.fix).toContain('sso.yaml');
+    expect(explain(new ConfigError('okta.token', 'is required')).fix).toContain('OKTA_API_TOKEN');
+
+    const conflict = explain(
+      new ConflictError('iam role Okta_Role', 'iam role Okta_Role belongs to stack x'),
+    );
+    expect(conflict).toMatchObject({ exitCode: EXIT.failure, resource: 'iam role Okta_Role' });
+    expect(conflict.fix).toContain('--adopt');
+
+    const manual = explain(new ManualActionRequiredError('enable it', ['click here', 'then there']));
+    expect(manual).toMatchObject({ exitCode: EXIT.manual, actions: ['click here', 'then there'] });
+
+    const denied = explain(
+      new ProviderError({
+        service: 'iam',
+        operation: 'CreateRole',
+        message: 'no',
+        providerCode: 'AccessDenied',
+      }),
+    );
+    expect(denied.fix).toContain('iam:CreateRole');
+    const okta = explain(
+      new ProviderError({
+        service: 'okta',
+        operation: 'ListApplications',
+        message: 'Invalid token',
+        providerCode: 'E0000011',
+      }),
+    );
+    expect(okta.fix).toContain('OKTA_API_TOKEN');
+    const creds = explain(
+      new ProviderError({
+        service: 'iam',
+        operation: 'GetUser',
+        message: 'x',
+        providerCode: 'CredentialsProviderError',
+      }),
+    );
+    expect(creds).toMatchObject({ exitCode: EXIT.usage });
+    const network = explain(
+      new ProviderError({
+        service: 'okta',
+        operation: 'GetApplication',
+        message: 'fetch failed',
+        cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
+      }),
+    );
+    expect(network.fix).toContain('ECONNREFUSED');
+    expect(explain(new UsageError('bad', '--x', 'do y'))).toMatchObject({
+      exitCode: EXIT.usage,
+      fix: 'do y',
+    });
+    expect(explain(new Error('boom')).exitCode).toBe(EXIT.failure);
+  });
+
+  it('lists the cause chain by message only', () => {
+    const root = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    const error = new ProviderError({ service: 'iam', operation: 'GetRole', message: 'failed', cause: root });
+    const lines = causeLines(error);
+    expect(lines[0]).toMatch(
+      /^ProviderError: iam GetRole failed: failed \[code=PROVIDER_ERROR service=iam operation=GetRole\]$/,
+    );
+    expect(lines[1]).toBe('caused by: Error: socket hang up [code=ECONNRESET]');
+  });
+});
+
+describe('Redactor', () => {
+  it('removes secrets from the environment, registered secrets and credential shapes', () => {
+    const r = new Redactor({
+      OKTA_API_TOKEN: '00abcdefTOKENvalue123',
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG',
+    });
+    r.add('-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nabc\n-----END PRIVATE KEY-----');
+    const text = [
+      'token 00abcdefTOKENvalue123 and key wJalrXUtnFEMI/K7MDENG',
+      'Authorization: SSWS 00otherTokenNotInEnv99',
+      '-----BEGIN RSA PRIVATE KEY-----\nsomething\n-----END RSA PRIVATE KEY-----',
+      'line MIIEvQIBADANBgkqhkiG9w0BAQEFAASC alone',
+      JSON.stringify({ secretAccessKey: 'abcdefghijklmnopqrstuvwxyz012345' }),
+    ].join('\n');
+    const out = r.redact(text);
+    for (const secret of [
+      '00abcdefTOKENvalue123',
+      'wJalrXUtnFEMI/K7MDENG',
+      '00otherTokenNotInEnv99',
+      'something',
+      'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC',
+      'abcdefghijklmnopqrstuvwxyz012345',
+    ]) {
+      expect(out).not.toContain(secret);
+    }
+    expect(out).toContain('[redacted]');
+  });
+
+  it('redacts every write of an Output, JSON included', () => {
+    const io = fakeIo();
+    const out = new Output(io, new Redactor({ OKTA_API_TOKEN: 'sekret-token-value' }), false);
+    out.print('a sekret-token-value b');
+    out.err('c sekret-token-value d');
+    const json = new Output(io, new Redactor({ OKTA_API_TOKEN: 'sekret-token-value' }), true);
+    json.print('suppressed in --json mode');
+    json.json({ note: 'sekret-token-value', error: new Error('with sekret-token-value') });
+    expect(io.all()).not.toContain('sekret-token-value');
+    expect(io.out()).not.toContain('suppressed');
+    expect(JSON.parse(io.out().slice(io.out().indexOf('{')))).toEqual({
+      note: '[redacted]',
+      error: { name: 'Error', message: 'with [redacted]' },
+    });
+  });
+});

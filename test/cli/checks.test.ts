@@ -1,0 +1,108 @@
+/**
+ * `doctor` and `verify-saml` as modules with an injected process, against a sandbox set
+ * up through the library.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { doctorCommand } from '../../src/cli/commands/doctor.js';
+import { verifySamlCommand } from '../../src/cli/commands/verify-saml.js';
+import { loadConfig } from '../../src/config/index.js';
+import { createContext, type ProvisionResult, provisionConnectSso } from '../../src/index.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { startTestSandbox } from '../helpers.js';
+import { configYaml, fakeIo, sandboxEnv } from './fake-io.js';
+
+let sb: Sandbox;
+let env: Record<string, string>;
+let cwd: string;
+let result: ProvisionResult;
+
+beforeAll(async () => {
+  sb = await startTestSandbox();
+  env = sandboxEnv(sb);
+  sb.admin.createOktaUser({ login: 'agent1@acme.com', firstName: 'Amir', lastName: 'Haddad' });
+  cwd = fakeIo().cwd;
+  writeFileSync(join(cwd, 'sso.yaml'), configYaml(sb, 'users:\n  - { login: agent1@acme.com, app: ccp }\n'));
+  const config = await loadConfig(join(cwd, 'sso.yaml'), { env });
+  const context = createContext({
+    region: sb.aws.region,
+    endpoint: sb.aws.endpoint,
+    credentials: sb.aws.credentials,
+    okta: { orgUrl: sb.okta.orgUrl, token: sb.okta.token },
+  });
+  const first = await provisionConnectSso(config, { context });
+  const key = first.accessKey;
+  for (const app of first.apps) {
+    await sb.admin.enableApiIntegration(app.appId ?? '', {
+      accessKeyId: key?.accessKeyId ?? '',
+      secretAccessKey: key?.secretAccessKey?.reveal() ?? '',
+    });
+  }
+  result = await provisionConnectSso(config, { context });
+  expect(result.status).toBe('complete');
+});
+afterAll(async () => {
+  await sb.stop();
+});
+
+describe('doctor', () => {
+  it('exit 0 with every finding ok; --json one document', async () => {
+    const io = fakeIo({ env, cwd });
+    expect(await doctorCommand.run([], io)).toBe(0);
+    expect(io.out()).toMatch(/^Doctor for stack cli-test/);
+    expect(io.out()).toMatch(/✓ instance\.active/);
+    expect(io.out()).toMatch(/\d+ ok, 0 warning\(s\), 0 failure\(s\)$/m);
+    const json = fakeIo({ env, cwd });
+    expect(await doctorCommand.run(['--json'], json)).toBe(0);
+    expect(JSON.parse(json.out())).toMatchObject({ command: 'doctor', exitCode: 0, report: { ok: true } });
+  });
+});
+
+describe('verify-saml', () => {
+  async function issued(appId: string, login: string): Promise<string> {
+    const page = await (await fetch(`${sb.okta.orgUrl}/home/amazon_aws/${appId}/272?login=${login}`)).text();
+    return /name="SAMLResponse" value="([^"]+)"/.exec(page)?.[1] ?? '';
+  }
+
+  it('passes a response Okta issued, against IAM and Connect (--config), and against metadata alone', async () => {
+    const ccp = result.apps.find((a) => a.kind === 'ccp');
+    const response = await issued(ccp?.appId ?? '', 'agent1@acme.com');
+    const io = fakeIo({ env, cwd, stdin: [response] });
+    expect(await verifySamlCommand.run(['--config', 'sso.yaml'], io)).toBe(0);
+    expect(io.out()).toContain('RoleSessionName:  agent1@acme.com');
+    expect(io.out()).toMatch(/✓ connect-user/);
+    const metadata = await (
+      await fetch(`${sb.okta.orgUrl}/api/v1/apps/${ccp?.appId}/sso/saml/metadata`, {
+        headers: { Authorization: `SSWS ${sb.okta.token}`, Accept: 'application/xml' },
+      })
+    ).text();
+    writeFileSync(join(cwd, 'idp.xml'), metadata);
+    const alone = fakeIo({ cwd, stdin: [response] });
+    expect(await verifySamlCommand.run(['--metadata', 'idp.xml', '--json'], alone)).toBe(0);
+    expect(JSON.parse(alone.out())).toMatchObject({
+      command: 'verify-saml',
+      exitCode: 0,
+      verification: { ok: true },
+    });
+    const later = fakeIo({ cwd, stdin: [response] });
+    expect(
+      await verifySamlCommand.run(['--metadata', 'idp.xml', '--at', '2099-01-01T00:00:00Z'], later),
+    ).toBe(1);
+    expect(later.out()).toMatch(/✗ time/);
+    expect(later.out()).toContain('AWS sign-in would reject this response.');
+  });
+
+  it('exit 2 without a response, without metadata or config, or with unreadable metadata', async () => {
+    const tty = fakeIo({ cwd, stdinTty: true });
+    expect(await verifySamlCommand.run(['--metadata', 'idp.xml'], tty)).toBe(2);
+    expect(tty.err()).toContain('no SAMLResponse on stdin');
+    const empty = fakeIo({ cwd, stdin: [] });
+    expect(await verifySamlCommand.run(['--metadata', 'idp.xml'], empty)).toBe(2);
+    const neither = fakeIo({ cwd, stdin: ['x'] });
+    expect(await verifySamlCommand.run([], neither)).toBe(2);
+    const missing = fakeIo({ cwd, stdin: ['x'] });
+    expect(await verifySamlCommand.run(['--metadata', 'nope.xml'], missing)).toBe(2);
+    expect(missing.err()).toContain('cannot read nope.xml (ENOENT)');
+  });
+});
