@@ -97,6 +97,20 @@ export { doctor } from './provision/doctor.js';
 export { planConnectSso, provisionConnectSso } from './provision/provision.js';
 export { renderPlan } from './provision/render.js';
 export type {
+  AppRotationResult,
+  RotateOptions,
+  RotationAppRef,
+  RotationCertificate,
+  RotationResult,
+  RotationStage,
+} from './provision/rotate.js';
+export {
+  mergeSigningCertificates,
+  ROTATION_STAGES,
+  RotationInterruptedError,
+  rotateSigningCertificate,
+} from './provision/rotate.js';
+export type {
   ConnectSsoPlan,
   PlanAction,
   PlanItem,
