@@ -64,7 +64,12 @@ const EXPECTED: Record<string, RegExp[]> = {
     /status: complete\n/,
     /status: complete, 0 writes/,
   ],
-  'rotate-certificate': [/status: complete/],
+  'rotate-certificate': [
+    /ok\s+iam saml-provider Okta_Connect_Admin: trusts Okta's current certificate/,
+    /Amazon Connect CCP: after remove-old, agent\d@acme\.com still signs in/,
+    /Amazon Connect Administrator: rotated\n\s+before\s+[0-9A-F:]+…\s+\(kid \S+\)\n\s+after\s+[0-9A-F:]+…/,
+    /Amazon Connect CCP: not-needed/,
+  ],
 };
 
 const examples = readdirSync(join(root, 'examples'))
@@ -81,8 +86,8 @@ describe('examples', () => {
     expect(run.stderr, run.stdout).toBe('');
     expect(run.code, run.stderr).toBe(0);
     for (const pattern of EXPECTED[name] ?? []) expect(run.stdout).toMatch(pattern);
-    // The sandbox's access key secret is 40 characters of base64; none is printed.
-    expect(run.stdout).not.toMatch(/(?<![\w/+])[\w/+]{40}(?![\w/+])/);
+    // An access key secret is a token of 40 characters of A-Z a-z 0-9 / +: none is printed.
+    expect(run.stdout).not.toMatch(/(?<![\w/+-])[A-Za-z0-9/+]{40}(?![\w/+-])/);
   });
 
   it('refuses the real target in CI, before any request', async () => {
