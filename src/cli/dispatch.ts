@@ -34,6 +34,10 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
     summary: 'Verify a SAMLResponse captured from a browser, as AWS sign-in would',
     load: async () => (await import('./commands/verify-saml.js')).verifySamlCommand,
   },
+  'rotate-cert': {
+    summary: "Rotate the Okta apps' SAML signing certificates without downtime",
+    load: async () => (await import('./commands/rotate-cert.js')).rotateCertCommand,
+  },
   sandbox: {
     summary: 'Run the AWS + Okta sandbox on 127.0.0.1 and print its environment',
     load: async () => (await import('./commands/sandbox.js')).sandboxCommand,

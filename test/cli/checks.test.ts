@@ -1,11 +1,12 @@
 /**
- * `doctor` and `verify-saml` as modules with an injected process, against a sandbox set
+ * `doctor`, `verify-saml` and `rotate-cert` as modules with an injected process, against a sandbox set
  * up through the library.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { doctorCommand } from '../../src/cli/commands/doctor.js';
+import { rotateCertCommand } from '../../src/cli/commands/rotate-cert.js';
 import { verifySamlCommand } from '../../src/cli/commands/verify-saml.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createContext, type ProvisionResult, provisionConnectSso } from '../../src/index.js';
@@ -104,5 +105,27 @@ describe('verify-saml', () => {
     const missing = fakeIo({ cwd, stdin: ['x'] });
     expect(await verifySamlCommand.run(['--metadata', 'nope.xml'], missing)).toBe(2);
     expect(missing.err()).toContain('cannot read nope.xml (ENOENT)');
+  });
+});
+
+describe('rotate-cert', () => {
+  it('rotates one app and doctor stays clean', async () => {
+    const io = fakeIo({ env, cwd });
+    expect(await rotateCertCommand.run(['--app', 'ccp', '--propagation-delay', '1ms'], io)).toBe(0);
+    expect(io.out()).toMatch(/^Okta app "Amazon Connect CCP": rotated$/m);
+    expect(io.err()).toContain('Amazon Connect CCP: switch done');
+    const again = fakeIo({ env, cwd });
+    expect(await rotateCertCommand.run(['--app', 'ccp', '--if-expiring-within', '30', '--json'], again)).toBe(
+      0,
+    );
+    expect(JSON.parse(again.out()).result.apps[0].outcome).toBe('not-needed');
+    const doctor = fakeIo({ env, cwd });
+    expect(await doctorCommand.run([], doctor)).toBe(0);
+  });
+
+  it('refuses an app the config does not have', async () => {
+    const io = fakeIo({ env, cwd });
+    expect(await rotateCertCommand.run(['--app', 'agent-workspace'], io)).toBe(2);
+    expect(io.err()).toContain('the config has no agent-workspace app');
   });
 });

@@ -11,7 +11,7 @@ describe('dispatch', () => {
   it('lists every command in --help and shows each command its own --help', async () => {
     const io = fakeIo();
     expect(await dispatch(['--help'], io)).toBe(0);
-    for (const name of ['init', 'plan', 'apply', 'doctor', 'verify-saml', 'sandbox', 'demo']) {
+    for (const name of ['init', 'plan', 'apply', 'doctor', 'verify-saml', 'rotate-cert', 'sandbox', 'demo']) {
       expect(io.out()).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
       expect(Object.keys(COMMANDS)).toContain(name);
       const one = fakeIo();
