@@ -20,7 +20,7 @@ import {
 import type { SsoContext } from '../context.js';
 import { ConfigError, ManualActionRequiredError } from '../errors.js';
 import type { StepOptions, StepResultBase } from '../step.js';
-import { isOktaError, oktaCall, oktaRequest } from './transport.js';
+import { isOktaError, isTransientOktaError, oktaCall, oktaRequest } from './transport.js';
 
 /** The Connect side of an assignment. */
 export interface AssignUserConnectInput {
@@ -389,17 +389,14 @@ export async function ensureAppAssignment(
               method: 'POST',
               path: `${path}/${encodeURIComponent(oktaUserId)}`,
               body: { profile },
+              // A partial update to fixed values: safe to repeat.
+              retry: true,
             });
             return data;
           })
-        : await pace('AssignUserToApplication', async () => {
-            const { data } = await oktaRequest<AppUserView>(ctx, 'AssignUserToApplication', {
-              method: 'POST',
-              path,
-              body: { id: oktaUserId, scope: 'USER', profile },
-            });
-            return data;
-          });
+        : await pace('AssignUserToApplication', () =>
+            assignOnce(ctx, appId, oktaUserId, { id: oktaUserId, scope: 'USER', profile }),
+          );
     } catch (error) {
       if (isRoleRejection(error)) throw roleNotImportedError(app, roleName, error as Error);
       throw error;
@@ -411,6 +408,41 @@ export async function ensureAppAssignment(
     });
   }
   return { action: current ? 'updated' : 'created', changes, appUserName };
+}
+
+/**
+ * `POST /apps/{appId}/users`, safe against a lost answer: what Okta does with a repeated assignment is
+ * not documented (it may refuse it as already assigned), so after a transient failure the assignment is
+ * read back first and the POST repeated only when it is still missing.
+ */
+async function assignOnce(
+  ctx: SsoContext,
+  appId: string,
+  oktaUserId: string,
+  body: { id: string; scope: 'USER'; profile: Record<string, unknown> },
+): Promise<AppUserView> {
+  const path = `/api/v1/apps/${encodeURIComponent(appId)}/users`;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { data } = await oktaRequest<AppUserView>(ctx, 'AssignUserToApplication', {
+        method: 'POST',
+        path,
+        body,
+      });
+      return data;
+    } catch (error) {
+      if (attempt >= 4 || !isTransientOktaError(error)) throw error;
+    }
+    try {
+      const { data } = await oktaRequest<AppUserView>(ctx, 'GetApplicationUser', {
+        method: 'GET',
+        path: `${path}/${encodeURIComponent(oktaUserId)}`,
+      });
+      return data;
+    } catch (error) {
+      if (!(isOktaError(error, 'E0000007') || isOktaError(error, 404))) throw error;
+    }
+  }
 }
 
 /**
@@ -441,7 +473,7 @@ export async function assignUser(ctx: SsoContext, input: AssignUserInput): Promi
   // --- reads that can reject the input -------------------------------------------------------------
   let user: Awaited<ReturnType<typeof client.userApi.getUser>>;
   try {
-    user = await oktaCall(ctx, 'GetUser', () => client.userApi.getUser({ userId: login }));
+    user = await oktaCall(ctx, 'GetUser', () => client.userApi.getUser({ userId: login }), { retry: true });
   } catch (error) {
     if (isOktaError(error, 'E0000007') || isOktaError(error, 404)) {
       throw new ConfigError('login', `no Okta user with login '${login}'`);
@@ -495,8 +527,11 @@ export async function assignUser(ctx: SsoContext, input: AssignUserInput): Promi
 
   let appUser: AppUser | undefined;
   try {
-    appUser = await oktaCall(ctx, 'GetApplicationUser', () =>
-      client.applicationApi.getApplicationUser({ appId, userId: oktaUserId }),
+    appUser = await oktaCall(
+      ctx,
+      'GetApplicationUser',
+      () => client.applicationApi.getApplicationUser({ appId, userId: oktaUserId }),
+      { retry: true },
     );
   } catch (error) {
     if (!(isOktaError(error, 'E0000007') || isOktaError(error, 404))) throw error;

@@ -282,6 +282,8 @@ export async function ensureOktaGroup(
         method: 'POST',
         path: '/api/v1/groups',
         body: { profile: { name, description } },
+        // Okta refuses a second group with the name (E0000001, handled below): safe to repeat.
+        retry: true,
       })
     ).data;
   } catch (error) {

@@ -45,20 +45,89 @@ function toProviderError(operation: string, error: unknown): ProviderError {
   });
 }
 
+/** Attempts of one call that fails transiently (5xx, reset connection), counting the first. */
+const TRANSIENT_ATTEMPTS = 6;
+const TRANSIENT_BASE_DELAY_MS = 100;
+const TRANSIENT_MAX_DELAY_MS = 5_000;
+
+/**
+ * Whether an Okta SDK error is worth a retry: a 5xx or a network failure (node-fetch's `FetchError` of
+ * type `system`: reset, refused, timed out). Not a 429: the SDK already waits for `X-Rate-Limit-Reset`
+ * and retries, and bulk callers pace themselves on what is left.
+ */
+export function isTransientOktaError(error: unknown): boolean {
+  const e = (error instanceof ProviderError ? error.cause : error) as
+    | (OktaSdkError & { type?: string; code?: string })
+    | undefined;
+  if (typeof e !== 'object' || e === null) return false;
+  if (typeof e.status === 'number') return e.status >= 500 && e.status !== 501;
+  return e.name === 'FetchError' && (e.type === 'system' || e.type === 'request-timeout');
+}
+
+/** Options of {@link oktaCall}. */
+export interface OktaCallOptions {
+  /**
+   * Retry transient failures (a 5xx, a reset connection), with backoff, up to 6 attempts. Only for calls whose repetition is harmless: reads, full replaces, deletes, and writes
+   * that are upserts or whose duplicate Okta refuses. Default false.
+   */
+  retry?: boolean;
+}
+
+/** The SDK has no abort: race the call with the signal, so an aborted run stops waiting at once. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 /**
  * Run an Okta call made with the SDK (typed API or raw transport), mapping its errors to
- * {@link ProviderError}. The SDK's messages never contain the API token.
+ * {@link ProviderError}. The SDK's messages never contain the API token. The SDK itself retries only
+ * 429s; `options.retry` adds bounded retries of other transient failures for calls safe to repeat. An
+ * abort of the context's signal ends the wait at once (the SDK cannot cancel the request itself).
  */
-export async function oktaCall<T>(ctx: SsoContext, operation: string, call: () => Promise<T>): Promise<T> {
+export async function oktaCall<T>(
+  ctx: SsoContext,
+  operation: string,
+  call: () => Promise<T>,
+  options: OktaCallOptions = {},
+): Promise<T> {
   ctx.signal?.throwIfAborted();
   ctx.logger.debug(`okta ${operation}`, { service: 'okta', operation });
   ctx.onCall?.({ service: 'okta', operation });
-  try {
-    return await call();
-  } catch (error) {
-    if (ctx.signal?.aborted) throw ctx.signal.reason;
-    if (error instanceof ConnectSsoError) throw error;
-    throw toProviderError(operation, error);
+  const attempts = options.retry ? TRANSIENT_ATTEMPTS : 1;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await raceAbort(call(), ctx.signal);
+    } catch (error) {
+      if (ctx.signal?.aborted) throw ctx.signal.reason;
+      if (error instanceof ConnectSsoError) throw error;
+      if (attempt >= attempts || !isTransientOktaError(error)) throw toProviderError(operation, error);
+      const cap = Math.min(TRANSIENT_MAX_DELAY_MS, TRANSIENT_BASE_DELAY_MS * 2 ** (attempt - 1));
+      const delay = Math.round(cap / 2 + Math.random() * (cap / 2));
+      ctx.logger.debug(`okta ${operation}: transient failure, retrying in ${delay} ms`, {
+        service: 'okta',
+        operation,
+        attempt,
+      });
+      await ctx.clock.sleep(delay, ctx.signal);
+    }
   }
 }
 
@@ -70,6 +139,13 @@ export interface OktaRequest {
   body?: unknown;
   /** Default `application/json`. */
   accept?: string;
+  /**
+   * Retry transient failures ({@link OktaCallOptions.retry}). Default: true for GET, PUT and DELETE
+   * (repeating them is harmless), false for POST — pass true only for a POST whose repetition is harmless
+   * (a lifecycle change, an upsert, a create Okta refuses as a duplicate); a POST that creates must
+   * re-read what exists before it tries again, which the caller does.
+   */
+  retry?: boolean;
 }
 
 export interface OktaResponse<T> {
@@ -94,27 +170,32 @@ export async function oktaRequest<T>(
   request: OktaRequest,
 ): Promise<OktaResponse<T>> {
   const client = await ctx.okta();
-  return oktaCall(ctx, operation, async () => {
-    let url = request.path.startsWith('http') ? request.path : `${client.baseUrl}${request.path}`;
-    const query = Object.entries(request.query ?? {}).filter(([, v]) => v !== undefined);
-    if (query.length > 0) {
-      const params = new URLSearchParams(query.map(([k, v]): [string, string] => [k, String(v)]));
-      url += `${url.includes('?') ? '&' : '?'}${params}`;
-    }
-    const accept = request.accept ?? 'application/json';
-    const response = await client.http.http(url, {
-      method: request.method,
-      headers: {
-        Accept: accept,
-        ...(request.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-    });
-    const text = await response.text();
-    const data = (accept.includes('json') ? (text.length > 0 ? JSON.parse(text) : undefined) : text) as T;
-    const next = nextLink(response.headers.get('link'));
-    return next ? { data, next } : { data };
-  });
+  return oktaCall(
+    ctx,
+    operation,
+    async () => {
+      let url = request.path.startsWith('http') ? request.path : `${client.baseUrl}${request.path}`;
+      const query = Object.entries(request.query ?? {}).filter(([, v]) => v !== undefined);
+      if (query.length > 0) {
+        const params = new URLSearchParams(query.map(([k, v]): [string, string] => [k, String(v)]));
+        url += `${url.includes('?') ? '&' : '?'}${params}`;
+      }
+      const accept = request.accept ?? 'application/json';
+      const response = await client.http.http(url, {
+        method: request.method,
+        headers: {
+          Accept: accept,
+          ...(request.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+      });
+      const text = await response.text();
+      const data = (accept.includes('json') ? (text.length > 0 ? JSON.parse(text) : undefined) : text) as T;
+      const next = nextLink(response.headers.get('link'));
+      return next ? { data, next } : { data };
+    },
+    { retry: request.retry ?? request.method !== 'POST' },
+  );
 }
 
 /** Every item of a paged Okta list, following the `Link: <…>; rel="next"` headers. */
