@@ -12,7 +12,7 @@ import type { SsoContext } from '../context.js';
 import { ConfigError, ConflictError } from '../errors.js';
 import { type IdpMetadata, parseIdpMetadata } from '../saml/metadata.js';
 import { actionFor, type StepOptions, type StepResultBase } from '../step.js';
-import { oktaPages, oktaRequest } from './transport.js';
+import { isOktaError, isTransientOktaError, oktaPages, oktaRequest } from './transport.js';
 
 /** The OIN key of Okta's "AWS Account Federation" app. */
 export const AWS_APP_NAME = 'amazon_aws';
@@ -500,32 +500,28 @@ export async function createOktaFederationApp(
 
   let app: OktaAppJson | undefined = existing;
   let changes: string[];
-  if (!existing) {
+  // Another run of the same config may create the app between our list and our create (createApp).
+  const made = !existing && !desired.dryRun ? await createApp(ctx, desired, resource) : undefined;
+  if (!existing && (!made || made.created)) {
     changes = [`create ${AWS_APP_NAME} app '${desired.label}' (SAML 2.0) and activate it`];
-    if (!desired.dryRun) {
-      const { data } = await oktaRequest<OktaAppJson>(ctx, 'CreateApplication', {
-        method: 'POST',
-        path: '/api/v1/apps',
-        query: { activate: false },
-        body: createBody(ctx, desired),
-      });
-      ctx.logger.info(`created okta app ${AWS_APP_NAME} '${desired.label}' (${data.id})`, { appId: data.id });
-      await activate(ctx, data);
-      app = { ...data, status: 'ACTIVE' };
+    if (made) {
+      await activate(ctx, made.app);
+      app = { ...made.app, status: 'ACTIVE' };
     }
   } else {
-    let current: OktaAppJson = existing;
-    changes = reconcile(ctx, existing, desired, adopting).changes;
+    const found = (existing ?? made?.app) as OktaAppJson;
+    let current: OktaAppJson = found;
+    changes = reconcile(ctx, found, desired, adopting).changes;
     if (!desired.dryRun && changes.length > 0) {
       // Full replace of the freshest copy, so that fields changed since the list are kept.
-      const fresh = await getOktaApp(ctx, existing.id);
+      const fresh = await getOktaApp(ctx, found.id);
       const next = reconcile(ctx, fresh, desired, adopting && appOwnership(ctx, fresh).owner !== 'ours');
       changes = next.changes;
       current = fresh;
       if (next.changes.length > 0) {
         current = await replaceOktaApp(ctx, next.app);
-        ctx.logger.info(`updated okta app ${AWS_APP_NAME} '${desired.label}' (${existing.id})`, {
-          appId: existing.id,
+        ctx.logger.info(`updated okta app ${AWS_APP_NAME} '${desired.label}' (${found.id})`, {
+          appId: found.id,
           changes: next.changes,
         });
       }
@@ -549,7 +545,7 @@ export async function createOktaFederationApp(
     signInUrl = await signInUrlOf(ctx, app);
   }
   return {
-    action: actionFor(existing !== undefined, changes),
+    action: actionFor(existing !== undefined || made?.created === false, changes),
     resource,
     changes,
     dryRun: desired.dryRun,
@@ -565,10 +561,103 @@ export async function createOktaFederationApp(
   };
 }
 
+/** How often a create is tried when runs keep colliding or the answer keeps getting lost. */
+const CREATE_ATTEMPTS = 3;
+
+/** A short random pause, so that two colliding runs do not collide again. */
+async function jitter(ctx: SsoContext, attempt: number): Promise<void> {
+  await ctx.clock.sleep(Math.round((50 + Math.random() * 200) * attempt), ctx.signal);
+}
+
+/**
+ * Create the app (inactive) so that two runs of one config never end with two apps, though Okta labels
+ * are not unique and Okta has no conditional create:
+ *
+ * - After the create, list the label again. If another app of this stack appeared meanwhile, another
+ *   run is creating it too: delete ours (still inactive, never used), then use theirs — or, when both
+ *   runs saw each other and both stepped back, try again after a random pause. A run keeps its app only
+ *   if its list after the create shows no other; of two runs, the later creator always sees the earlier
+ *   one's app, so at most one keeps its app.
+ * - When the create's answer is lost (a 5xx or a reset connection), list the label: the app is there
+ *   (use it) or not (create again). The POST is never repeated blindly.
+ *
+ * Returns the app and whether this run created it (`false`: another run's, to converge like an existing
+ * app).
+ */
+async function createApp(
+  ctx: SsoContext,
+  desired: ResolvedAppInput,
+  resource: string,
+): Promise<{ app: OktaAppJson; created: boolean }> {
+  const ours = async () =>
+    (await findAppsByLabel(ctx, desired.label)).filter((a) => appOwnership(ctx, a).owner === 'ours');
+  for (let attempt = 1; ; attempt++) {
+    let mine: OktaAppJson | undefined;
+    try {
+      mine = (
+        await oktaRequest<OktaAppJson>(ctx, 'CreateApplication', {
+          method: 'POST',
+          path: '/api/v1/apps',
+          query: { activate: false },
+          body: createBody(ctx, desired),
+        })
+      ).data;
+      ctx.logger.info(`created okta app ${AWS_APP_NAME} '${desired.label}' (${mine.id})`, { appId: mine.id });
+    } catch (error) {
+      if (!isTransientOktaError(error) || attempt >= CREATE_ATTEMPTS) throw error;
+      ctx.logger.debug(
+        'okta CreateApplication: the answer was lost; looking for the app before trying again',
+      );
+    }
+    let found = await ours();
+    if (mine) {
+      const id = mine.id;
+      const others = found.filter((a) => a.id !== id);
+      if (others.length === 0) return { app: mine, created: true };
+      // Another run created one too: step back (ours is inactive and unused).
+      await oktaRequest<unknown>(ctx, 'DeleteApplication', {
+        method: 'DELETE',
+        path: `/api/v1/apps/${encodeURIComponent(id)}`,
+      }).catch((error: unknown) => {
+        if (!(isOktaError(error, 'E0000007') || isOktaError(error, 404))) throw error;
+      });
+      ctx.logger.info(
+        `deleted okta app ${AWS_APP_NAME} '${desired.label}' (${id}): another run created ${others
+          .map((a) => a.id)
+          .join(', ')} at the same time`,
+        { appId: id },
+      );
+      await jitter(ctx, attempt);
+      found = await ours();
+    }
+    // Several: another run has not stepped back yet; give it a moment.
+    for (let wait = 1; found.length > 1 && wait <= CREATE_ATTEMPTS; wait++) {
+      await jitter(ctx, wait);
+      found = await ours();
+    }
+    if (found.length === 1 && found[0]) return { app: found[0], created: false };
+    if (found.length > 1 || attempt >= CREATE_ATTEMPTS) {
+      throw new ConflictError(
+        resource,
+        found.length === 0
+          ? `another run of stack '${ctx.stack}' kept creating the Okta app '${desired.label}' at the same time as this one; run again`
+          : `${found.length} Okta ${AWS_APP_NAME} apps labelled '${desired.label}' appeared while this run created one (${found
+              .map((a) => `${a.id} ${a.status}`)
+              .join(
+                ', ',
+              )}): another run of stack '${ctx.stack}' is creating it too. Run again when it is done.`,
+      );
+    }
+    // None: the create did not happen (or both runs stepped back): create again.
+  }
+}
+
 async function activate(ctx: SsoContext, app: OktaAppJson): Promise<void> {
   await oktaRequest<unknown>(ctx, 'ActivateApplication', {
     method: 'POST',
     path: `/api/v1/apps/${encodeURIComponent(app.id)}/lifecycle/activate`,
+    // Activating an active app changes nothing: safe to repeat after a lost answer.
+    retry: true,
   });
   ctx.logger.info(`activated okta app ${AWS_APP_NAME} '${app.label}' (${app.id})`, { appId: app.id });
 }
