@@ -21,6 +21,7 @@ import { ConfigError, ConflictError, ProviderError, TimeoutError } from '../erro
 import { BackoffTimeoutError, pollUntil } from '../retry.js';
 import type { StepOptions, StepResultBase } from '../step.js';
 import { awsCall, isAwsError } from './call.js';
+import { CreateRaceError, onceMoreIfRaced } from './race.js';
 import {
   MANAGED_BY_KEY,
   notOursError,
@@ -271,6 +272,12 @@ export async function createSamlInstance(
   input: SamlInstanceInput,
 ): Promise<SamlInstanceResult> {
   validate(input);
+  // Two runs at once: the one whose CreateInstance is refused for the alias reads again and finds the
+  // other's instance (ours by its tags), instead of blaming another account.
+  return onceMoreIfRaced(() => ensureSamlInstance(ctx, input));
+}
+
+async function ensureSamlInstance(ctx: SsoContext, input: SamlInstanceInput): Promise<SamlInstanceResult> {
   const { alias, tags = {}, adopt = false } = input;
   const dryRun = input.dryRun ?? false;
   const waitOptions: InstanceWaitOptions | undefined =
@@ -318,10 +325,12 @@ export async function createSamlInstance(
         error instanceof Error &&
         /alias/i.test(error.message)
       ) {
-        throw new ConflictError(
-          resource,
-          `the alias '${alias}' is already used by an instance that is not in region ${ctx.region} of this account (aliases are unique across all AWS accounts and regions): choose another alias`,
-          { cause: error },
+        throw new CreateRaceError(
+          new ConflictError(
+            resource,
+            `the alias '${alias}' is already used by an instance that is not in region ${ctx.region} of this account (aliases are unique across all AWS accounts and regions): choose another alias`,
+            { cause: error },
+          ),
         );
       }
       throw error;

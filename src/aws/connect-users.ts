@@ -466,24 +466,34 @@ export async function ensureConnectUser(ctx: SsoContext, spec: ConnectUserSpec):
     if (variant !== undefined) throw caseConflictError(username, variant);
     const changes = [describeCreate(username)];
     if (dryRun) return { action: 'created', changes, userId: undefined, userArn: undefined };
-    const created = await pace('CreateUser', () =>
-      awsCall(ctx, 'connect', 'CreateUser', (o) =>
-        ctx.connect.send(
-          new CreateUserCommand({
-            InstanceId: instanceId,
-            Username: username,
-            IdentityInfo: { FirstName: spec.firstName, LastName: spec.lastName },
-            PhoneConfig: {
-              PhoneType: spec.phoneType,
-              ...(spec.deskPhoneNumber !== undefined ? { DeskPhoneNumber: spec.deskPhoneNumber } : {}),
-            },
-            SecurityProfileIds: wantedSecurity,
-            RoutingProfileId: profiles.routingProfile.id,
-          }),
-          o,
+    let created: { UserId?: string | undefined; UserArn?: string | undefined };
+    try {
+      created = await pace('CreateUser', () =>
+        awsCall(ctx, 'connect', 'CreateUser', (o) =>
+          ctx.connect.send(
+            new CreateUserCommand({
+              InstanceId: instanceId,
+              Username: username,
+              IdentityInfo: { FirstName: spec.firstName, LastName: spec.lastName },
+              PhoneConfig: {
+                PhoneType: spec.phoneType,
+                ...(spec.deskPhoneNumber !== undefined ? { DeskPhoneNumber: spec.deskPhoneNumber } : {}),
+              },
+              SecurityProfileIds: wantedSecurity,
+              RoutingProfileId: profiles.routingProfile.id,
+            }),
+            o,
+          ),
         ),
-      ),
-    );
+      );
+    } catch (error) {
+      // Another run (or a retried request whose first answer was lost) created it after our read:
+      // read it again and converge it like an existing user.
+      if (!isAwsError(error, 'DuplicateResourceException')) throw error;
+      const fresh = await findConnectUser(ctx, instanceId, username);
+      if (!fresh.user) throw error;
+      return ensureConnectUser(ctx, { ...spec, known: fresh });
+    }
     if (!created.UserId || !created.UserArn) {
       throw new ProviderError({
         service: 'connect',

@@ -29,6 +29,7 @@ import type { StepOptions, StepResultBase } from '../step.js';
 import { CONNECT_INSTANCE_ID, parseArn } from './arn.js';
 import { awsCall, isAwsError } from './call.js';
 import { samePolicy } from './policy-document.js';
+import { CreateRaceError, onceMoreIfRaced } from './race.js';
 import { checkRegion } from './regions.js';
 import { notOursError, ownershipOf, ownershipTags } from './tags.js';
 
@@ -325,6 +326,13 @@ const MAX_POLICY_VERSIONS = 5;
  * @internal shared by the policy steps.
  */
 async function ensureManagedPolicy(ctx: SsoContext, input: EnsurePolicyInput): Promise<ManagedPolicyResult> {
+  return onceMoreIfRaced(() => ensureManagedPolicyOnce(ctx, input));
+}
+
+async function ensureManagedPolicyOnce(
+  ctx: SsoContext,
+  input: EnsurePolicyInput,
+): Promise<ManagedPolicyResult> {
   const { name, document, adopt, dryRun } = input;
   const resource = `iam policy ${name}`;
   const result = (
@@ -445,14 +453,17 @@ async function createPolicy(ctx: SsoContext, input: EnsurePolicyInput): Promise<
     return out.Policy ?? {};
   } catch (error) {
     if (isAwsError(error, 'EntityAlreadyExists')) {
-      throw new ConflictError(
-        `iam policy ${input.name}`,
-        `IAM says a policy named ${input.name} already exists, but it is not at path '/' of the account ` +
-          `this run looked in${input.account ? ` (${input.account.accountId}, from instanceArn)` : ''}: ` +
-          'it may live under another path, the credentials may be for another account than the instance, ' +
-          'or another run created it a moment ago. Check with `aws iam list-policies --scope Local`, ' +
-          'then rename, delete or re-run.',
-        { cause: error },
+      // Usually another run created it a moment ago: ensureManagedPolicy reads again and finds it.
+      throw new CreateRaceError(
+        new ConflictError(
+          `iam policy ${input.name}`,
+          `IAM says a policy named ${input.name} already exists, but it is not at path '/' of the account ` +
+            `this run looked in${input.account ? ` (${input.account.accountId}, from instanceArn)` : ''}: ` +
+            'it may live under another path, the credentials may be for another account than the instance, ' +
+            'or another run created it a moment ago. Check with `aws iam list-policies --scope Local`, ' +
+            'then rename, delete or re-run.',
+          { cause: error },
+        ),
       );
     }
     throw error;

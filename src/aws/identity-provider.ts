@@ -21,7 +21,7 @@ import {
   UpdateSAMLProviderCommand,
 } from '@aws-sdk/client-iam';
 import type { SsoContext } from '../context.js';
-import { ConfigError, ProviderError } from '../errors.js';
+import { ConfigError, ConflictError, ProviderError } from '../errors.js';
 import {
   AWS_APP_NAME,
   getOktaApp,
@@ -35,6 +35,7 @@ import { actionFor, type StepOptions, type StepResultBase } from '../step.js';
 import { parseArn } from './arn.js';
 import { awsCall, isAwsError } from './call.js';
 import { decodePolicyDocument, samePolicy } from './policy-document.js';
+import { CreateRaceError, onceMoreIfRaced } from './race.js';
 import { checkRegion, type Partition } from './regions.js';
 import { notOursError, ownershipOf, ownershipTags } from './tags.js';
 
@@ -298,6 +299,23 @@ interface ProviderState {
   tags: { Key?: string | undefined; Value?: string | undefined }[];
 }
 
+/** A create refused because the entity exists: another run made it after our read ({@link onceMoreIfRaced}). */
+async function raced<T>(resource: string, create: () => Promise<T>): Promise<T> {
+  try {
+    return await create();
+  } catch (error) {
+    if (!isAwsError(error, 'EntityAlreadyExists')) throw error;
+    throw new CreateRaceError(
+      new ConflictError(
+        resource,
+        `IAM says ${resource} already exists, yet it was not there when this run looked: another run is ` +
+          'creating it, or IAM has not caught up. Run again.',
+        { cause: error },
+      ),
+    );
+  }
+}
+
 async function findProvider(ctx: SsoContext, name: string): Promise<ProviderState | undefined> {
   const list = await awsCall(ctx, 'iam', 'ListSAMLProviders', (o) =>
     ctx.iam.send(new ListSAMLProvidersCommand({}), o),
@@ -455,6 +473,11 @@ export async function linkIdentityProvider(
   input: LinkIdentityProviderInput,
 ): Promise<LinkIdentityProviderResult> {
   const desired = validate(ctx, input);
+  // Two runs at once: the one whose create is refused as a duplicate reads again and finds the other's.
+  return onceMoreIfRaced(() => link(ctx, desired));
+}
+
+async function link(ctx: SsoContext, desired: ResolvedInput): Promise<LinkIdentityProviderResult> {
   const { providerName, roleName, dryRun } = desired;
   const resource = `iam saml-provider ${providerName} + iam role ${roleName}`;
 
@@ -593,14 +616,16 @@ export async function linkIdentityProvider(
   // ---- apply
   let providerArn: string;
   if (!provider) {
-    const created = await awsCall(ctx, 'iam', 'CreateSAMLProvider', (o) =>
-      ctx.iam.send(
-        new CreateSAMLProviderCommand({
-          Name: providerName,
-          SAMLMetadataDocument: desired.xml,
-          Tags: ownershipTags(ctx),
-        }),
-        o,
+    const created = await raced(`iam saml-provider ${providerName}`, () =>
+      awsCall(ctx, 'iam', 'CreateSAMLProvider', (o) =>
+        ctx.iam.send(
+          new CreateSAMLProviderCommand({
+            Name: providerName,
+            SAMLMetadataDocument: desired.xml,
+            Tags: ownershipTags(ctx),
+          }),
+          o,
+        ),
       ),
     );
     providerArn = created.SAMLProviderArn ?? '';
@@ -632,16 +657,18 @@ export async function linkIdentityProvider(
   let roleId: string | undefined = role?.RoleId;
   if (!role) {
     const created = await withPrincipalRetry(ctx, 'CreateRole', desired.consistencyTimeoutMs, () =>
-      awsCall(ctx, 'iam', 'CreateRole', (o) =>
-        ctx.iam.send(
-          new CreateRoleCommand({
-            RoleName: roleName,
-            AssumeRolePolicyDocument: trust,
-            Description: 'Okta SAML sign-in to Amazon Connect (connect-okta-sso)',
-            MaxSessionDuration: Math.max(DEFAULT_MAX_SESSION_DURATION, desired.sessionDuration ?? 0),
-            Tags: ownershipTags(ctx),
-          }),
-          o,
+      raced(`iam role ${roleName}`, () =>
+        awsCall(ctx, 'iam', 'CreateRole', (o) =>
+          ctx.iam.send(
+            new CreateRoleCommand({
+              RoleName: roleName,
+              AssumeRolePolicyDocument: trust,
+              Description: 'Okta SAML sign-in to Amazon Connect (connect-okta-sso)',
+              MaxSessionDuration: Math.max(DEFAULT_MAX_SESSION_DURATION, desired.sessionDuration ?? 0),
+              Tags: ownershipTags(ctx),
+            }),
+            o,
+          ),
         ),
       ),
     );
