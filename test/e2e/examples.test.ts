@@ -6,8 +6,8 @@
  * can never reach a real AWS account or Okta org (test/setup.ts also strips AWS_* and OKTA_* variables).
  */
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -88,6 +88,32 @@ describe('examples', () => {
     for (const pattern of EXPECTED[name] ?? []) expect(run.stdout).toMatch(pattern);
     // An access key secret is a token of 40 characters of A-Z a-z 0-9 / +: none is printed.
     expect(run.stdout).not.toMatch(/(?<![\w/+-])[A-Za-z0-9/+]{40}(?![\w/+-])/);
+  });
+
+  it('each example names its guide, and that guide points back to it', () => {
+    for (const name of examples) {
+      const source = readFileSync(join(root, 'examples', `${name}.ts`), 'utf8');
+      const guide = /Guide: (docs\/guides\/[\w-]+\.md)/.exec(source)?.[1];
+      expect(guide, `examples/${name}.ts names no guide`).toBeDefined();
+      expect(readFileSync(join(root, guide ?? ''), 'utf8')).toContain(`examples/${name}.ts`);
+    }
+  });
+
+  it('every relative link in docs/ and examples/ resolves', () => {
+    const broken: string[] = [];
+    const files = [
+      'docs/README.md',
+      'docs/configuration.md',
+      ...readdirSync(join(root, 'docs', 'guides')).map((f) => `docs/guides/${f}`),
+    ];
+    for (const file of files) {
+      for (const [, target] of readFileSync(join(root, file), 'utf8').matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (!target || /^(https?:|mailto:|#)/.test(target)) continue;
+        const path = join(root, dirname(file), target.replace(/#.*$/, ''));
+        if (!existsSync(path)) broken.push(`${file} → ${target}`);
+      }
+    }
+    expect(broken).toEqual([]);
   });
 
   it('refuses the real target in CI, before any request', async () => {
