@@ -12,10 +12,12 @@ import {
   CreateAccessKeyCommand,
   CreateUserCommand,
   DeleteAccessKeyCommand,
+  GetAccessKeyLastUsedCommand,
   GetUserCommand,
   ListAccessKeysCommand,
   ListAttachedUserPoliciesCommand,
   TagUserCommand,
+  UntagUserCommand,
   UpdateAccessKeyCommand,
   type User,
 } from '@aws-sdk/client-iam';
@@ -25,6 +27,7 @@ import { Secret } from '../secret.js';
 import type { StepOptions, StepResultBase } from '../step.js';
 import { parseArn } from './arn.js';
 import { awsCall, isAwsError } from './call.js';
+import { CreateRaceError, onceMoreIfRaced } from './race.js';
 import { notOursError, ownershipOf, ownershipTags } from './tags.js';
 
 /**
@@ -48,6 +51,41 @@ export interface OktaApiUserInput extends StepOptions {
    * it. Default `false`: such a user is a {@link ConflictError}.
    */
   adopt?: boolean;
+  /**
+   * Track whether each key's secret reached its owner, so that a key whose secret was lost before
+   * delivery (the run that created it stopped first) is recognised and replaced instead of being kept
+   * forever as "the" key. Default: not tracked — every active key counts as delivered.
+   */
+  delivery?: AccessKeyDelivery;
+}
+
+/** The user tag that records a key's delivery: `connect-okta-sso:key-delivered:<AccessKeyId>` = ISO time. */
+export const KEY_DELIVERED_TAG_PREFIX = 'connect-okta-sso:key-delivered:';
+
+/**
+ * How {@link createOktaApiUser} tells a delivered key from one whose secret nobody has.
+ *
+ * IAM shows a secret once, in the `CreateAccessKey` answer. If the run stops between that answer and the
+ * secret reaching its destination (or the answer itself is lost), the key exists but no one can ever
+ * use it. A delivered key is recorded by a user tag ({@link KEY_DELIVERED_TAG_PREFIX}); an active key
+ * without it is *undelivered* unless `wasDelivered` finds its secret or IAM says it has been used (then
+ * someone has it, and the tag is added). An undelivered key is:
+ * - deleted (and, with `if-missing`, replaced) when it is older than `graceMs` or when `rotate` is asked:
+ *   no one can have its secret;
+ * - otherwise left alone and reported in `pendingKeys`: another run may be delivering it right now.
+ *   No key is created while one is pending.
+ */
+export interface AccessKeyDelivery {
+  /**
+   * `on-create`: this call returns the secret, so a new key is recorded as delivered as soon as it
+   * exists. `by-caller`: the caller stores the secret first (a file, a secret store), then calls
+   * {@link markAccessKeyDelivered}.
+   */
+  mark: 'on-create' | 'by-caller';
+  /** Whether the secret of this untagged key is where it was to be delivered (e.g. a file written just before a crash). */
+  wasDelivered?: (accessKeyId: string) => Promise<boolean>;
+  /** How long an undelivered key may belong to a run still in progress. Default 15 minutes. */
+  graceMs?: number;
 }
 
 /** An access key of the user, without its secret. */
@@ -96,6 +134,22 @@ export interface OktaApiUserResult extends StepResultBase {
    * the new key (and its secret) is still returned, and the leftover key is reported here.
    */
   warnings: string[];
+  /**
+   * With `delivery`: the keys deleted because their secret was never delivered and they were never
+   * used (see {@link AccessKeyDelivery}). Empty otherwise.
+   */
+  discardedKeys: string[];
+  /**
+   * With `delivery`: active keys whose secret was not (yet) delivered, too recent to tell whether the run
+   * that made them is still going. Nothing was done to them, and no key was created; `accessKey` is then
+   * undefined. Run again later, or with `accessKey: 'rotate'` to replace them now.
+   */
+  pendingKeys: AccessKeySummary[];
+  /**
+   * Another run created a key for this user at the same moment and this call stepped back (deleted its
+   * own): `accessKey` is the other run's key, whose secret went where that run delivers it.
+   */
+  concurrentKey: boolean;
 }
 
 const USER_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -149,7 +203,9 @@ type KeyWrite =
   | { kind: 'delete'; key: AccessKeySummary; why: string }
   | { kind: 'create' }
   | { kind: 'deactivate'; key: AccessKeySummary }
-  | { kind: 'delete-old'; key: AccessKeySummary };
+  | { kind: 'delete-old'; key: AccessKeySummary }
+  | { kind: 'discard'; key: AccessKeySummary }
+  | { kind: 'mark'; key: AccessKeySummary; why: string };
 
 /**
  * Guide step 4: the IAM user for Okta's API integration, with the policy attached and an access key.
@@ -168,7 +224,16 @@ export async function createOktaApiUser(
   ctx: SsoContext,
   input: OktaApiUserInput,
 ): Promise<OktaApiUserResult> {
-  const { userName, keyPolicy } = validate(input);
+  const checked = validate(input);
+  // Two runs at once: the one whose CreateUser is refused reads again and finds the other's user.
+  return onceMoreIfRaced(() => ensureOktaApiUser(ctx, input, checked));
+}
+
+async function ensureOktaApiUser(
+  ctx: SsoContext,
+  input: OktaApiUserInput,
+  { userName, keyPolicy }: { userName: string; keyPolicy: AccessKeyPolicy },
+): Promise<OktaApiUserResult> {
   const { policyArn } = input;
   const dryRun = input.dryRun === true;
   const adopt = input.adopt === true;
@@ -192,20 +257,44 @@ export async function createOktaApiUser(
   let keys: AccessKeySummary[] | undefined;
   let plan: KeyWrite[] = [];
   let existingKey: ExistingAccessKey | undefined;
+  let pendingKeys: AccessKeySummary[] = [];
   if (keyPolicy !== 'never') {
     keys = user ? await listKeys(ctx, userName) : [];
-    ({ plan, existingKey } = planKeys(resource, userName, keys, keyPolicy));
+    let usable = keys;
+    const pre: KeyWrite[] = [];
+    if (input.delivery && user) {
+      const sorted = await sortByDelivery(ctx, user, keys, keyPolicy, input.delivery, ownership !== 'ours');
+      pre.push(...sorted.writes);
+      pendingKeys = sorted.pending;
+      usable = keys.filter((k) => !sorted.writes.some((w) => w.kind === 'discard' && w.key === k));
+      usable = usable.filter((k) => !pendingKeys.includes(k));
+    }
+    ({ plan, existingKey } = planKeys(resource, userName, usable, keyPolicy, pendingKeys.length > 0));
+    plan = [...pre, ...plan];
     changes.push(...plan.map(describe));
   }
+  const discardedKeys = plan.flatMap((w) => (w.kind === 'discard' ? [w.key.accessKeyId] : []));
 
   const action = !exists ? 'created' : changes.length > 0 ? 'updated' : 'unchanged';
-  const base = { action, resource, changes, dryRun, userName, policyArn } as const;
+  const base = {
+    action,
+    resource,
+    changes,
+    dryRun,
+    userName,
+    policyArn,
+    discardedKeys,
+    pendingKeys,
+    concurrentKey: false,
+  } as const;
   if (dryRun || changes.length === 0) {
-    const remaining = keys?.filter((k) => !plan.some((w) => w.kind !== 'create' && w.key === k));
+    const remaining = keys?.filter(
+      (k) => !plan.some((w) => w.kind !== 'create' && w.kind !== 'mark' && w.key === k),
+    );
     return {
       ...base,
       userArn: user?.Arn,
-      accessKey: plan.length > 0 ? undefined : existingKey,
+      accessKey: plan.some((w) => w.kind !== 'mark') ? undefined : existingKey,
       keys: remaining,
       warnings: [],
     };
@@ -216,7 +305,17 @@ export async function createOktaApiUser(
   if (!user) {
     const created = await awsCall(ctx, 'iam', 'CreateUser', (o) =>
       ctx.iam.send(new CreateUserCommand({ UserName: userName, Tags: ownershipTags(ctx) }), o),
-    );
+    ).catch((error: unknown) => {
+      if (!isAwsError(error, 'EntityAlreadyExists')) throw error;
+      throw new CreateRaceError(
+        new ConflictError(
+          resource,
+          `IAM says ${resource} already exists, yet it was not there when this run looked: another run ` +
+            'is creating it, or IAM has not caught up. Run again.',
+          { cause: error },
+        ),
+      );
+    });
     userArn = created.User?.Arn;
     ctx.logger.info(`created ${resource}`, { userArn });
   } else if (ownership !== 'ours') {
@@ -231,14 +330,99 @@ export async function createOktaApiUser(
     );
     ctx.logger.info(`attached policy ${policyArn} to ${resource}`);
   }
-  const { newKey, remaining, warnings } = await applyKeys(ctx, userName, keys ?? [], plan);
+  const applied = await applyKeys(ctx, userName, keys ?? [], plan, input.delivery);
+  if (input.delivery && user) {
+    // Tags of keys that are gone (deleted here or by hand) say nothing any more.
+    const stale = (user.Tags ?? [])
+      .map((t) => t.Key ?? '')
+      .filter(
+        (key) =>
+          key.startsWith(KEY_DELIVERED_TAG_PREFIX) &&
+          !applied.remaining.some((k) => key === KEY_DELIVERED_TAG_PREFIX + k.accessKeyId),
+      );
+    if (stale.length > 0) {
+      await awsCall(ctx, 'iam', 'UntagUser', (o) =>
+        ctx.iam.send(new UntagUserCommand({ UserName: userName, TagKeys: stale }), o),
+      ).catch((error: unknown) => {
+        applied.warnings.push(`could not remove the delivery tags of deleted keys (${String(error)})`);
+      });
+    }
+  }
   return {
     ...base,
     userArn,
-    accessKey: newKey ?? existingKey,
-    keys: keys === undefined ? undefined : remaining,
-    warnings,
+    accessKey: applied.newKey ?? applied.concurrent ?? existingKey,
+    keys: keys === undefined ? undefined : applied.remaining,
+    warnings: applied.warnings,
+    concurrentKey: applied.concurrent !== undefined,
   };
+}
+
+/** Record that the secret of `accessKeyId` reached its owner (see {@link AccessKeyDelivery}). */
+export async function markAccessKeyDelivered(
+  ctx: SsoContext,
+  userName: string,
+  accessKeyId: string,
+): Promise<void> {
+  await awsCall(ctx, 'iam', 'TagUser', (o) =>
+    ctx.iam.send(
+      new TagUserCommand({
+        UserName: userName,
+        Tags: [
+          { Key: KEY_DELIVERED_TAG_PREFIX + accessKeyId, Value: new Date(ctx.clock.now()).toISOString() },
+        ],
+      }),
+      o,
+    ),
+  );
+  ctx.logger.info(`recorded the delivery of access key ${accessKeyId} of iam user ${userName}`);
+}
+
+const DEFAULT_GRACE_MS = 15 * 60_000;
+
+/**
+ * Sort the active keys by what is known of their secret (see {@link AccessKeyDelivery}): the writes that
+ * record late-found deliveries and discard lost keys, and the keys still pending.
+ */
+async function sortByDelivery(
+  ctx: SsoContext,
+  user: User,
+  keys: readonly AccessKeySummary[],
+  keyPolicy: 'if-missing' | 'rotate',
+  delivery: AccessKeyDelivery,
+  adopting: boolean,
+): Promise<{ writes: KeyWrite[]; pending: AccessKeySummary[] }> {
+  const tagged = new Set(
+    (user.Tags ?? [])
+      .map((t) => t.Key ?? '')
+      .filter((k) => k.startsWith(KEY_DELIVERED_TAG_PREFIX))
+      .map((k) => k.slice(KEY_DELIVERED_TAG_PREFIX.length)),
+  );
+  const writes: KeyWrite[] = [];
+  const pending: AccessKeySummary[] = [];
+  const grace = delivery.graceMs ?? DEFAULT_GRACE_MS;
+  for (const key of keys) {
+    if (key.status !== 'Active' || tagged.has(key.accessKeyId)) continue;
+    if (adopting) {
+      writes.push({ kind: 'mark', key, why: 'the key predates adoption' });
+      continue;
+    }
+    if (await delivery.wasDelivered?.(key.accessKeyId)) {
+      writes.push({ kind: 'mark', key, why: 'its secret is where it was delivered' });
+      continue;
+    }
+    const used = await awsCall(ctx, 'iam', 'GetAccessKeyLastUsed', (o) =>
+      ctx.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.accessKeyId }), o),
+    );
+    if (used.AccessKeyLastUsed?.LastUsedDate) {
+      writes.push({ kind: 'mark', key, why: 'it has been used' });
+      continue;
+    }
+    const age = ctx.clock.now() - (key.createdAt?.getTime() ?? 0);
+    if (keyPolicy === 'rotate' || age >= grace) writes.push({ kind: 'discard', key });
+    else pending.push(key);
+  }
+  return { writes, pending };
 }
 
 function describe(write: KeyWrite): string {
@@ -251,6 +435,10 @@ function describe(write: KeyWrite): string {
       return `deactivate old access key ${write.key.accessKeyId}`;
     case 'delete-old':
       return `delete old access key ${write.key.accessKeyId}`;
+    case 'discard':
+      return `delete access key ${write.key.accessKeyId}: its secret was never delivered (the run that created it stopped first) and it was never used`;
+    case 'mark':
+      return `record access key ${write.key.accessKeyId} as delivered (${write.why})`;
   }
 }
 
@@ -263,6 +451,7 @@ function planKeys(
   userName: string,
   keys: readonly AccessKeySummary[],
   keyPolicy: 'if-missing' | 'rotate',
+  pending = false,
 ): { plan: KeyWrite[]; existingKey: ExistingAccessKey | undefined } {
   const active = keys.filter((k) => k.status === 'Active').sort(byAge);
   const inactive = keys.filter((k) => k.status === 'Inactive').sort(byAge);
@@ -273,7 +462,8 @@ function planKeys(
   const room = 'a user can have only 2 access keys';
 
   if (keyPolicy === 'if-missing') {
-    if (newestActive) return { plan: [], existingKey };
+    // A pending key may be on its way to its owner: making another would leave one of them unused.
+    if (newestActive || pending) return { plan: [], existingKey };
     const plan: KeyWrite[] = [];
     if (keys.length >= MAX_KEYS && inactive[0]) plan.push({ kind: 'delete', key: inactive[0], why: room });
     plan.push({ kind: 'create' });
@@ -314,14 +504,42 @@ async function applyKeys(
   userName: string,
   keys: readonly AccessKeySummary[],
   plan: readonly KeyWrite[],
-): Promise<{ newKey: NewAccessKey | undefined; remaining: AccessKeySummary[]; warnings: string[] }> {
+  delivery: AccessKeyDelivery | undefined,
+): Promise<{
+  newKey: NewAccessKey | undefined;
+  concurrent: ExistingAccessKey | undefined;
+  remaining: AccessKeySummary[];
+  warnings: string[];
+}> {
   let remaining = [...keys];
   let newKey: NewAccessKey | undefined;
+  let concurrent: ExistingAccessKey | undefined;
   const warnings: string[] = [];
   for (const write of plan) {
+    if (write.kind === 'mark') {
+      await markAccessKeyDelivered(ctx, userName, write.key.accessKeyId);
+      continue;
+    }
+    if (write.kind === 'discard') {
+      await deleteKey(ctx, userName, write.key.accessKeyId);
+      remaining = remaining.filter((k) => k.accessKeyId !== write.key.accessKeyId);
+      ctx.logger.warn(
+        `deleted access key ${write.key.accessKeyId} of iam user ${userName}: its secret was never delivered`,
+      );
+      continue;
+    }
     if (write.kind === 'create') {
-      newKey = await createKey(ctx, userName);
+      const made = await createKeyAlone(ctx, userName, new Set(keys.map((k) => k.accessKeyId)));
+      warnings.push(...made.warnings);
+      if (made.concurrent) {
+        // Another run's key: it retires the old keys (if any) itself.
+        concurrent = { secretAvailable: false, ...made.concurrent };
+        remaining.push(made.concurrent);
+        break;
+      }
+      newKey = made.newKey;
       remaining.push({ accessKeyId: newKey.accessKeyId, status: 'Active', createdAt: newKey.createdAt });
+      if (delivery?.mark === 'on-create') await markAccessKeyDelivered(ctx, userName, newKey.accessKeyId);
       continue;
     }
     const id = write.key.accessKeyId;
@@ -336,9 +554,7 @@ async function applyKeys(
         remaining = remaining.map((k) => (k.accessKeyId === id ? { ...k, status: 'Inactive' } : k));
         ctx.logger.info(`deactivated access key ${id} of iam user ${userName}`);
       } else {
-        await awsCall(ctx, 'iam', 'DeleteAccessKey', (o) =>
-          ctx.iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: id }), o),
-        );
+        await deleteKey(ctx, userName, id);
         remaining = remaining.filter((k) => k.accessKeyId !== id);
         ctx.logger.info(`deleted access key ${id} of iam user ${userName}`);
       }
@@ -355,10 +571,89 @@ async function applyKeys(
       break;
     }
   }
-  return { newKey, remaining, warnings };
+  return { newKey, concurrent, remaining, warnings };
 }
 
-async function createKey(ctx: SsoContext, userName: string): Promise<NewAccessKey> {
+/** Delete a key; one already gone (another run deleted it) is fine. */
+async function deleteKey(ctx: SsoContext, userName: string, accessKeyId: string): Promise<void> {
+  await awsCall(ctx, 'iam', 'DeleteAccessKey', (o) =>
+    ctx.iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId }), o),
+  ).catch((error: unknown) => {
+    if (!isAwsError(error, 'NoSuchEntity')) throw error;
+  });
+}
+
+const CREATE_ATTEMPTS = 3;
+
+/**
+ * Create a key, making sure no other run created one at the same moment (IAM has no conditional
+ * create): list the keys again after the create; if an active key appeared that was not there at the
+ * start, another run is making one too. Then this call deletes its own new key (never delivered) and
+ * uses the other run's — or, when both stepped back, tries again after a random pause. A run keeps its
+ * key only if its list after the create shows no newcomer, so of two runs at most one keeps its key.
+ */
+async function createKeyAlone(
+  ctx: SsoContext,
+  userName: string,
+  known: ReadonlySet<string>,
+): Promise<
+  | { newKey: NewAccessKey; concurrent?: undefined; warnings: string[] }
+  | { newKey?: undefined; concurrent: AccessKeySummary; warnings: string[] }
+> {
+  const warnings: string[] = [];
+  const newcomers = async (except?: string) =>
+    (await listKeys(ctx, userName)).filter(
+      (k) => k.status === 'Active' && !known.has(k.accessKeyId) && k.accessKeyId !== except,
+    );
+  for (let attempt = 1; ; attempt++) {
+    const { key, attempts } = await createKey(ctx, userName);
+    const others = await newcomers(key.accessKeyId);
+    if (others.length === 0) return { newKey: key, warnings };
+    if (attempts > 1) {
+      // The SDK retried the create: the newcomers may be keys of our own lost attempts rather than
+      // another run's. Keep the key whose secret we hold; an orphan is undelivered, and a later run
+      // deletes it (a concurrent run, seeing ours, steps back as usual).
+      warnings.push(
+        `CreateAccessKey needed ${attempts} attempts and ${others.map((k) => k.accessKeyId).join(', ')} ` +
+          'appeared meanwhile: if an earlier attempt reached IAM, its key has no delivered secret and a ' +
+          'later run deletes it',
+      );
+      return { newKey: key, warnings };
+    }
+    await deleteKey(ctx, userName, key.accessKeyId);
+    ctx.logger.info(
+      `deleted access key ${key.accessKeyId} of iam user ${userName}: another run created ${others
+        .map((k) => k.accessKeyId)
+        .join(', ')} at the same time`,
+    );
+    let found: AccessKeySummary[] = [];
+    for (let wait = 1; wait <= CREATE_ATTEMPTS; wait++) {
+      await ctx.clock.sleep(Math.round((50 + Math.random() * 200) * wait), ctx.signal);
+      found = await newcomers();
+      if (found.length <= 1) break;
+    }
+    if (found.length === 1 && found[0]) {
+      warnings.push(
+        `another run created access key ${found[0].accessKeyId} at the same time; this run deleted its own: ` +
+          'the secret is where that run delivers it',
+      );
+      return { concurrent: found[0], warnings };
+    }
+    if (found.length > 1 || attempt >= CREATE_ATTEMPTS) {
+      throw new ConflictError(
+        `iam user ${userName}`,
+        `other runs keep creating access keys for ${userName} at the same time as this one (${found
+          .map((k) => k.accessKeyId)
+          .join(', ')}): run again when they are done`,
+      );
+    }
+  }
+}
+
+async function createKey(
+  ctx: SsoContext,
+  userName: string,
+): Promise<{ key: NewAccessKey; attempts: number }> {
   const out = await awsCall(ctx, 'iam', 'CreateAccessKey', (o) =>
     ctx.iam.send(new CreateAccessKeyCommand({ UserName: userName }), o),
   );
@@ -379,7 +674,7 @@ async function createKey(ctx: SsoContext, userName: string): Promise<NewAccessKe
     status: 'Active',
   };
   ctx.logger.info(`created access key ${newKey.accessKeyId} of iam user ${userName}`);
-  return newKey;
+  return { key: newKey, attempts: out.$metadata.attempts ?? 1 };
 }
 
 async function getUser(ctx: SsoContext, userName: string): Promise<User | undefined> {

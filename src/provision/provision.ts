@@ -12,7 +12,7 @@
  * which `CreateInstance` returns at once; only the users wait for the instance to be ACTIVE.
  */
 import { createSamlInstance, waitUntilActive } from '../aws/connect-instance.js';
-import { createOktaApiUser } from '../aws/iam-api-user.js';
+import { createOktaApiUser, markAccessKeyDelivered } from '../aws/iam-api-user.js';
 import { createFederationPolicy, createOktaAccessPolicy } from '../aws/iam-policies.js';
 import { linkIdentityProvider } from '../aws/identity-provider.js';
 import { buildRelayState } from '../aws/relay-state.js';
@@ -25,7 +25,7 @@ import { ensureAppGroupAssignment, ensureOktaGroup, groupMappingFor, groupNameFo
 import { pollUntil } from '../retry.js';
 import type { StepResultBase } from '../step.js';
 import { runGraph, type Task, type TaskEnd } from './graph.js';
-import { checkSink, deliverSecret, describeSink } from './secrets.js';
+import { checkSink, deliverSecret, describeSink, sinkHolds } from './secrets.js';
 import type {
   ConnectSsoPlan,
   PlanAction,
@@ -284,38 +284,60 @@ function buildTasks(
             out: {},
           });
         }
+        const sink = options.secretSink ?? { kind: 'return' };
+        // Every key's delivery is recorded, so that a key whose secret a crash lost is recognised
+        // (and replaced) instead of being kept as "the" key no one can use.
         const r = await createOktaApiUser(ctx, {
           userName: config.names.oktaApiUser,
           policyArn,
           accessKey: options.accessKey ?? 'if-missing',
           adopt: options.adopt === true,
           dryRun,
+          delivery: {
+            mark: sink.kind === 'return' ? 'on-create' : 'by-caller',
+            wasDelivered: (accessKeyId) => sinkHolds(sink, accessKeyId),
+          },
         });
         const key = r.accessKey;
+        const discarded = r.discardedKeys.length > 0 ? { discardedKeys: r.discardedKeys } : {};
         if (key?.secretAvailable) {
-          const sink = options.secretSink ?? { kind: 'return' };
           await deliverSecret(ctx, sink, key);
+          if (sink.kind !== 'return') await markAccessKeyDelivered(ctx, r.userName, key.accessKeyId);
           state.accessKey = {
             accessKeyId: key.accessKeyId,
             ...(sink.kind === 'return' ? { secretAccessKey: key.secretAccessKey } : {}),
             deliveredTo: describeSink(sink),
             createdByThisRun: true,
+            ...discarded,
           };
         } else if (key) {
           state.accessKey = {
             accessKeyId: key.accessKeyId,
-            deliveredTo:
-              'delivered by the run that created it (run with accessKey: "rotate" if the secret was lost)',
+            deliveredTo: r.concurrentKey
+              ? 'delivered by another run of this config that created it at the same time'
+              : 'delivered by the run that created it (run with accessKey: "rotate" if the secret was lost)',
             createdByThisRun: false,
+            ...discarded,
           };
         }
         state.apiUser = { userName: r.userName, userArn: r.userArn };
-        return done({
+        const value: TaskValue = {
           item: item('okta-api-user', 'iam-user', r.resource, planAction(r), reasonOf(r), [
             'okta-access-policy',
           ]),
           out: { accessKeyId: key?.accessKeyId },
-        });
+        };
+        if (!key && r.pendingKeys.length > 0) {
+          // A key exists whose secret was never delivered, too recent to be sure its run is over.
+          value.item.action = 'manual';
+          value.item.reason = 'an access key whose secret was never delivered';
+          return {
+            kind: 'manual',
+            value,
+            actions: pendingKeySteps(r.userName, r.pendingKeys, ctx.clock.now()),
+          };
+        }
+        return done(value);
       },
     });
   }
@@ -595,6 +617,21 @@ function buildTasks(
     });
   }
   return tasks;
+}
+
+function pendingKeySteps(
+  userName: string,
+  keys: readonly { accessKeyId: string; createdAt: Date | undefined }[],
+  now: number,
+): string[] {
+  return keys.map((k) => {
+    const minutes = Math.max(0, Math.round((now - (k.createdAt?.getTime() ?? now)) / 60_000));
+    return (
+      `Access key ${k.accessKeyId} of iam user ${userName} was created ${minutes} min ago, but its secret was ` +
+      'never delivered: the run that created it stopped first (or is still running). If no other run is in ' +
+      `progress, run again with accessKey: 'rotate' to replace it now; a run 15 min after its creation replaces it by itself.`
+    );
+  });
 }
 
 function manualSteps(

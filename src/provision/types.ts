@@ -125,9 +125,23 @@ export interface ProvisionResult {
   };
   policies: { federationPolicyArn: string | undefined; oktaAccessPolicyArn: string | undefined };
   apiUser: { userName: string; userArn: string | undefined } | undefined;
-  /** The Okta access key: its secret only when this run created it and the sink is `return`. */
+  /**
+   * The Okta access key: its secret only when this run created it and the sink is `return`. Undefined
+   * when there is none yet, or when a key whose secret was never delivered is too recent to replace
+   * (a manual action then says so).
+   */
   accessKey:
-    | { accessKeyId: string; secretAccessKey?: Secret; deliveredTo: string; createdByThisRun: boolean }
+    | {
+        accessKeyId: string;
+        secretAccessKey?: Secret;
+        deliveredTo: string;
+        createdByThisRun: boolean;
+        /**
+         * Keys this run deleted because their secret was never delivered (a run stopped between
+         * `CreateAccessKey` and saving the secret): no one could have used them. The key above replaces them.
+         */
+        discardedKeys?: string[];
+      }
     | undefined;
   apps: ProvisionedApp[];
   users: { created: number; updated: number; unchanged: number; failed: number; pending: number };
