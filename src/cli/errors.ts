@@ -215,13 +215,16 @@ export function explain(error: unknown, configPath?: string): Explained {
       const providerCode = str(e.providerCode);
       const network = networkCode(error);
       const exitCode = providerCode === 'CredentialsProviderError' ? EXIT.usage : EXIT.failure;
-      const fix = network
-        ? `Could not reach ${service === 'okta' ? 'the Okta org' : 'AWS'} (${network}): check the network, proxy settings, okta.orgUrl and AWS_ENDPOINT_URL.`
-        : providerFix(
-            service,
-            providerCode,
-            typeof e.httpStatus === 'number' ? e.httpStatus : undefined,
-          ).replace('$OPERATION', str(e.operation) ?? '*');
+      const oauth = service === 'okta' && /oauth2\/v1\/token/.test(message);
+      const fix = oauth
+        ? 'The OAuth sign-in to Okta failed: check OKTA_CLIENT_ID, that its service app holds the public key of OKTA_PRIVATE_KEY_FILE (and OKTA_KEY_ID, if set), and that the scopes in OKTA_SCOPES are granted to it.'
+        : network
+          ? `Could not reach ${service === 'okta' ? 'the Okta org' : 'AWS'} (${network}): check the network, proxy settings, okta.orgUrl and AWS_ENDPOINT_URL.`
+          : providerFix(
+              service,
+              providerCode,
+              typeof e.httpStatus === 'number' ? e.httpStatus : undefined,
+            ).replace('$OPERATION', str(e.operation) ?? '*');
       return { exitCode, code, message, ...(resource ? { resource } : {}), fix };
     }
     default: {
