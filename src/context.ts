@@ -15,9 +15,13 @@ import { Secret } from './secret.js';
 
 /** Structured logging; every method is optional to implement (use {@link silentLogger}). */
 export interface Logger {
+  /** Reads and other detail (`read iam policy okta_cli_policy`). */
   debug(message: string, fields?: Record<string, unknown>): void;
+  /** One line per write (`created iam policy okta_federation_policy`). */
   info(message: string, fields?: Record<string, unknown>): void;
+  /** Something works but needs attention (a retry, a certificate close to expiry). */
   warn(message: string, fields?: Record<string, unknown>): void;
+  /** A failure, before it is thrown or reported. */
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
@@ -26,11 +30,13 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
 
 /** Time, injectable so tests and the sandbox need not sleep for real. */
 export interface Clock {
+  /** Milliseconds since the epoch, like `Date.now()`. */
   now(): number;
   /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** The real clock: `Date.now()` and `setTimeout` (the default of {@link createContext}). */
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
@@ -57,12 +63,17 @@ export interface SsoContext {
   readonly region: string;
   /** The 12-digit AWS account, when known; otherwise read from ARNs as they appear. */
   readonly accountId?: string;
+  /** The AWS SDK v3 IAM client every IAM call goes through. */
   readonly iam: IAMClient;
+  /** The AWS SDK v3 Amazon Connect client, in the instance's region. */
   readonly connect: ConnectClient;
   /** The Okta SDK client, created on first use. */
   okta(): Promise<OktaClient>;
+  /** Where steps log (never a secret). */
   readonly logger: Logger;
+  /** Time for waits and backoff. */
   readonly clock: Clock;
+  /** Aborts a run between calls and during waits (the error is the signal's reason). */
   readonly signal?: AbortSignal;
   /** Goes into the `connect-okta-sso:stack` ownership tag of every AWS resource created. */
   readonly stack: string;
@@ -75,10 +86,22 @@ export function isReadOperation(operation: string): boolean {
   return /^(Get|List|Describe|Search|Preview)/.test(operation);
 }
 
+/** Options of {@link createContext}. Only `region` is required. */
 export interface CreateContextOptions {
+  /** The AWS region of the Connect instance, e.g. `us-east-1` (`us-gov-west-1` for GovCloud). */
   region: string;
-  /** AWS credentials; default: the AWS SDK's default credential chain. */
-  credentials?: { accessKeyId: string; secretAccessKey: string | Secret; sessionToken?: string | Secret };
+  /**
+   * AWS credentials (`accessKeyId`, `secretAccessKey`, and `sessionToken` for temporary ones; the
+   * secrets as strings or {@link Secret}s). Default: the AWS SDK's default credential chain.
+   */
+  credentials?: {
+    /** The access key id (`AKIA…`, `ASIA…`). */
+    accessKeyId: string;
+    /** The secret access key. */
+    secretAccessKey: string | Secret;
+    /** The session token of temporary credentials. */
+    sessionToken?: string | Secret;
+  };
   /** An AWS endpoint override (the sandbox, LocalStack). */
   endpoint?: string;
   /**
@@ -86,17 +109,33 @@ export interface CreateContextOptions {
    * (client id and private key, JWK or PEM; scopes such as `okta.apps.manage`), or your own SDK client.
    */
   okta?:
-    | { orgUrl: string; token: string | Secret }
     | {
+        /** The org's base URL, `https://<org>.okta.com`. */
         orgUrl: string;
+        /** An Okta API token (sent as `SSWS <token>`). */
+        token: string | Secret;
+      }
+    | {
+        /** The org's base URL, `https://<org>.okta.com`. */
+        orgUrl: string;
+        /** The OAuth 2.0 service app's client id (`0oa…`). */
         clientId: string;
+        /** The service app's private key: PEM, or a JWK as JSON. */
         privateKey: string | Secret;
+        /** The key id (`kid`) registered for the key. Default: none sent. */
         keyId?: string | undefined;
+        /** The scopes to request, e.g. `okta.apps.manage`, `okta.users.read`. */
         scopes: string[];
       }
-    | { client: OktaClient };
+    | {
+        /** Your own `@okta/okta-sdk-nodejs` client, used as it is. */
+        client: OktaClient;
+      };
+  /** Where steps log. Default {@link silentLogger}. */
   logger?: Logger;
+  /** Aborts every step run with this context. Default none. */
   signal?: AbortSignal;
+  /** Time for waits and backoff. Default {@link systemClock}. */
   clock?: Clock;
   /** Ownership tag value; default `connect-okta-sso`. */
   stack?: string;

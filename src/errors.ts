@@ -5,9 +5,20 @@
 
 /** Base class: `code` tells the kinds apart without `instanceof` across package copies. */
 export class ConnectSsoError extends Error {
+  /** The class name, also across package copies: `'ConnectSsoError'`, `'ConfigError'`… */
   override name = 'ConnectSsoError';
+  /**
+   * What kind of error this is, stable across versions: `CONFIG_INVALID`, `RESOURCE_CONFLICT`,
+   * `PROVIDER_ERROR`, `MANUAL_ACTION_REQUIRED`, `VERIFICATION_FAILED`, `TIMEOUT`, or a specific code of
+   * an operation (e.g. `NOT_PROVISIONED`, `USERS_FAILED`, `SECRET_DELIVERY_FAILED`).
+   */
   readonly code: string;
 
+  /**
+   * @param code - See {@link ConnectSsoError.code}.
+   * @param message - One sentence for a person: what failed, the field or resource, and the fix.
+   * @param options - `cause`: the underlying error, kept as `error.cause`.
+   */
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
@@ -16,12 +27,28 @@ export class ConnectSsoError extends Error {
 
 /** Invalid input or configuration; `field` names the offending path (`users[3].login`). */
 export class ConfigError extends ConnectSsoError {
+  /** `'ConfigError'` */
   override name = 'ConfigError';
+  /** `'CONFIG_INVALID'` */
   declare readonly code: 'CONFIG_INVALID';
+  /** The path of the offending input or config field: `region`, `users[3].login`, `apps[1].label`. */
   readonly field: string;
-  /** Every problem found, when several were (the first is `field`). */
-  readonly issues: readonly { field: string; message: string }[];
+  /**
+   * Every problem found, when several were (the first is `field`): each with its `field` path and a
+   * `message` that says what is allowed.
+   */
+  readonly issues: readonly {
+    /** The field's path. */
+    field: string;
+    /** What is wrong with it. */
+    message: string;
+  }[];
 
+  /**
+   * @param field - See {@link ConfigError.field}.
+   * @param message - What is wrong and what is allowed; the error's message is `field: message`.
+   * @param issues - Every problem, when several were found. Default: this one.
+   */
   constructor(field: string, message: string, issues?: readonly { field: string; message: string }[]) {
     super('CONFIG_INVALID', `${field}: ${message}`);
     this.field = field;
@@ -42,9 +69,17 @@ export class ConfigError extends ConnectSsoError {
 
 /** A resource with our name exists but is not ours, or cannot be made to match (identity type, …). */
 export class ConflictError extends ConnectSsoError {
+  /** `'ConflictError'` */
   override name = 'ConflictError';
+  /** `'RESOURCE_CONFLICT'` */
   declare readonly code: 'RESOURCE_CONFLICT';
+  /**
+   * @param resource - The resource in conflict, readable: `iam policy okta_cli_policy`.
+   * @param message - Whose it is and how to proceed (another name, or `adopt: true`).
+   * @param options - `cause`: the underlying error.
+   */
   constructor(
+    /** The resource in conflict, readable: `iam policy okta_cli_policy`. */
     readonly resource: string,
     message: string,
     options?: { cause?: unknown },
@@ -55,15 +90,25 @@ export class ConflictError extends ConnectSsoError {
 
 /** A call to AWS or Okta failed. Carries what identifies the call, never the request itself. */
 export class ProviderError extends ConnectSsoError {
+  /** `'ProviderError'` */
   override name = 'ProviderError';
+  /** `'PROVIDER_ERROR'` */
   declare readonly code: 'PROVIDER_ERROR';
+  /** The service called. */
   readonly service: 'iam' | 'connect' | 'okta' | 'secrets-manager';
+  /** The operation, in the service's terms: `CreateRole`, `CreateInstance`, `AssignUserToApplication`. */
   readonly operation: string;
   /** The provider's error code (`NoSuchEntity`, `E0000007`). */
   readonly providerCode: string | undefined;
+  /** The provider's request id (AWS `x-amzn-RequestId`, Okta `X-Okta-Request-Id`), for its support. */
   readonly requestId: string | undefined;
+  /** The HTTP status of the response, when there was one. */
   readonly httpStatus: number | undefined;
 
+  /**
+   * @param details - The call (`service`, `operation`), the provider's `message`, `providerCode`,
+   *   `requestId` and `httpStatus` when known, and the SDK's error as `cause`. Never the request.
+   */
   constructor(details: {
     service: ProviderError['service'];
     operation: string;
@@ -86,10 +131,17 @@ export class ProviderError extends ConnectSsoError {
 
 /** A step only a person can do in a console; `actions` says exactly what to click and how to resume. */
 export class ManualActionRequiredError extends ConnectSsoError {
+  /** `'ManualActionRequiredError'` */
   override name = 'ManualActionRequiredError';
+  /** `'MANUAL_ACTION_REQUIRED'` */
   declare readonly code: 'MANUAL_ACTION_REQUIRED';
+  /**
+   * @param message - What is waiting for a person, and why no API can do it.
+   * @param actions - The clicks, in order, then how to resume.
+   */
   constructor(
     message: string,
+    /** The clicks, in order (console paths, values to enter), then how to resume. */
     readonly actions: readonly string[],
   ) {
     super('MANUAL_ACTION_REQUIRED', message);
@@ -98,8 +150,14 @@ export class ManualActionRequiredError extends ConnectSsoError {
 
 /** A check of the setup (doctor, SAML response verification) failed. */
 export class VerificationError extends ConnectSsoError {
+  /** `'VerificationError'` */
   override name = 'VerificationError';
+  /** `'VERIFICATION_FAILED'` */
   declare readonly code: 'VERIFICATION_FAILED';
+  /**
+   * @param message - What did not hold, and how to fix it.
+   * @param options - `cause`: the underlying error.
+   */
   constructor(message: string, options?: { cause?: unknown }) {
     super('VERIFICATION_FAILED', message, options);
   }
@@ -107,8 +165,14 @@ export class VerificationError extends ConnectSsoError {
 
 /** A wait ran out of time (an instance still being created, a manual step not yet done). */
 export class TimeoutError extends ConnectSsoError {
+  /** `'TimeoutError'` */
   override name = 'TimeoutError';
+  /** `'TIMEOUT'` */
   declare readonly code: 'TIMEOUT';
+  /**
+   * @param message - What was awaited, for how long, and what to do (wait longer, or check a console).
+   * @param options - `cause`: the last error seen while waiting, if any.
+   */
   constructor(message: string, options?: { cause?: unknown }) {
     super('TIMEOUT', message, options);
   }

@@ -10,6 +10,10 @@ const values = new WeakMap<Secret, string>();
  * `Object.entries`, spreading or structured logging of the object can reach it.
  */
 export class Secret {
+  /**
+   * @param value - The secret, a non-empty string.
+   * @throws {TypeError} for an empty or non-string value.
+   */
   constructor(value: string) {
     if (typeof value !== 'string' || value.length === 0)
       throw new TypeError('A Secret needs a non-empty string');
@@ -22,18 +26,22 @@ export class Secret {
     return values.get(this) as string;
   }
 
+  /** `[redacted]`: also what template strings and string concatenation show. */
   toString(): string {
     return REDACTED;
   }
 
+  /** `[redacted]`: what `JSON.stringify` writes. */
   toJSON(): string {
     return REDACTED;
   }
 
+  /** `Secret([redacted])`: what `util.inspect` and `console.log` show. */
   [inspect.custom](): string {
     return `Secret(${REDACTED})`;
   }
 
+  /** `[redacted]`, for every coercion to a primitive. */
   [Symbol.toPrimitive](): string {
     return REDACTED;
   }

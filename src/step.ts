@@ -8,6 +8,10 @@ export type StepAction = 'created' | 'updated' | 'unchanged' | 'conflict';
 
 /** Fields every step result has. */
 export interface StepResultBase {
+  /**
+   * `created`, `updated` or `unchanged` (with `dryRun`: what would be done), or `conflict`: the resource
+   * exists but cannot be managed (see `changes` for why).
+   */
   action: StepAction;
   /** A readable name of the resource: `iam policy okta_federation_policy`. */
   resource: string;

@@ -10,6 +10,7 @@ import { checkRegion } from './regions.js';
 /** Where the user lands: the admin website, the Contact Control Panel, the agent workspace, or a path. */
 export type RelayDestination = 'admin' | 'ccp' | 'agent-workspace' | (string & {});
 
+/** What a relay state is built from: {@link buildRelayState}. */
 export interface RelayStateInput {
   /** The instance's region, e.g. `us-east-1` (`us-gov-west-1` for GovCloud). */
   region: string;

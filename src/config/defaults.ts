@@ -5,14 +5,11 @@
  */
 import { MANAGED_BY_KEY, STACK_KEY } from '../aws/tags.js';
 
-/** The kinds of Okta app the library knows, one per Connect entry point. */
-export const APP_KINDS = ['admin', 'ccp', 'agent-workspace'] as const;
-
 /** Where users of an app land after sign-in: the admin website, the Contact Control Panel, the agent workspace. */
-export type AppKind = (typeof APP_KINDS)[number];
+export type AppKind = 'admin' | 'ccp' | 'agent-workspace';
 
-/** How the SAML role of a user is decided. */
-export const ROLE_MAPPINGS = ['api-integration', 'group-mapping'] as const;
+/** The kinds of Okta app the library knows, one per Connect entry point. */
+export const APP_KINDS: readonly AppKind[] = ['admin', 'ccp', 'agent-workspace'];
 
 /**
  * - `api-integration` (the AWS guide's flow): Okta imports the IAM roles through an IAM user's access
@@ -20,13 +17,28 @@ export const ROLE_MAPPINGS = ['api-integration', 'group-mapping'] as const;
  * - `group-mapping`: the app derives the role from Okta group names; no IAM user, no access key, no
  *   manual step.
  */
-export type RoleMapping = (typeof ROLE_MAPPINGS)[number];
+export type RoleMapping = 'api-integration' | 'group-mapping';
+
+/** How the SAML role of a user is decided. */
+export const ROLE_MAPPINGS: readonly RoleMapping[] = ['api-integration', 'group-mapping'];
 
 export const DEFAULT_ROLE_MAPPING: RoleMapping = 'api-integration';
 
 /** The defaults of an app, by kind: the names the AWS guide uses for its first app, and parallel ones. */
 export const APP_DEFAULTS: Readonly<
-  Record<AppKind, { label: string; providerName: string; roleName: string; destination: string | undefined }>
+  Record<
+    AppKind,
+    {
+      /** The Okta app's label. */
+      label: string;
+      /** The IAM SAML identity provider's name. */
+      providerName: string;
+      /** The IAM role's name. */
+      roleName: string;
+      /** The relay state's destination; `undefined` for the admin website. */
+      destination: string | undefined;
+    }
+  >
 > = {
   admin: {
     label: 'Amazon Connect Administrator',
@@ -83,8 +95,11 @@ export const DEFAULT_PHONE_TYPE = 'SOFT_PHONE';
 
 /** The names of the IAM resources that are not per app. */
 export const NAME_DEFAULTS = {
+  /** The policy allowing `connect:GetFederationToken`. */
   federationPolicy: 'okta_federation_policy',
+  /** The policy letting Okta list IAM roles. */
   oktaAccessPolicy: 'okta_cli_policy',
+  /** The IAM user whose access key Okta uses. */
   oktaApiUser: 'okta_cli_user',
 } as const;
 

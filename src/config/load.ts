@@ -13,6 +13,7 @@ import { ConfigError } from '../errors.js';
 import type { ResolvedConfig } from './types.js';
 import { type ValidateConfigOptions, validateConfig } from './validate.js';
 
+/** Options of {@link loadConfig}: those of {@link validateConfig}. */
 export type LoadConfigOptions = ValidateConfigOptions;
 
 type Yaml = typeof import('yaml');

@@ -208,24 +208,33 @@ export interface ResolvedConfig {
   region: string;
   /** The region's partition: `aws` or `aws-us-gov` (Connect is not offered in `aws-cn`). */
   partition: Partition;
+  /** The Connect instance. */
   instance: ResolvedInstance;
+  /** The Okta org and its credentials. */
   okta: ResolvedOkta;
+  /** How users' SAML roles are decided (default applied: `api-integration`). */
   roleMapping: RoleMapping;
   /** The apps, in the config's order, every default applied. */
   apps: ResolvedApp[];
   /** The users, in the config's order. */
   users: ResolvedUser[];
+  /** The names of the shared IAM resources (defaults applied). */
   names: ResolvedNames;
 }
 
+/** {@link InstanceConfig} with every default applied. */
 export interface ResolvedInstance {
+  /** The instance alias. */
   alias: string;
+  /** Inbound calls, when the instance is created. */
   inboundCalls: boolean;
+  /** Outbound calls, when the instance is created. */
   outboundCalls: boolean;
   /** The user's tags (`{}` when none); the ownership tags are added by the steps. */
   tags: Record<string, string>;
 }
 
+/** {@link OktaConfig} resolved: the URL normalised, the credentials found and wrapped. */
 export interface ResolvedOkta {
   /** The org URL normalised: `https://<host>`, no path, no trailing slash. */
   orgUrl: string;
@@ -239,32 +248,66 @@ export interface ResolvedOkta {
 /** Okta credentials: an API token, or an OAuth service app's private key. Secrets are {@link Secret}s. */
 export type ResolvedOktaAuth =
   | {
+      /** An API token. */
       type: 'token';
+      /** The token. */
       token: Secret;
       /** Where the token came from: the config file, or the named environment variable. */
-      source: { kind: 'config' } | { kind: 'env'; name: string };
+      source:
+        | {
+            /** Written in the config. */
+            kind: 'config';
+          }
+        | {
+            /** Read from the environment. */
+            kind: 'env';
+            /** The variable's name, e.g. `OKTA_API_TOKEN`. */
+            name: string;
+          };
     }
   | {
+      /** OAuth 2.0 with a service app's private key. */
       type: 'private-key';
+      /** The service app's client id. */
       clientId: string;
+      /** The private key (PEM or JWK). */
       privateKey: Secret;
       /** Where the key came from: the config file, or the named environment variable. */
-      source: { kind: 'config' } | { kind: 'env'; name: string };
+      source:
+        | {
+            /** Written in the config. */
+            kind: 'config';
+          }
+        | {
+            /** Read from the environment. */
+            kind: 'env';
+            /** The variable's name, e.g. `OKTA_API_TOKEN`. */
+            name: string;
+          };
+      /** The key id sent with the key, if any. */
       keyId: string | undefined;
+      /** The scopes requested (default applied). */
       scopes: string[];
     };
 
+/** {@link AppConfig} with every default applied. */
 export interface ResolvedApp {
+  /** The app's kind. */
   kind: AppKind;
+  /** The Okta app's label (how it is found). */
   label: string;
+  /** The IAM SAML identity provider's name. */
   providerName: string;
+  /** The IAM role's name. */
   roleName: string;
+  /** The AWS console session Okta asks for, in seconds. */
   sessionDuration: number;
   /**
    * The relay state's destination path; `undefined` for the admin website (no destination). For
    * `buildRelayState` pass `destination ?? 'admin'`.
    */
   destination: string | undefined;
+  /** Whether the relay state carries `new_domain=true`. */
   newDomain: boolean;
   /** Group mapping: the Okta group filter (default applied); `undefined` in api-integration mode. */
   groupFilter: string | undefined;
@@ -272,31 +315,48 @@ export interface ResolvedApp {
   groupName: string | undefined;
 }
 
+/** {@link UserConfig} with every default applied. */
 export interface ResolvedUser {
+  /** The Okta login, which is also the Connect username. */
   login: string;
   /** The kind of the user's app (`app` given as a kind or a label; kinds are unique). */
   app: AppKind;
+  /** The user's Connect side, defaults applied. */
   connect: ResolvedUserConnect;
 }
 
+/** {@link UserConnectConfig} with every default applied. */
 export interface ResolvedUserConnect {
+  /** Security profile names. */
   securityProfiles: string[];
+  /** Routing profile name. */
   routingProfile: string;
   /** `undefined`: the Okta user's first name. */
   firstName: string | undefined;
   /** `undefined`: the Okta user's last name. */
   lastName: string | undefined;
+  /** `SOFT_PHONE` or `DESK_PHONE`. */
   phoneType: ConnectPhoneType;
+  /** The desk phone (E.164), with `DESK_PHONE` only. */
   deskPhoneNumber: string | undefined;
   /**
    * Which of the profiles the config gave explicitly. Only those are enforced on an existing Connect
    * user; the defaults apply to users the run creates.
    */
-  explicit: { securityProfiles: boolean; routingProfile: boolean };
+  explicit: {
+    /** `connect.securityProfiles` was given. */
+    securityProfiles: boolean;
+    /** `connect.routingProfile` was given. */
+    routingProfile: boolean;
+  };
 }
 
+/** {@link NamesConfig} with every default applied. */
 export interface ResolvedNames {
+  /** The federation policy's name. */
   federationPolicy: string;
+  /** The Okta access policy's name. */
   oktaAccessPolicy: string;
+  /** The Okta API user's name. */
   oktaApiUser: string;
 }

@@ -44,6 +44,7 @@ import type {
   UserConfig,
 } from './types.js';
 
+/** Options of {@link validateConfig} (and {@link loadConfig}). */
 export interface ValidateConfigOptions {
   /** Where `OKTA_API_TOKEN` and `${NAME}` in `okta.token` / `okta.privateKey` are read. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
