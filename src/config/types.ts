@@ -4,7 +4,6 @@
  * reference; `schema/connect-okta-sso.schema.json` gives editors completion and checks.
  */
 import type { ConnectPhoneType } from '../aws/connect-users.js';
-import type { Partition } from '../aws/regions.js';
 import type { Secret } from '../secret.js';
 import type { AppKind, RoleMapping } from './defaults.js';
 
@@ -207,7 +206,7 @@ export interface ResolvedConfig {
   /** The AWS region. */
   region: string;
   /** The region's partition: `aws` or `aws-us-gov` (Connect is not offered in `aws-cn`). */
-  partition: Partition;
+  partition: 'aws' | 'aws-us-gov';
   /** The Connect instance. */
   instance: ResolvedInstance;
   /** The Okta org and its credentials. */
