@@ -72,3 +72,15 @@ describe('CLI start-up', () => {
     expect(loaded.some((u) => u.includes('@okta/okta-sdk-nodejs'))).toBe(false);
   });
 });
+
+describe('demo --json', () => {
+  it('prints the narrated run as one JSON document', async () => {
+    const { stdout } = await run(process.execPath, [cli, 'demo', '--json'], {
+      cwd: root,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    const doc = JSON.parse(stdout) as { command: string; exitCode: number; transcript: string[] };
+    expect(doc).toMatchObject({ command: 'demo', exitCode: 0 });
+    expect(doc.transcript.some((l) => l.startsWith('   status: manual-action-required'))).toBe(true);
+  });
+});
