@@ -2,6 +2,7 @@
  * `connect-okta-sso init`: write a commented starter config. Asks on a terminal; takes flags otherwise.
  * Validates what it writes, and never overwrites a file.
  */
+import { existsSync } from 'node:fs';
 import { open, unlink } from 'node:fs/promises';
 import { type Parsed, stringOption } from '../args.js';
 import { defineCommand } from '../command.js';
@@ -174,7 +175,6 @@ export const initCommand = defineCommand(
         file,
         'Choose another --out FILE, or edit the existing file.',
       );
-    const { existsSync } = await import('node:fs');
     if (target !== undefined && existsSync(resolvePath(out, target))) throw refuse(target);
     const a = await answers(out, parsed.values);
     if (target === undefined) target = interactive ? await ask(out, 'Write to', 'sso.yaml') : 'sso.yaml';

@@ -143,16 +143,22 @@ export const verifySamlCommand = defineCommand(
       options.recipients = lib.samlAudiences(config.region, true);
       if (config.partition === 'aws-us-gov') options.audience = 'urn:amazon:webservices:govcloud';
       // The instance, found by alias without writing anything (a dry run of step 1).
-      const instance = await lib.createSamlInstance(context, {
-        alias: config.instance.alias,
-        dryRun: true,
-        adopt: true,
-      });
-      if (instance.instanceId) options.instanceId = instance.instanceId;
-      else
+      try {
+        const instance = await lib.createSamlInstance(context, {
+          alias: config.instance.alias,
+          dryRun: true,
+          adopt: true,
+        });
+        if (instance.instanceId) options.instanceId = instance.instanceId;
+        else
+          out.err(
+            `warning: no Connect instance ${config.instance.alias} in ${config.region}: the Connect user is not checked`,
+          );
+      } catch (error) {
         out.err(
-          `warning: no Connect instance ${config.instance.alias} in ${config.region}: the Connect user is not checked`,
+          `warning: cannot use Connect instance ${config.instance.alias} (${(error as Error).message}): the Connect user is not checked`,
         );
+      }
     }
     const verification = await lib.verifySamlResponse(samlResponse, options);
     const exitCode = verification.ok ? EXIT.ok : EXIT.failure;
