@@ -18,19 +18,21 @@ export class CreateRaceError extends Error {
   }
 }
 
+/** A step creates at most a few resources; each may lose its own race once. */
+const MAX_RUNS = 4;
+
 /**
- * Run a step; if its create lost a race ({@link CreateRaceError}), run it once more — its read now finds
- * the resource. A second lost race is reported as the carried ConflictError.
+ * Run a step; each time one of its creates loses a race ({@link CreateRaceError}), run it again — its
+ * read now finds what the other run made, and it goes on from there (a step that creates two resources
+ * may lose both races). A race still lost on the last run is reported as the carried ConflictError.
  */
 export async function onceMoreIfRaced<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (!(error instanceof CreateRaceError)) throw error;
-  }
-  try {
-    return await run();
-  } catch (error) {
-    throw error instanceof CreateRaceError ? error.conflict : error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!(error instanceof CreateRaceError)) throw error;
+      if (attempt >= MAX_RUNS) throw error.conflict;
+    }
   }
 }
