@@ -24,7 +24,12 @@ function runExample(name: string, env: Record<string, string> = {}): Promise<Run
     execFile(
       process.execPath,
       [runner, name],
-      { cwd: root, env: { ...process.env, CI: 'true', ...env }, timeout: 110_000, maxBuffer: 8 * 1024 * 1024 },
+      {
+        cwd: root,
+        env: { ...process.env, CI: 'true', ...env },
+        timeout: 110_000,
+        maxBuffer: 8 * 1024 * 1024,
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });
