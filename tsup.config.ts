@@ -9,7 +9,8 @@ export default defineConfig([
     entry: { index: 'src/index.ts', 'sandbox/index': 'src/sandbox/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
-    sourcemap: true,
+    // No source maps: the code is not minified, and maps would triple the tarball.
+    sourcemap: false,
     clean: true,
     target: 'node20',
     splitting: false,
@@ -21,7 +22,7 @@ export default defineConfig([
     entry: { 'cli/main': 'src/cli/main.ts', demo: 'src/demo.ts' },
     external: [/^\.{1,2}\/((sandbox\/)?index|demo)\.js$/],
     format: ['esm'],
-    sourcemap: true,
+    sourcemap: false,
     target: 'node20',
     splitting: false,
     banner: { js: '#!/usr/bin/env node' },
