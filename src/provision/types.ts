@@ -79,7 +79,14 @@ export interface ProvisionOptions {
   wait?: { timeoutMs: number; pollIntervalMs?: number };
   /**
    * `if-missing` (default): create the Okta access key only when the API user has no active key.
-   * `rotate`: make a new key and retire the old one — the only way to recover a lost secret.
+   * `rotate`: make a new key and retire the old one — the only way to recover a secret lost after it
+   * was delivered.
+   *
+   * A key whose secret was never delivered (the run that created it stopped between `CreateAccessKey`
+   * and the sink) is told apart by a delivery tag on the IAM user: no one can use it, so it is deleted
+   * and replaced — by `rotate` at once, or by any run once it is 15 minutes old (younger, another run
+   * may still be delivering it: the run stops with a manual action saying so). The result's
+   * `accessKey.discardedKeys` names such keys.
    */
   accessKey?: 'if-missing' | 'rotate';
   /** Take over resources with our names that this stack did not create (tag them as ours). Default false. */
