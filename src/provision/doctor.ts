@@ -34,8 +34,7 @@ import { decodePolicyDocument } from '../aws/policy-document.js';
 import { buildRelayState } from '../aws/relay-state.js';
 import { ownerDescription, ownershipOf } from '../aws/tags.js';
 import type { ConnectSsoConfig, ResolvedApp, ResolvedConfig, ResolvedUser } from '../config/index.js';
-import { validateConfig } from '../config/index.js';
-import { createContext, type SsoContext } from '../context.js';
+import type { SsoContext } from '../context.js';
 import { ConfigError } from '../errors.js';
 import {
   appOwnership,
@@ -48,6 +47,7 @@ import {
 import { findOktaGroups, groupNameFor, listGroupMembers, samlRoleForGroup } from '../okta/groups.js';
 import { isOktaError, oktaPages, oktaRequest } from '../okta/transport.js';
 import { parseIdpMetadata, type SigningCertificate } from '../saml/metadata.js';
+import { contextForConfig, resolveConfigInput } from './config-context.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Public types
@@ -90,48 +90,6 @@ export interface DoctorReport {
   findings: DoctorFinding[];
   /** How many findings of each status. */
   summary: Record<DoctorStatus, number>;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Shared with rotate.ts (small enough to lift into provision.ts later)
-
-/** A config that `loadConfig`/`validateConfig` already resolved (every default applied). @internal */
-export function isResolvedConfig(config: ConnectSsoConfig | ResolvedConfig): config is ResolvedConfig {
-  const c = config as Partial<ResolvedConfig>;
-  return typeof c.partition === 'string' && typeof c.okta === 'object' && c.okta !== null && 'auth' in c.okta;
-}
-
-/** @internal */
-export function resolveConfigInput(
-  config: ConnectSsoConfig | ResolvedConfig,
-  haveContext: boolean,
-): ResolvedConfig {
-  return isResolvedConfig(config) ? config : validateConfig(config, { requireOktaAuth: !haveContext });
-}
-
-/** The caller's context (or one built from the config) with the config's stack. @internal */
-export function contextForConfig(config: ResolvedConfig, given: SsoContext | undefined): SsoContext {
-  const base =
-    given ??
-    createContext({
-      region: config.region,
-      stack: config.stack,
-      ...(config.okta.auth?.type === 'token'
-        ? { okta: { orgUrl: config.okta.orgUrl, token: config.okta.auth.token } }
-        : {}),
-    });
-  return {
-    region: base.region,
-    ...(base.accountId ? { accountId: base.accountId } : {}),
-    iam: base.iam,
-    connect: base.connect,
-    okta: () => base.okta(),
-    logger: base.logger,
-    clock: base.clock,
-    ...(base.signal ? { signal: base.signal } : {}),
-    stack: config.stack,
-    ...(base.onCall ? { onCall: base.onCall } : {}),
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------------

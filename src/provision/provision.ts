@@ -16,14 +16,14 @@ import { createOktaApiUser, markAccessKeyDelivered } from '../aws/iam-api-user.j
 import { createFederationPolicy, createOktaAccessPolicy } from '../aws/iam-policies.js';
 import { linkIdentityProvider } from '../aws/identity-provider.js';
 import { buildRelayState } from '../aws/relay-state.js';
-import type { ConnectSsoConfig, ResolvedApp, ResolvedConfig, ResolvedOktaAuth } from '../config/index.js';
-import { validateConfig } from '../config/index.js';
-import { type CreateContextOptions, createContext, isReadOperation, type SsoContext } from '../context.js';
+import type { ConnectSsoConfig, ResolvedApp, ResolvedConfig } from '../config/index.js';
+import { isReadOperation, type SsoContext } from '../context.js';
 import { ConnectSsoError } from '../errors.js';
 import { createOktaFederationApp, getOktaApp } from '../okta/federation-app.js';
 import { ensureAppGroupAssignment, ensureOktaGroup, groupMappingFor, groupNameFor } from '../okta/groups.js';
 import { pollUntil } from '../retry.js';
 import type { StepResultBase } from '../step.js';
+import { contextForConfig, resolveConfigInput } from './config-context.js';
 import { runGraph, type Task, type TaskEnd } from './graph.js';
 import { checkSink, deliverSecret, describeSink, sinkHolds } from './secrets.js';
 import type {
@@ -58,59 +58,6 @@ function planAction(step: StepResultBase): PlanAction {
     case 'conflict':
       return 'blocked';
   }
-}
-
-/** A config that `loadConfig`/`validateConfig` already resolved (every default applied). */
-function isResolved(config: ConnectSsoConfig | ResolvedConfig): config is ResolvedConfig {
-  const c = config as Partial<ResolvedConfig>;
-  return typeof c.partition === 'string' && typeof c.okta === 'object' && c.okta !== null && 'auth' in c.okta;
-}
-
-function resolveConfig(config: ConnectSsoConfig | ResolvedConfig, haveContext: boolean): ResolvedConfig {
-  return isResolved(config) ? config : validateConfig(config, { requireOktaAuth: !haveContext });
-}
-
-function contextFor(
-  config: ResolvedConfig,
-  options: ProvisionOptions,
-  onCall: SsoContext['onCall'],
-): SsoContext {
-  const base =
-    options.context ??
-    createContext({
-      region: config.region,
-      stack: config.stack,
-      ...(config.okta.auth ? { okta: oktaOptions(config.okta.orgUrl, config.okta.auth) } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-  const signal = options.signal ?? base.signal;
-  return {
-    region: base.region,
-    ...(base.accountId ? { accountId: base.accountId } : {}),
-    iam: base.iam,
-    connect: base.connect,
-    okta: () => base.okta(),
-    logger: base.logger,
-    clock: base.clock,
-    ...(signal ? { signal } : {}),
-    stack: config.stack,
-    onCall: (call) => {
-      base.onCall?.(call);
-      onCall?.(call);
-    },
-  };
-}
-
-function oktaOptions(orgUrl: string, auth: ResolvedOktaAuth): NonNullable<CreateContextOptions['okta']> {
-  return auth.type === 'token'
-    ? { orgUrl, token: auth.token }
-    : {
-        orgUrl,
-        clientId: auth.clientId,
-        privateKey: auth.privateKey,
-        keyId: auth.keyId,
-        scopes: auth.scopes,
-      };
 }
 
 function item(
@@ -689,13 +636,16 @@ async function run(
   tasks: Task<TaskValue>[];
   requests: { reads: number; writes: number };
 }> {
-  const config = resolveConfig(configInput, options.context !== undefined);
+  const config = resolveConfigInput(configInput, options.context !== undefined);
   const sink = options.secretSink ?? { kind: 'return' };
   checkSink(sink);
   const requests = { reads: 0, writes: 0 };
-  const ctx = contextFor(config, options, ({ operation }) => {
-    if (isReadOperation(operation)) requests.reads++;
-    else requests.writes++;
+  const ctx = contextForConfig(config, options.context, {
+    signal: options.signal,
+    onCall: ({ operation }) => {
+      if (isReadOperation(operation)) requests.reads++;
+      else requests.writes++;
+    },
   });
   const state = new RunState(config);
   for (const app of config.apps) state.app(app);

@@ -36,7 +36,7 @@ import {
 } from '../okta/federation-app.js';
 import { oktaRequest } from '../okta/transport.js';
 import { parseIdpMetadata } from '../saml/metadata.js';
-import { contextForConfig, resolveConfigInput } from './doctor.js';
+import { contextForConfig, resolveConfigInput } from './config-context.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Public types
