@@ -292,6 +292,34 @@ function roleNotImportedActions(app: OktaAppJson, appId: string, roleName: strin
 }
 
 /** The app has not imported the AWS roles: its API integration is not enabled (no API can do it). */
+/**
+ * Read the AWS Account Federation app the assignment is for.
+ * @throws {ConfigError} (`appId`) when there is no such app, or it is not an `amazon_aws` app.
+ */
+export async function readAwsApp(ctx: SsoContext, appId: string): Promise<AssignmentAppView> {
+  let app: AssignmentAppView;
+  try {
+    app = (
+      await oktaRequest<AssignmentAppView>(ctx, 'GetApplication', {
+        method: 'GET',
+        path: `/api/v1/apps/${encodeURIComponent(appId)}`,
+      })
+    ).data;
+  } catch (error) {
+    if (isOktaError(error, 'E0000007') || isOktaError(error, 404)) {
+      throw new ConfigError('appId', `no Okta app with id '${appId}'`);
+    }
+    throw error;
+  }
+  if (app.name !== 'amazon_aws') {
+    throw new ConfigError(
+      'appId',
+      `app '${appId}' ("${app.label ?? ''}") is a '${String(app.name)}' app, not an AWS Account Federation (amazon_aws) app`,
+    );
+  }
+  return app;
+}
+
 export function apiIntegrationRequiredError(app: AssignmentAppView): ManualActionRequiredError {
   return new ManualActionRequiredError(
     `The Okta app "${app.label ?? app.id}" has not imported the AWS roles yet: its API integration ("Create Users") is not enabled, and Okta offers no API to enable it. Enable it in the admin console, then run again.`,
@@ -488,26 +516,7 @@ export async function assignUser(ctx: SsoContext, input: AssignUserInput): Promi
     });
   }
 
-  let app: OktaAppJson;
-  try {
-    app = (
-      await oktaRequest<OktaAppJson>(ctx, 'GetApplication', {
-        method: 'GET',
-        path: `/api/v1/apps/${encodeURIComponent(appId)}`,
-      })
-    ).data;
-  } catch (error) {
-    if (isOktaError(error, 'E0000007') || isOktaError(error, 404)) {
-      throw new ConfigError('appId', `no Okta app with id '${appId}'`);
-    }
-    throw error;
-  }
-  if (app.name !== 'amazon_aws') {
-    throw new ConfigError(
-      'appId',
-      `app '${appId}' ("${app.label ?? ''}") is a '${String(app.name)}' app, not an AWS Account Federation (amazon_aws) app`,
-    );
-  }
+  const app = await readAwsApp(ctx, appId);
 
   const profiles = await resolveConnectProfiles(ctx, instanceId, {
     securityProfiles: connect?.securityProfiles ?? DEFAULT_SECURITY_PROFILES,

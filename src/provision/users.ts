@@ -45,6 +45,7 @@ import {
   ensureAppAssignment,
   loginIssues,
   predictAppUserName,
+  readAwsApp,
   rolesMatch,
 } from '../okta/assignments.js';
 import { addUserToGroup, listGroupMembers, type OktaGroupMembers } from '../okta/groups.js';
@@ -324,30 +325,6 @@ async function listAppUsers(
   return { byId, byName };
 }
 
-async function readApp(ctx: SsoContext, appId: string): Promise<AssignmentAppView> {
-  let app: AssignmentAppView;
-  try {
-    app = (
-      await oktaRequest<AssignmentAppView>(ctx, 'GetApplication', {
-        method: 'GET',
-        path: `/api/v1/apps/${encodeURIComponent(appId)}`,
-      })
-    ).data;
-  } catch (error) {
-    if (isOktaError(error, 'E0000007') || isOktaError(error, 404)) {
-      throw new ConfigError('appId', `no Okta app with id '${appId}'`);
-    }
-    throw error;
-  }
-  if (app.name !== 'amazon_aws') {
-    throw new ConfigError(
-      'appId',
-      `app '${appId}' ("${app.label ?? ''}") is a '${String(app.name)}' app, not an AWS Account Federation (amazon_aws) app`,
-    );
-  }
-  return app;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // The reconciliation
 
@@ -413,7 +390,7 @@ export async function reconcileUsers(
 
   // --- bulk reads ----------------------------------------------------------------------------------------
   const [{ app, appUsers }, connect, members] = await Promise.all([
-    readApp(ctx, appId).then(async (app) => ({ app, appUsers: await listAppUsers(ctx, appId) })),
+    readAwsApp(ctx, appId).then(async (app) => ({ app, appUsers: await listAppUsers(ctx, appId) })),
     listConnectUsers(ctx, instanceId).catch((error: unknown) => {
       if (error instanceof ProviderError && error.providerCode === 'ResourceNotFoundException') {
         throw new ConfigError(
