@@ -14,7 +14,9 @@ export type {
   SamlInstanceResult,
 } from './aws/connect-instance.js';
 export { createSamlInstance } from './aws/connect-instance.js';
+export type { ConnectPhoneType } from './aws/connect-users.js';
 export type {
+  AccessKeyDelivery,
   AccessKeyPolicy,
   AccessKeySummary,
   ExistingAccessKey,

@@ -39,6 +39,7 @@ import { notOursError, ownershipOf, ownershipTags } from './tags.js';
  */
 export type AccessKeyPolicy = 'if-missing' | 'rotate' | 'never';
 
+/** Input of {@link createOktaApiUser}. */
 export interface OktaApiUserInput extends StepOptions {
   /** Default `okta_cli_user` (the guide's name). */
   userName?: string;
@@ -67,9 +68,9 @@ export const KEY_DELIVERED_TAG_PREFIX = 'connect-okta-sso:key-delivered:';
  *
  * IAM shows a secret once, in the `CreateAccessKey` answer. If the run stops between that answer and the
  * secret reaching its destination (or the answer itself is lost), the key exists but no one can ever
- * use it. A delivered key is recorded by a user tag ({@link KEY_DELIVERED_TAG_PREFIX}); an active key
- * without it is *undelivered* unless `wasDelivered` finds its secret or IAM says it has been used (then
- * someone has it, and the tag is added). An undelivered key is:
+ * use it. A delivered key is recorded by a user tag (`connect-okta-sso:key-delivered:<AccessKeyId>`); an
+ * active key without it is *undelivered* unless `wasDelivered` finds its secret or IAM says it has been
+ * used (then someone has it, and the tag is added). An undelivered key is:
  * - deleted (and, with `if-missing`, replaced) when it is older than `graceMs` or when `rotate` is asked:
  *   no one can have its secret;
  * - otherwise left alone and reported in `pendingKeys`: another run may be delivering it right now.
@@ -79,7 +80,7 @@ export interface AccessKeyDelivery {
   /**
    * `on-create`: this call returns the secret, so a new key is recorded as delivered as soon as it
    * exists. `by-caller`: the caller stores the secret first (a file, a secret store), then calls
-   * {@link markAccessKeyDelivered}.
+   * `markAccessKeyDelivered` (not exported from the package yet).
    */
   mark: 'on-create' | 'by-caller';
   /** Whether the secret of this untagged key is where it was to be delivered (e.g. a file written just before a crash). */
@@ -90,33 +91,47 @@ export interface AccessKeyDelivery {
 
 /** An access key of the user, without its secret. */
 export interface AccessKeySummary {
+  /** The access key id, e.g. `AKIA…` (not secret). */
   accessKeyId: string;
+  /** IAM's key status: only an `Active` key can sign requests. */
   status: 'Active' | 'Inactive';
+  /** When IAM created the key; undefined if IAM's answer has no `CreateDate`. */
   createdAt: Date | undefined;
 }
 
 /** A key created by this call: the only time its secret is available. */
 export interface NewAccessKey {
+  /** Always `true`: tells a new key (with its secret) from an {@link ExistingAccessKey}. */
   secretAvailable: true;
+  /** The access key id, e.g. `AKIA…` (not secret). */
   accessKeyId: string;
   /** The secret access key. Prints `[redacted]`; `.reveal()` returns it. Store it now: IAM will not show it again. */
   secretAccessKey: Secret;
+  /** When IAM created the key (the time of this call if IAM's answer has no `CreateDate`). */
   createdAt: Date;
+  /** Always `Active`: a new key is active. */
   status: 'Active';
 }
 
 /** A key that existed before this call: its secret cannot be had from IAM any more. */
 export interface ExistingAccessKey {
+  /** Always `false`: IAM shows a secret only once, when the key is created. */
   secretAvailable: false;
+  /** The access key id, e.g. `AKIA…` (not secret). */
   accessKeyId: string;
+  /** IAM's key status: only an `Active` key can sign requests. */
   status: 'Active' | 'Inactive';
+  /** When IAM created the key; undefined if IAM's answer has no `CreateDate`. */
   createdAt: Date | undefined;
 }
 
+/** The result of {@link createOktaApiUser}. */
 export interface OktaApiUserResult extends StepResultBase {
+  /** The IAM user name (the input's, default `okta_cli_user`). */
   userName: string;
   /** Undefined on a `dryRun` that would create the user. */
   userArn: string | undefined;
+  /** The policy attached to the user: the input's `policyArn`. */
   policyArn: string;
   /**
    * The key Okta should use: the one created by this call (with its secret), else the newest active key

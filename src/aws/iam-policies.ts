@@ -38,15 +38,21 @@ import { notOursError, ownershipOf, ownershipTags } from './tags.js';
 
 /** One statement of an identity-based policy, as this library writes them. */
 export interface PolicyStatement {
+  /** Optional statement id, unique within the document. */
   Sid?: string;
+  /** Whether the statement allows or denies the actions. */
   Effect: 'Allow' | 'Deny';
+  /** The IAM action(s), `service:Operation`, e.g. `connect:GetFederationToken`. */
   Action: string | string[];
+  /** The resource ARN(s) the actions apply to, or `*`. */
   Resource: string | string[];
 }
 
 /** An identity-based IAM policy document. */
 export interface PolicyDocument {
+  /** The IAM policy language version; always `2012-10-17`. */
   Version: '2012-10-17';
+  /** The statements, in order. */
   Statement: PolicyStatement[];
 }
 
@@ -60,6 +66,7 @@ export interface ManagedPolicyOptions extends StepOptions {
   adopt?: boolean;
 }
 
+/** Input of {@link createFederationPolicy}. */
 export interface FederationPolicyInput extends ManagedPolicyOptions {
   /**
    * The Connect instance ARN, `arn:aws:connect:<region>:<account-id>:instance/<instance-id>` (GovCloud:
@@ -71,6 +78,7 @@ export interface FederationPolicyInput extends ManagedPolicyOptions {
   policyName?: string;
 }
 
+/** Input of {@link createOktaAccessPolicy}. */
 export interface OktaAccessPolicyInput extends ManagedPolicyOptions {
   /** Default `okta_cli_policy` (the guide's name). */
   policyName?: string;
@@ -80,6 +88,7 @@ export interface OktaAccessPolicyInput extends ManagedPolicyOptions {
 export interface ManagedPolicyResult extends StepResultBase {
   /** The policy's ARN; undefined on a `dryRun` that would create it. */
   policyArn: string | undefined;
+  /** The policy's name (the input's, or the step's default). */
   policyName: string;
   /**
    * The default version after the step (`v1`, `v4`…); undefined on a `dryRun` that would create the

@@ -48,6 +48,7 @@ const DEFAULT_MAX_SESSION_DURATION = 3600;
 // ---------------------------------------------------------------------------------------------------------
 // Public types
 
+/** Input of {@link linkIdentityProvider}. */
 export interface LinkIdentityProviderInput extends StepOptions {
   /** The Okta `amazon_aws` app (`createOktaFederationApp`'s `appId`); its `identityProviderArn` is set. */
   appId: string;
@@ -55,7 +56,12 @@ export interface LinkIdentityProviderInput extends StepOptions {
    * The app's IdP metadata: the XML, or `createOktaFederationApp`'s `metadata` (anything with the `xml`
    * it was parsed from). The XML is parsed again here: the certificates compared are the XML's.
    */
-  metadata: string | { xml: string };
+  metadata:
+    | string
+    | {
+        /** The IdP metadata XML document. */
+        xml: string;
+      };
   /** The IAM SAML provider's name. Default `Okta_Connect_Admin`. */
   providerName?: string;
   /** The IAM role users assume through the provider. Default `Okta_Role`. */
@@ -104,14 +110,17 @@ export interface LinkIdentityProviderInput extends StepOptions {
   iamConsistencyTimeoutMs?: number;
 }
 
+/** What {@link linkIdentityProvider} did (or, with `dryRun`, would do). */
 export interface LinkIdentityProviderResult extends StepResultBase {
   /** The IAM SAML provider's ARN; undefined on a dry run that would create it. */
   providerArn: string | undefined;
   /** The role's ARN; undefined on a dry run that would create it. */
   roleArn: string | undefined;
+  /** The role's name (the input's `roleName`, default `Okta_Role`). */
   roleName: string;
   /** The role's unique id (`AROA…`), the first half of the federated user's id; undefined when not yet created. */
   roleId: string | undefined;
+  /** The input's `appId`: the Okta app whose `settings.app.identityProviderArn` the step sets. */
   appId: string;
   /** Policies attached to the role that the input does not name: reported, never detached. */
   otherAttachedPolicyArns: string[];

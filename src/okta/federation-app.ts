@@ -41,6 +41,7 @@ export interface OktaGroupMapping {
   joinAllRoles?: boolean;
 }
 
+/** Input of {@link createOktaFederationApp}. */
 export interface OktaFederationAppInput extends StepOptions {
   /**
    * The app's label, 1–100 characters; the natural key: the step manages the one `amazon_aws` app with
@@ -75,9 +76,11 @@ export type FederationAppMetadata = IdpMetadata & {
   xml: string;
 };
 
+/** What {@link createOktaFederationApp} did (or, with `dryRun`, would do). */
 export interface OktaFederationAppResult extends StepResultBase {
   /** The Okta app id (`0oa…`); undefined on a dry run that would create the app. */
   appId: string | undefined;
+  /** The app's label: the input's `label`. */
   label: string;
   /** The app's status after the step (a dry run reports the status the run would leave). */
   status: 'ACTIVE' | 'INACTIVE';

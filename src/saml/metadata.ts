@@ -16,23 +16,38 @@ const SAML2_PROTOCOL = 'urn:oasis:names:tc:SAML:2.0:protocol';
 /** IAM refuses signing keys shorter than this. */
 const MIN_RSA_BITS = 1024;
 
+/** A signing certificate of the IdP (a `KeyDescriptor` with `use="signing"` or no `use`). */
 export interface SigningCertificate {
   /** Base64 DER, as in `<ds:X509Certificate>`. */
   base64: string;
+  /** The certificate in PEM (`-----BEGIN CERTIFICATE-----` …). */
   pem: string;
+  /** The subject's distinguished name, its parts joined with `, ` (`C=US, …, CN=dev-123`). */
   subject: string;
+  /** Start of the certificate's validity. */
   notBefore: Date;
+  /** End of the certificate's validity. */
   notAfter: Date;
   /** SHA-256 fingerprint, colon-separated hex (as `openssl x509 -fingerprint -sha256` prints it). */
   fingerprint256: string;
 }
 
+/** Parsed SAML 2.0 IdP metadata, from {@link parseIdpMetadata}. */
 export interface IdpMetadata {
+  /** The `EntityDescriptor`'s `entityID`: the IdP's issuer (Okta: `http://www.okta.com/<id>`). */
   entityId: string;
   /** `SingleSignOnService` endpoints by binding (`urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST` → URL). */
-  ssoEndpoints: { binding: string; location: string }[];
+  ssoEndpoints: {
+    /** The SAML binding URI. */
+    binding: string;
+    /** The endpoint URL. */
+    location: string;
+  }[];
+  /** The signing certificates, in document order (at least one). */
   signingCertificates: SigningCertificate[];
+  /** The `NameIDFormat` URIs the IdP supports, in document order; may be empty. */
   nameIdFormats: string[];
+  /** The IdP's `WantAuthnRequestsSigned` (false when absent). */
   wantAuthnRequestsSigned: boolean;
   /** The document's `validUntil`, when it has one. */
   validUntil: Date | undefined;

@@ -80,7 +80,12 @@ export interface SamlAssertionInfo {
   /** `SessionDuration` in seconds, when sent and an integer. */
   sessionDuration: number | undefined;
   /** The valid Role attribute values as pairs (either order in the response). */
-  roles: { roleArn: string; providerArn: string }[];
+  roles: {
+    /** The IAM role ARN of the pair. */
+    roleArn: string;
+    /** The IAM SAML provider ARN of the pair. */
+    providerArn: string;
+  }[];
   /** Every `AudienceRestriction/Audience`. */
   audiences: string[];
   /** The bearer `SubjectConfirmationData/@Recipient`. */
@@ -101,6 +106,10 @@ export interface SamlCheck {
    * `connect-user`.
    */
   check: string;
+  /**
+   * `ok`: passed; `fail`: the sign-in fails because of this; `warn`: accepted but likely a problem;
+   * `skip`: not checked (an earlier failure or missing input made it impossible).
+   */
   status: 'ok' | 'fail' | 'warn' | 'skip';
   /** What was found, starting with AWS's own wording when AWS shows one for this failure. */
   message: string;
@@ -108,9 +117,11 @@ export interface SamlCheck {
   fix?: string;
 }
 
+/** The result of {@link checkSamlResponse} and {@link verifySamlResponse}. */
 export interface SamlVerification {
   /** No check failed. */
   ok: boolean;
+  /** Every check, in the order they ran, whatever its status. */
   checks: SamlCheck[];
   /**
    * The assertion's content. When the signature verified it is read from the signed assertion only;
@@ -120,10 +131,11 @@ export interface SamlVerification {
   assertion: SamlAssertionInfo | undefined;
 }
 
+/** Options of {@link checkSamlResponse}. */
 export interface CheckSamlResponseOptions {
   /** The IdP metadata XML (as stored in the IAM identity provider) or its parsed form. */
   metadata: string | IdpMetadata;
-  /** The time to check the validity window against (default now). */
+  /** The time to check the validity window against, epoch milliseconds or a Date (default now). */
   now?: number | Date;
   /** Tolerated clock difference, in seconds (default 300). */
   clockSkewSeconds?: number;
@@ -878,6 +890,7 @@ export function checkSamlResponse(samlResponse: string, options: CheckSamlRespon
 // ---------------------------------------------------------------------------------------------------------
 // With a context: IAM and Connect
 
+/** Options of {@link verifySamlResponse}. */
 export interface VerifySamlResponseOptions {
   /** The IdP metadata XML. Default: the metadata of `providerArn` (or of the provider the Role attribute names), read from IAM. */
   metadata?: string;
@@ -887,7 +900,9 @@ export interface VerifySamlResponseOptions {
   context?: SsoContext;
   /** The Connect instance whose users must include the RoleSessionName (needs `context`). */
   instanceId?: string;
+  /** As in {@link CheckSamlResponseOptions.now}: the time to check against, epoch ms or a Date. */
   now?: number | Date;
+  /** As in {@link CheckSamlResponseOptions.clockSkewSeconds}: tolerated clock difference, s (default 300). */
   clockSkewSeconds?: number;
   /** As in {@link CheckSamlResponseOptions.recipients}. */
   recipients?: string[];

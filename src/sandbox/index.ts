@@ -37,8 +37,42 @@ import type {
   SandboxOptions,
 } from './types.js';
 
+export type {
+  ConnectIdentityManagementType,
+  ConnectInstanceState,
+  ConnectInstanceStatus,
+  ConnectNamedResource,
+  ConnectState,
+  ConnectUserState,
+} from './connect/state.js';
+export type {
+  IamAccessKeyState,
+  IamPolicyState,
+  IamPolicyVersionState,
+  IamRoleState,
+  IamSamlProviderState,
+  IamState,
+  IamTag,
+  IamUserState,
+} from './iam/state.js';
 export type { ApiIntegrationOptions } from './okta/index.js';
+export type {
+  Json,
+  JsonObject,
+  OktaApiIntegration,
+  OktaApp,
+  OktaAppGroup,
+  OktaAppStatus,
+  OktaAppUser,
+  OktaGroup,
+  OktaSigningKey,
+  OktaState,
+  OktaUser,
+  OktaUserStatus,
+} from './okta/state.js';
+export type { SecretsManagerState, StoredSecret } from './secretsmanager/index.js';
 export type { SignInFailure, SignInInput, SignInResult, SignInStage, SignInSuccess } from './signin.js';
+export type { SandboxMeta } from './state.js';
 export type { ServiceName } from './types.js';
 export type {
   FaultSpec,
@@ -64,21 +98,42 @@ export interface SandboxAdmin {
     appId: string,
     credentials: { accessKeyId: string; secretAccessKey: string },
     options?: ApiIntegrationOptions,
-  ): Promise<{ importedRoles: string[] }>;
+  ): Promise<{
+    /** Names of the roles imported (empty when `updateUserAttributes` is false). */
+    importedRoles: string[];
+  }>;
   /**
    * The admin console's "Refresh Application Data": Okta lists the IAM roles again with the key given
    * to {@link SandboxAdmin.enableApiIntegration} (roles created since then become assignable).
    */
-  importRoles(appId: string): Promise<{ importedRoles: string[] }>;
+  importRoles(appId: string): Promise<{
+    /** Names of the roles now imported (empty when the integration's `updateUserAttributes` is off). */
+    importedRoles: string[];
+  }>;
   /** Generate a new signing key for the app and make it current (the old certificate stays listed). */
-  rotateSigningKey(appId: string): { kid: string };
+  rotateSigningKey(appId: string): {
+    /** The new signing key's id (the app's `credentials.signing.kid`). */
+    kid: string;
+  };
 }
 
 /** An Okta user as the sandbox's Okta API returns it. */
 export interface SandboxOktaUser {
+  /** The user id (`00u…`). */
   id: string;
+  /** The lifecycle status (`ACTIVE`, `STAGED`…). */
   status: string;
-  profile: { login: string; firstName?: string; lastName?: string; email?: string };
+  /** The user's profile (defaults applied). */
+  profile: {
+    /** The Okta login. */
+    login: string;
+    /** First name. */
+    firstName?: string;
+    /** Last name. */
+    lastName?: string;
+    /** Email address. */
+    email?: string;
+  };
 }
 
 /** A running sandbox. */
@@ -91,9 +146,11 @@ export interface Sandbox {
   readonly okta: SandboxOktaConfig;
   /** Every request served so far, oldest first. */
   requests(): RequestLogEntry[];
+  /** Empty the request log (what {@link Sandbox.requests} returns); the state is untouched. */
   resetRequests(): void;
   /** A JSON snapshot of every emulated resource, secrets replaced by `[redacted]`. */
   state(): SandboxState;
+  /** Back doors for what only the admin consoles can do. */
   readonly admin: SandboxAdmin;
   /**
    * Simulate a user's IdP-initiated sign-in: the Okta app issues its signed SAML response, AWS sign-in

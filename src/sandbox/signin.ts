@@ -79,21 +79,44 @@ export interface SignInInput {
 
 /** A successful sign-in: the Connect user the session federates to, and where the browser lands. */
 export interface SignInSuccess {
+  /** Always `true`: tells a success from a {@link SignInFailure}. */
   ok: true;
-  connectUser: { id: string; username: string };
+  /** The Connect user the session federates to. */
+  connectUser: {
+    /** The Connect user id. */
+    id: string;
+    /** The Connect username: exactly the RoleSessionName. */
+    username: string;
+  };
   /** The relay state AWS sign-in redirected to (a Connect federate URL). */
   relayState: string;
   /** The relay state's `destination` (`/ccp-v2`…), undefined for the admin website. */
   destination: string | undefined;
-  federation: { signInUrl: string };
-  /** The role assumed and the session name (the RoleSessionName). */
+  /** What `connect:GetFederationToken` returned for the session. */
+  federation: {
+    /** The Connect sign-in URL handed to the browser (`https://<alias>.my.connect.aws/auth/sign-in`). */
+    signInUrl: string;
+  };
+  /** The ARN of the role assumed. */
   roleArn: string;
+  /** The session name: the SAML `RoleSessionName` attribute (the Okta app username). */
   roleSessionName: string;
 }
 
 /** A failed sign-in. */
 export interface SignInFailure {
+  /** Always `false`: tells a failure from a {@link SignInSuccess}. */
   ok: false;
+  /**
+   * Where the flow broke:
+   * - `okta`: Okta would not issue a response (unknown app or user, user not assigned…);
+   * - `signature`: the response does not verify against the IAM provider's metadata;
+   * - `saml`: another check of the response failed, or the SAML provider it names does not exist;
+   * - `trust`: the role is missing, or its trust policy refuses the provider;
+   * - `policy`: the role may not call `connect:GetFederationToken`;
+   * - `connect`: the relay state is not a Connect federate URL, or the instance or the Connect user is
+   *   missing.
+   */
   stage: SignInStage;
   /** What the user sees on the page (Okta's, AWS sign-in's or Connect's). */
   message: string;
@@ -101,6 +124,7 @@ export interface SignInFailure {
   detail: string;
 }
 
+/** What `sb.login` resolves to: check `ok` to tell which. */
 export type SignInResult = SignInSuccess | SignInFailure;
 
 // ---------------------------------------------------------------------------------------------------------

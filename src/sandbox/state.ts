@@ -11,6 +11,7 @@ import { createSecretsManagerState, type SecretsManagerState } from './secretsma
 export interface SandboxMeta {
   /** The sandbox's own AWS access key (a root-like principal allowed everything). */
   accessKeyId: string;
+  /** The secret of that access key (redacted in `sb.state()`). */
   secretAccessKey: string;
   /** The Okta API token (`Authorization: SSWS <token>`). */
   oktaToken: string;
@@ -18,12 +19,22 @@ export interface SandboxMeta {
   rng: number;
 }
 
+/**
+ * Everything the sandbox emulates, as plain JSON (times in epoch ms): what `sb.state()` returns (with
+ * secrets redacted) and what the state file holds.
+ */
 export interface SandboxState {
+  /** The layout version of the state (and of the state file); always 1. */
   version: 1;
+  /** The sandbox's own credentials and generator position. */
   sandbox: SandboxMeta;
+  /** The emulated IAM. */
   iam: IamState;
+  /** The emulated Amazon Connect. */
   connect: ConnectState;
+  /** The emulated Okta org. */
   okta: OktaState;
+  /** The emulated AWS Secrets Manager. */
   secretsmanager: SecretsManagerState;
 }
 

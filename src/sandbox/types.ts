@@ -2,7 +2,6 @@
  * Public types of `connect-okta-sso/sandbox`.
  */
 
-/** The three emulated services. */
 /** The emulated services (`secretsmanager`: just enough for the secret sink that stores the Okta key). */
 export type ServiceName = 'iam' | 'connect' | 'okta' | 'secretsmanager';
 
@@ -72,6 +71,7 @@ export interface SandboxOptions {
 
 /** One entry of the request log. */
 export interface RequestLogEntry {
+  /** The service that served the request. */
   service: ServiceName;
   /** The operation: the AWS action name, or the Okta operation id (`CreateApplication`, `ListApplicationUsers`…). */
   operation: string;
@@ -87,22 +87,36 @@ export interface RequestLogEntry {
 
 /** Credentials and endpoint for the AWS SDK clients. */
 export interface SandboxAwsConfig {
+  /** The sandbox URL (`http://127.0.0.1:PORT`): the `endpoint` of every AWS SDK client. */
   endpoint: string;
+  /** The sandbox's region (option `region`, default `us-east-1`). */
   region: string;
-  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** The sandbox's own access key, allowed every action. */
+  credentials: {
+    /** The access key id. */
+    accessKeyId: string;
+    /** The secret access key (random per sandbox, kept in the state file if any). */
+    secretAccessKey: string;
+  };
 }
 
 /** Org URL and API token for the Okta SDK client. */
 export interface SandboxOktaConfig {
+  /** The sandbox URL (`http://127.0.0.1:PORT`), standing for `https://<org>.okta.com`. */
   orgUrl: string;
+  /** An API token (sent as `Authorization: SSWS <token>`), random per sandbox. */
   token: string;
 }
 
 /** A user created through the Okta admin back door. */
 export interface SandboxOktaUserInput {
+  /** The Okta login, email-shaped (`jane@example.com`); unique case-insensitively. */
   login: string;
+  /** Default: the login's part before `@`. */
   firstName?: string;
+  /** Default `User`. */
   lastName?: string;
+  /** Default: the login. */
   email?: string;
   /** Okta user status; default `ACTIVE`. */
   status?: 'STAGED' | 'PROVISIONED' | 'ACTIVE' | 'SUSPENDED' | 'DEPROVISIONED';

@@ -5,16 +5,21 @@
 
 /** A JSON value (what free-form Okta maps such as `settings.app` or an app user's profile hold). */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** A JSON object. */
 export type JsonObject = { [key: string]: Json };
 
+/** An Okta app's status. */
 export type OktaAppStatus = 'ACTIVE' | 'INACTIVE';
+/** An Okta user's lifecycle status. */
 export type OktaUserStatus = 'STAGED' | 'PROVISIONED' | 'ACTIVE' | 'SUSPENDED' | 'DEPROVISIONED';
 
 /** What the admin console's "Provisioning → API Integration" of an AWS app holds. */
 export interface OktaApiIntegration {
+  /** The AWS access key id Okta reads the IAM roles with. */
   accessKeyId: string;
   /** Kept, as Okta keeps it, for "Refresh Application Data" (`importRoles`). Redacted in `sb.state()`. */
   secretAccessKey: string;
+  /** When the integration was enabled (epoch ms). */
   enabledAt: number;
   /** When roles were last imported from IAM. */
   importedAt: number;
@@ -22,19 +27,29 @@ export interface OktaApiIntegration {
   accountAliases: string[];
 }
 
+/** An Okta app (the sandbox's flow creates `amazon_aws` SAML apps). */
 export interface OktaApp {
+  /** The app id (`0oa…`). */
   id: string;
   /** The `exk…` id of the app's SAML IdP: metadata `entityID` and SSO URLs use it, not the app id. */
   externalKeyId: string;
   /** OIN key (`amazon_aws`). */
   name: string;
+  /** The app's label (its name in the dashboard); not unique. */
   label: string;
+  /** `ACTIVE` or `INACTIVE` (an app must be deactivated before deletion). */
   status: OktaAppStatus;
+  /** `signOnMode`, e.g. `SAML_2_0`. */
   signOnMode: string;
+  /** When the app was created (epoch ms). */
   created: number;
+  /** When the app last changed (epoch ms). */
   lastUpdated: number;
+  /** `accessibility` as returned (`selfService`, `errorRedirectUrl`, `loginRedirectUrl`). */
   accessibility: JsonObject;
+  /** `visibility` as returned (`autoSubmitToolbar`, `hide`, `appLinks`). */
   visibility: JsonObject;
+  /** `credentials.userNameTemplate` (`template`, `type`): how app usernames derive from the Okta user. */
   userNameTemplate: JsonObject;
   /** `credentials.signing.kid`: the current signing key; every key of the app is in `OktaState.keys`. */
   signingKid: string;
@@ -44,6 +59,7 @@ export interface OktaApp {
   features: string[];
   /** Role names imported from AWS: the allowed values of app users' `role` / `samlRoles`. */
   importedRoles: string[];
+  /** The API integration; null until `enableApiIntegration` enables it. */
   apiIntegration: OktaApiIntegration | null;
 }
 
@@ -52,10 +68,15 @@ export interface OktaApp {
  * `privateKeyPem` and `certificate` stay null until a request needs them.
  */
 export interface OktaSigningKey {
+  /** The key id, as in `credentials.signing.kid` and the certificate list. */
   kid: string;
+  /** The app the key belongs to. */
   appId: string;
+  /** When the key was created (epoch ms). */
   created: number;
+  /** When the key last changed (epoch ms). */
   lastUpdated: number;
+  /** When the key and its certificate expire (epoch ms). */
   expiresAt: number;
   /** PKCS#8 PEM; redacted in `sb.state()`. */
   privateKeyPem: string | null;
@@ -63,22 +84,38 @@ export interface OktaSigningKey {
   certificate: string | null;
 }
 
+/** An Okta user (created through `sb.admin.createOktaUser`). */
 export interface OktaUser {
+  /** The user id (`00u…`). */
   id: string;
+  /** The lifecycle status. */
   status: OktaUserStatus;
+  /** When the user was created (epoch ms). */
   created: number;
+  /** When the user was activated (epoch ms); null for a `STAGED` user. */
   activated: number | null;
+  /** When the status last changed (epoch ms); null for a `STAGED` user. */
   statusChanged: number | null;
+  /** When the user last changed (epoch ms). */
   lastUpdated: number;
+  /**
+   * When the password was set (epoch ms); null when the user has none (the back door gives one only to
+   * `ACTIVE` users).
+   */
   passwordChanged: number | null;
   /** `login`, `email`, `firstName`, `lastName`, … */
   profile: JsonObject;
 }
 
+/** An Okta group (type `OKTA_GROUP`). */
 export interface OktaGroup {
+  /** The group id (`00g…`). */
   id: string;
+  /** When the group was created (epoch ms). */
   created: number;
+  /** When the group was last updated (epoch ms). */
   lastUpdated: number;
+  /** When a member was last added or removed (epoch ms). */
   lastMembershipUpdated: number;
   /** `name`, `description`. */
   profile: JsonObject;
@@ -88,23 +125,40 @@ export interface OktaGroup {
 
 /** A direct (`scope: USER`) assignment of a user to an app. */
 export interface OktaAppUser {
+  /** The Okta user id. */
   userId: string;
+  /** Always `USER` when stored; `GROUP` app users are derived from group assignments, never stored. */
   scope: 'USER' | 'GROUP';
+  /** When the assignment was made (epoch ms). */
   created: number;
+  /** When the assignment last changed (epoch ms). */
   lastUpdated: number;
+  /** When the assignment's status last changed (epoch ms). */
   statusChanged: number;
+  /** The app username (`credentials.userName`; SAML `RoleSessionName` of `amazon_aws` apps). */
   userName: string;
+  /** The app user profile (for `amazon_aws`: `role`, `samlRoles`…). */
   profile: JsonObject;
 }
 
+/** An assignment of a group to an app: its members become `scope: GROUP` app users. */
 export interface OktaAppGroup {
+  /** The Okta group id. */
   groupId: string;
+  /** When the assignment was made (epoch ms). */
   created: number;
+  /** When the assignment last changed (epoch ms). */
   lastUpdated: number;
+  /**
+   * The assignment's priority (lowest first): for a user in several assigned groups, the profile of the
+   * lowest one applies.
+   */
   priority: number;
+  /** The app profile the group's members get (for `amazon_aws`: `role`, `samlRoles`…). */
   profile: JsonObject;
 }
 
+/** The emulated Okta org's part of the sandbox state. */
 export interface OktaState {
   /** The org's `00o…` id (in app `orn`s); set on first use. */
   orgId: string;
@@ -114,9 +168,13 @@ export interface OktaState {
   userTypeId: string;
   /** Sequence behind the time-ordered part of ids (Okta ids sort by creation, and cursors rely on it). */
   seq: number;
+  /** Apps by app id. */
   apps: Record<string, OktaApp>;
+  /** Signing keys of every app, by kid. */
   keys: Record<string, OktaSigningKey>;
+  /** Users by user id. */
   users: Record<string, OktaUser>;
+  /** Groups by group id. */
   groups: Record<string, OktaGroup>;
   /** appId → userId → direct assignment. */
   appUsers: Record<string, Record<string, OktaAppUser>>;
