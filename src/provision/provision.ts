@@ -88,7 +88,11 @@ function buildTasks(
 ): Task<TaskValue>[] {
   const apiIntegration = config.roleMapping === 'api-integration';
   const get = (results: ReadonlyMap<string, unknown>, id: string) => (results.get(id) as TaskValue).out;
-  const done = (value: TaskValue): TaskEnd<TaskValue> => ({ kind: 'done', value });
+  // One name per resource in plans, events and results, whatever words the step itself uses.
+  const done = (value: TaskValue): TaskEnd<TaskValue> => {
+    const resource = state.meta.get(value.item.id)?.resource;
+    return { kind: 'done', value: resource ? { ...value, item: { ...value.item, resource } } : value };
+  };
   const tasks: Task<TaskValue>[] = [];
   const alias = config.instance.alias;
   const describe = (id: string, kind: ResourceKind, resource: string) =>
@@ -261,8 +265,8 @@ function buildTasks(
           state.accessKey = {
             accessKeyId: key.accessKeyId,
             deliveredTo: r.concurrentKey
-              ? 'delivered by another run of this config that created it at the same time'
-              : 'delivered by the run that created it (run with accessKey: "rotate" if the secret was lost)',
+              ? 'the destination of the concurrent run of this config that created it'
+              : 'the destination of the earlier run that created it (run with accessKey: "rotate" if the secret was lost)',
             createdByThisRun: false,
             ...discarded,
           };
