@@ -24,7 +24,7 @@ export type {
   OktaApiUserInput,
   OktaApiUserResult,
 } from './aws/iam-api-user.js';
-export { createOktaApiUser } from './aws/iam-api-user.js';
+export { createOktaApiUser, KEY_DELIVERED_TAG_PREFIX, markAccessKeyDelivered } from './aws/iam-api-user.js';
 export type {
   FederationPolicyInput,
   ManagedPolicyOptions,

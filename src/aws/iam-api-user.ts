@@ -80,7 +80,7 @@ export interface AccessKeyDelivery {
   /**
    * `on-create`: this call returns the secret, so a new key is recorded as delivered as soon as it
    * exists. `by-caller`: the caller stores the secret first (a file, a secret store), then calls
-   * `markAccessKeyDelivered` (not exported from the package yet).
+   * {@link markAccessKeyDelivered}.
    */
   mark: 'on-create' | 'by-caller';
   /** Whether the secret of this untagged key is where it was to be delivered (e.g. a file written just before a crash). */

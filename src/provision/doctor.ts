@@ -64,6 +64,7 @@ export interface DoctorFinding {
   check: string;
   /** The resource checked, e.g. `iam role Okta_Role`, `okta app "Amazon Connect CCP"`, `user jane@acme.com`. */
   resource: string;
+  /** `ok`: the link holds; `warn`: it holds but will not for long (or is unusual); `fail`: sign-in breaks here. */
   status: DoctorStatus;
   /** What was found, with the values involved. */
   message: string;
@@ -71,6 +72,7 @@ export interface DoctorFinding {
   fix?: string;
 }
 
+/** Options of {@link doctor}. */
 export interface DoctorOptions {
   /**
    * The clients to read with. Default: built from the config (`createContext` with its region and Okta
@@ -83,6 +85,7 @@ export interface DoctorOptions {
   expiryWarningDays?: number;
 }
 
+/** What {@link doctor} found. */
 export interface DoctorReport {
   /** No finding is `fail` (warnings allowed). */
   ok: boolean;

@@ -55,12 +55,15 @@ export const ROTATION_STAGES: readonly RotationStage[] = ['generate', 'trust-bot
 
 /** Which app a stage or an error is about. */
 export interface RotationAppRef {
+  /** The app's kind in the config. */
   kind: AppKind;
+  /** The app's label in Okta. */
   label: string;
   /** The Okta app id. */
   appId: string;
 }
 
+/** Options of {@link rotateSigningCertificate}. */
 export interface RotateOptions {
   /**
    * The clients. Default: built from the config (`createContext` with its region and Okta token). Its
@@ -100,9 +103,11 @@ export interface RotationCertificate {
   kid: string | undefined;
   /** SHA-256 fingerprint, colon-separated hex. */
   fingerprint256: string;
+  /** When the certificate expires. */
   notAfter: Date;
 }
 
+/** The rotation of one app. */
 export interface AppRotationResult extends RotationAppRef {
   /** The IAM SAML provider's ARN. */
   providerArn: string;
@@ -116,11 +121,17 @@ export interface AppRotationResult extends RotationAppRef {
   /** The certificate Okta signs with (and IAM trusts) after the run. */
   current: RotationCertificate;
   /** Each stage and whether this run did it or found it done; empty when `not-needed`. */
-  stages: { stage: RotationStage; action: 'done' | 'already-done' }[];
+  stages: {
+    /** The stage. */
+    stage: RotationStage;
+    /** `done` by this run, or `already-done` by an earlier (interrupted) one. */
+    action: 'done' | 'already-done';
+  }[];
   /** What was changed, in words. */
   changes: string[];
 }
 
+/** What {@link rotateSigningCertificate} did. */
 export interface RotationResult {
   /** One entry per app rotated, in the config's order. */
   apps: AppRotationResult[];
@@ -135,6 +146,7 @@ export class RotationInterruptedError extends ConnectSsoError {
   override name = 'RotationInterruptedError';
   declare readonly code: 'ROTATION_INTERRUPTED';
   constructor(
+    /** The app whose rotation stopped. */
     readonly app: RotationAppRef,
     /** The stage that did not finish. */
     readonly stage: RotationStage,
