@@ -25,7 +25,7 @@ import { pollUntil } from '../retry.js';
 import type { StepResultBase } from '../step.js';
 import { contextForConfig, resolveConfigInput } from './config-context.js';
 import { runGraph, type Task, type TaskEnd } from './graph.js';
-import { checkSink, deliverSecret, describeSink, sinkHolds } from './secrets.js';
+import { checkSink, deliverSecret, describeSink, preflightSink, sinkHolds } from './secrets.js';
 import type {
   ConnectSsoPlan,
   PlanAction,
@@ -651,6 +651,7 @@ async function run(
       else requests.writes++;
     },
   });
+  if (config.roleMapping === 'api-integration') await preflightSink(ctx, sink);
   const state = new RunState(config);
   for (const app of config.apps) state.app(app);
   const tasks = buildTasks(config, ctx, options, dryRun, state);

@@ -2,6 +2,7 @@
  * Delivery of a newly created Okta access key's secret: straight to where it is needed, never to a log.
  */
 import { open, readFile } from 'node:fs/promises';
+import { ownerDescription, ownershipOf, ownershipTags } from '../aws/tags.js';
 import type { SsoContext } from '../context.js';
 import { ConfigError, ConnectSsoError, ProviderError } from '../errors.js';
 import type { Secret } from '../secret.js';
@@ -51,7 +52,8 @@ export async function sinkHolds(sink: SecretSink, accessKeyId: string): Promise<
 
 /**
  * Deliver the key. `return` leaves it in the result; `file` writes the AWS console's CSV layout to a
- * new 0600 file; `secrets-manager` stores `{"accessKeyId","secretAccessKey"}` in a new secret.
+ * new 0600 file; `secrets-manager` stores `{"accessKeyId","secretAccessKey"}` in a secret (a new version
+ * when the secret exists and is this stack's; never in another's).
  */
 export async function deliverSecret(
   ctx: SsoContext,
@@ -81,6 +83,63 @@ export async function deliverSecret(
     ctx.logger.info(`saved the secret of access key ${key.accessKeyId} to ${sink.path}`);
     return;
   }
+  const { module, client } = await secretsManager(ctx);
+  const secretString = JSON.stringify({
+    accessKeyId: key.accessKeyId,
+    secretAccessKey: key.secretAccessKey.reveal(),
+  });
+  const fail = (operation: string, error: unknown, why?: string) =>
+    new ProviderError({
+      service: 'secrets-manager',
+      operation,
+      message: `${why ?? (error as Error).message} — the key ${key.accessKeyId} exists in IAM but its secret was not stored: run again with accessKey: "rotate"`,
+      providerCode: (error as { name?: string }).name,
+      requestId: (error as { $metadata?: { requestId?: string } }).$metadata?.requestId,
+      cause: error,
+    });
+  try {
+    await client.send(
+      new module.CreateSecretCommand({
+        Name: sink.name,
+        ...(sink.kmsKeyId ? { KmsKeyId: sink.kmsKeyId } : {}),
+        Description: `Okta API integration key of connect-okta-sso stack ${ctx.stack}`,
+        SecretString: secretString,
+        Tags: ownershipTags(ctx),
+      }),
+    );
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'ResourceExistsException') throw fail('CreateSecret', error);
+    // The secret exists: a rotation, or a run that lost its answer. Ours gets a new version; another
+    // stack's or a foreign one is never overwritten.
+    let tags: { Key?: string | undefined; Value?: string | undefined }[] = [];
+    try {
+      tags = (await client.send(new module.DescribeSecretCommand({ SecretId: sink.name }))).Tags ?? [];
+    } catch (describeError) {
+      throw fail('DescribeSecret', describeError);
+    }
+    const owner = ownershipOf(ctx, tags);
+    if (owner !== 'ours') {
+      throw fail(
+        'CreateSecret',
+        error,
+        `the secret ${sink.name} exists and ${ownerDescription(ctx, owner, tags)}`,
+      );
+    }
+    try {
+      await client.send(
+        new module.PutSecretValueCommand({ SecretId: sink.name, SecretString: secretString }),
+      );
+    } catch (putError) {
+      throw fail('PutSecretValue', putError);
+    }
+  }
+  ctx.logger.info(
+    `stored the secret of access key ${key.accessKeyId} in Secrets Manager secret ${sink.name}`,
+  );
+}
+
+/** The Secrets Manager client, with the IAM client's account, credentials and endpoint override. */
+async function secretsManager(ctx: SsoContext) {
   let module: typeof import('@aws-sdk/client-secrets-manager');
   try {
     module = await import('@aws-sdk/client-secrets-manager');
@@ -102,33 +161,36 @@ export async function deliverSecret(
         }
       : {}),
   });
+  return { module, client };
+}
+
+/**
+ * Before a run writes anything: a `secrets-manager` sink must not name another stack's or a foreign
+ * secret (the run would create a key it then cannot store).
+ * @throws {ConfigError} (`secretSink.name`).
+ */
+export async function preflightSink(ctx: SsoContext, sink: SecretSink): Promise<void> {
+  if (sink.kind !== 'secrets-manager') return;
+  const { module, client } = await secretsManager(ctx);
+  let tags: { Key?: string | undefined; Value?: string | undefined }[];
   try {
-    await client.send(
-      new module.CreateSecretCommand({
-        Name: sink.name,
-        ...(sink.kmsKeyId ? { KmsKeyId: sink.kmsKeyId } : {}),
-        Description: `Okta API integration key of connect-okta-sso stack ${ctx.stack}`,
-        SecretString: JSON.stringify({
-          accessKeyId: key.accessKeyId,
-          secretAccessKey: key.secretAccessKey.reveal(),
-        }),
-        Tags: [
-          { Key: 'managed-by', Value: 'connect-okta-sso' },
-          { Key: 'connect-okta-sso:stack', Value: ctx.stack },
-        ],
-      }),
-    );
+    tags = (await client.send(new module.DescribeSecretCommand({ SecretId: sink.name }))).Tags ?? [];
   } catch (error) {
+    if ((error as { name?: string }).name === 'ResourceNotFoundException') return;
     throw new ProviderError({
       service: 'secrets-manager',
-      operation: 'CreateSecret',
-      message: `${(error as Error).message} — the key ${key.accessKeyId} exists in IAM but its secret was not stored: run again with accessKey: "rotate"`,
+      operation: 'DescribeSecret',
+      message: (error as Error).message,
       providerCode: (error as { name?: string }).name,
       requestId: (error as { $metadata?: { requestId?: string } }).$metadata?.requestId,
       cause: error,
     });
   }
-  ctx.logger.info(
-    `stored the secret of access key ${key.accessKeyId} in Secrets Manager secret ${sink.name}`,
-  );
+  const owner = ownershipOf(ctx, tags);
+  if (owner !== 'ours') {
+    throw new ConfigError(
+      'secretSink.name',
+      `the Secrets Manager secret ${sink.name} exists and ${ownerDescription(ctx, owner, tags)}; name another secret`,
+    );
+  }
 }

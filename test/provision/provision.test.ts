@@ -180,6 +180,44 @@ describe('provisionConnectSso (api-integration)', () => {
     );
   });
 
+  it('puts a rotated key in our existing secret as a new version, and never writes another’s secret', async () => {
+    const ctx = sandboxContext(sb, { maxAttempts: 3, stack: 'acme-cc' });
+    const sink = { kind: 'secrets-manager', name: 'connect/okta-api-key' } as const;
+    const first = await provisionConnectSso(config(sb), { context: ctx, secretSink: sink });
+    const rotated = await provisionConnectSso(config(sb), {
+      context: ctx,
+      secretSink: sink,
+      accessKey: 'rotate',
+    });
+    expect(rotated.errors).toEqual([]);
+    expect(rotated.accessKey?.accessKeyId).not.toBe(first.accessKey?.accessKeyId);
+    const { SecretsManagerClient, GetSecretValueCommand, CreateSecretCommand } = await import(
+      '@aws-sdk/client-secrets-manager'
+    );
+    const sm = new SecretsManagerClient({ ...sb.aws, maxAttempts: 1 });
+    const stored = await sm.send(new GetSecretValueCommand({ SecretId: sink.name }));
+    expect(JSON.parse(stored.SecretString ?? '{}')).toMatchObject({
+      accessKeyId: rotated.accessKey?.accessKeyId,
+    });
+
+    await sm.send(new CreateSecretCommand({ Name: 'someone/else', SecretString: 'theirs' }));
+    sb.resetRequests();
+    const refused = await provisionConnectSso(config(sb), {
+      context: ctx,
+      secretSink: { kind: 'secrets-manager', name: 'someone/else' },
+      accessKey: 'rotate',
+    }).catch((e: unknown) => e);
+    // Refused before any write: the run would otherwise make a key it could not store.
+    expect(refused).toBeInstanceOf(ConfigError);
+    expect((refused as ConfigError).message).toMatch(
+      /someone\/else exists and was not created by connect-okta-sso/,
+    );
+    expect(writes(sb)).toEqual([]);
+    expect((await sm.send(new GetSecretValueCommand({ SecretId: 'someone/else' }))).SecretString).toBe(
+      'theirs',
+    );
+  });
+
   it('rejects an invalid config before any call, naming the path', async () => {
     const bad = config(sb, { users: [{ login: 'x@acme.com', app: 'nope' }] });
     const error = await provisionConnectSso(bad, { context: sandboxContext(sb) }).catch((e: unknown) => e);
