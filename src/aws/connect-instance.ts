@@ -172,7 +172,10 @@ function validate(input: SamlInstanceInput): void {
 }
 
 /** Every instance of the region, following `NextToken`, until one has the alias (case-insensitively). */
-async function findInstanceByAlias(ctx: SsoContext, alias: string): Promise<InstanceSummary | undefined> {
+export async function findInstanceByAlias(
+  ctx: SsoContext,
+  alias: string,
+): Promise<InstanceSummary | undefined> {
   const wanted = alias.toLowerCase();
   let nextToken: string | undefined;
   do {

@@ -7,12 +7,7 @@
  * Read-only: it makes only `Get…`, `List…`, `Describe…` calls (Okta: GETs). A resource that is missing
  * gets one `fail` finding ("run provision"); the checks that need it are then not reported.
  */
-import {
-  DescribeInstanceCommand,
-  type InstanceSummary,
-  ListInstancesCommand,
-  ListTagsForResourceCommand,
-} from '@aws-sdk/client-connect';
+import { DescribeInstanceCommand, ListTagsForResourceCommand } from '@aws-sdk/client-connect';
 import {
   type AttachedPolicy,
   GetPolicyCommand,
@@ -28,6 +23,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { parseArn } from '../aws/arn.js';
 import { awsCall, isAwsError } from '../aws/call.js';
+import { findInstanceByAlias } from '../aws/connect-instance.js';
 import { type ConnectUserIndex, caseVariantsOf, listConnectUsers } from '../aws/connect-users.js';
 import { samlAudiences } from '../aws/identity-provider.js';
 import { decodePolicyDocument } from '../aws/policy-document.js';
@@ -230,29 +226,12 @@ function ownershipFinding(
 // ---------------------------------------------------------------------------------------------------------
 // The instance
 
-async function findInstance(ctx: SsoContext, alias: string): Promise<InstanceSummary | undefined> {
-  const wanted = alias.toLowerCase();
-  let nextToken: string | undefined;
-  do {
-    const page = await awsCall(ctx, 'connect', 'ListInstances', (o) =>
-      ctx.connect.send(
-        new ListInstancesCommand({ MaxResults: 10, ...(nextToken ? { NextToken: nextToken } : {}) }),
-        o,
-      ),
-    );
-    const found = page.InstanceSummaryList?.find((i) => i.InstanceAlias?.toLowerCase() === wanted);
-    if (found) return found;
-    nextToken = page.NextToken;
-  } while (nextToken);
-  return undefined;
-}
-
 async function checkInstance(run: Run): Promise<void> {
   const { ctx, config } = run;
   const alias = config.instance.alias;
   const resource = `connect instance ${alias}`;
   await guard(run, 'instance.exists', resource, async () => {
-    const found = await findInstance(ctx, alias);
+    const found = await findInstanceByAlias(ctx, alias);
     if (!found?.Id || !found.Arn) {
       add(
         run,
