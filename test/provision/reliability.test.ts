@@ -631,8 +631,8 @@ describe('two runs that read at the same moment', () => {
       expect(ok.length).toBeGreaterThan(0);
       for (const r of ok) expect(r.appId).toBe(apps[0]?.id);
       for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(ConflictError);
-      // The race happened, and each creator that lost deleted its own app.
-      expect(served(sb, 'CreateApplication')).toBeGreaterThan(1);
+      // Each creator that lost the race deleted its own app. (On a loaded machine the second run may
+      // list only after the first created its app; then it creates none and converges that one.)
       expect(served(sb, 'DeleteApplication')).toBe(served(sb, 'CreateApplication') - 1);
     } finally {
       await sb.stop();
@@ -653,10 +653,16 @@ describe('two runs that read at the same moment', () => {
       expect(active).toHaveLength(1);
       const ok = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
       expect(ok.length).toBeGreaterThan(0);
-      for (const r of ok) expect(r.accessKey?.accessKeyId).toBe(active[0]?.accessKeyId);
+      const survivor = active[0]?.accessKeyId;
+      // On a loaded machine the second run may list the keys only after the first created its key:
+      // then it must not make another, and reports that key as pending (its secret is being delivered).
+      for (const r of ok) {
+        if (r.accessKey) expect(r.accessKey.accessKeyId).toBe(survivor);
+        else expect(r.pendingKeys.map((k) => k.accessKeyId)).toEqual([survivor]);
+      }
       expect(ok.filter((r) => r.accessKey?.secretAvailable)).toHaveLength(1);
       for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(ConflictError);
-      expect(served(sb, 'CreateAccessKey')).toBeGreaterThan(1);
+      // Every key made beyond the one kept was deleted by the run that made it.
       expect(served(sb, 'DeleteAccessKey')).toBe(served(sb, 'CreateAccessKey') - 1);
     } finally {
       await sb.stop();
