@@ -72,3 +72,31 @@ export async function awsCall<T>(
     });
   }
 }
+
+/**
+ * Every page of a paged AWS list, each fetched through {@link awsCall}. `send` gets the page token
+ * (undefined for the first page); `next` reads the token of the following page from a page.
+ */
+export async function* awsPages<T>(
+  ctx: SsoContext,
+  service: AwsService,
+  operation: string,
+  send: (token: string | undefined, options: { abortSignal?: AbortSignal }) => Promise<T>,
+  next: (page: T) => string | undefined,
+): AsyncGenerator<T, void, undefined> {
+  let token: string | undefined;
+  do {
+    const page = await awsCall(ctx, service, operation, (o) => send(token, o));
+    yield page;
+    token = next(page);
+  } while (token);
+}
+
+/** Connect's paging: `NextToken`. */
+export const nextToken = (page: { NextToken?: string | undefined }): string | undefined => page.NextToken;
+
+/** IAM's paging: `Marker`, valid while `IsTruncated`. */
+export const nextMarker = (page: {
+  IsTruncated?: boolean | undefined;
+  Marker?: string | undefined;
+}): string | undefined => (page.IsTruncated ? page.Marker : undefined);

@@ -20,7 +20,7 @@ import type { SsoContext } from '../context.js';
 import { ConfigError, ConflictError, ProviderError, TimeoutError } from '../errors.js';
 import { BackoffTimeoutError, pollUntil } from '../retry.js';
 import type { StepOptions, StepResultBase } from '../step.js';
-import { awsCall, isAwsError } from './call.js';
+import { awsCall, awsPages, isAwsError, nextToken } from './call.js';
 import { CreateRaceError, onceMoreIfRaced } from './race.js';
 import {
   MANAGED_BY_KEY,
@@ -177,18 +177,21 @@ export async function findInstanceByAlias(
   alias: string,
 ): Promise<InstanceSummary | undefined> {
   const wanted = alias.toLowerCase();
-  let nextToken: string | undefined;
-  do {
-    const page = await awsCall(ctx, 'connect', 'ListInstances', (o) =>
+  const pages = awsPages(
+    ctx,
+    'connect',
+    'ListInstances',
+    (token, o) =>
       ctx.connect.send(
-        new ListInstancesCommand({ MaxResults: 10, ...(nextToken ? { NextToken: nextToken } : {}) }),
+        new ListInstancesCommand({ MaxResults: 10, ...(token ? { NextToken: token } : {}) }),
         o,
       ),
-    );
+    nextToken,
+  );
+  for await (const page of pages) {
     const found = page.InstanceSummaryList?.find((i) => i.InstanceAlias?.toLowerCase() === wanted);
     if (found) return found;
-    nextToken = page.NextToken;
-  } while (nextToken);
+  }
   return undefined;
 }
 

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-connect';
 import type { SsoContext } from '../context.js';
 import { ConfigError, ConflictError, ProviderError } from '../errors.js';
-import { awsCall, isAwsError } from './call.js';
+import { awsCall, awsPages, isAwsError, nextToken } from './call.js';
 
 /** The phone an agent answers with. `DESK_PHONE` needs a desk phone number. */
 export type ConnectPhoneType = 'SOFT_PHONE' | 'DESK_PHONE';
@@ -271,25 +271,28 @@ export function caseVariantsOf(index: ConnectUserIndex, username: string): strin
  */
 export async function listConnectUsers(ctx: SsoContext, instanceId: string): Promise<ConnectUserIndex> {
   const index: ConnectUserIndex = { byUsername: new Map(), byLowerUsername: new Map() };
-  let nextToken: string | undefined;
-  do {
-    const page = await awsCall(ctx, 'connect', 'ListUsers', (o) =>
+  const pages = awsPages(
+    ctx,
+    'connect',
+    'ListUsers',
+    (token, o) =>
       ctx.connect.send(
         new ListUsersCommand({
           InstanceId: instanceId,
           MaxResults: 1000,
-          ...(nextToken ? { NextToken: nextToken } : {}),
+          ...(token ? { NextToken: token } : {}),
         }),
         o,
       ),
-    );
+    nextToken,
+  );
+  for await (const page of pages) {
     for (const u of page.UserSummaryList ?? []) {
       if (u.Id && u.Username !== undefined) {
         indexConnectUser(index, { id: u.Id, arn: u.Arn ?? '', username: u.Username });
       }
     }
-    nextToken = page.NextToken;
-  } while (nextToken);
+  }
   return index;
 }
 
@@ -309,18 +312,22 @@ export async function searchConnectUserProfiles(
   instanceId: string,
 ): Promise<Map<string, ConnectUserProfiles>> {
   const out = new Map<string, ConnectUserProfiles>();
-  let nextToken: string | undefined;
-  do {
-    const page = await awsCall(ctx, 'connect', 'SearchUsers', (o) =>
+  const pages = awsPages(
+    ctx,
+    'connect',
+    'SearchUsers',
+    (token, o) =>
       ctx.connect.send(
         new SearchUsersCommand({
           InstanceId: instanceId,
           MaxResults: 500,
-          ...(nextToken ? { NextToken: nextToken } : {}),
+          ...(token ? { NextToken: token } : {}),
         }),
         o,
       ),
-    );
+    nextToken,
+  );
+  for await (const page of pages) {
     for (const u of page.Users ?? []) {
       if (u.Id) {
         out.set(u.Id, {
@@ -329,8 +336,7 @@ export async function searchConnectUserProfiles(
         });
       }
     }
-    nextToken = page.NextToken;
-  } while (nextToken);
+  }
   return out;
 }
 
@@ -395,27 +401,9 @@ export async function findConnectUser(
       caseVariants: [],
     };
   }
-  const wanted = username.toLowerCase();
-  let exactId: string | undefined;
-  const caseVariants: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await awsCall(ctx, 'connect', 'ListUsers', (o) =>
-      ctx.connect.send(
-        new ListUsersCommand({
-          InstanceId: instanceId,
-          MaxResults: 1000,
-          ...(nextToken ? { NextToken: nextToken } : {}),
-        }),
-        o,
-      ),
-    );
-    for (const u of page.UserSummaryList ?? []) {
-      if (u.Username === username && u.Id) exactId = u.Id;
-      else if (u.Username?.toLowerCase() === wanted) caseVariants.push(u.Username);
-    }
-    nextToken = page.NextToken;
-  } while (nextToken);
+  const index = await listConnectUsers(ctx, instanceId);
+  const exactId = index.byUsername.get(username)?.id;
+  const caseVariants = caseVariantsOf(index, username);
   if (!exactId) return { user: undefined, caseVariants };
   const { User } = await awsCall(ctx, 'connect', 'DescribeUser', (o) =>
     ctx.connect.send(new DescribeUserCommand({ InstanceId: instanceId, UserId: exactId }), o),

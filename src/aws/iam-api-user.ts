@@ -26,7 +26,7 @@ import { ConfigError, ConflictError, ConnectSsoError, ProviderError } from '../e
 import { Secret } from '../secret.js';
 import type { StepOptions, StepResultBase } from '../step.js';
 import { parseArn } from './arn.js';
-import { awsCall, isAwsError } from './call.js';
+import { awsCall, awsPages, isAwsError, nextMarker } from './call.js';
 import { CreateRaceError, onceMoreIfRaced } from './race.js';
 import { notOursError, ownershipOf, ownershipTags } from './tags.js';
 
@@ -706,33 +706,36 @@ async function getUser(ctx: SsoContext, userName: string): Promise<User | undefi
 
 async function attachedPolicies(ctx: SsoContext, userName: string): Promise<string[]> {
   const arns: string[] = [];
-  let marker: string | undefined;
-  do {
-    const out = await awsCall(ctx, 'iam', 'ListAttachedUserPolicies', (o) =>
+  const pages = awsPages(
+    ctx,
+    'iam',
+    'ListAttachedUserPolicies',
+    (marker, o) =>
       ctx.iam.send(
         new ListAttachedUserPoliciesCommand({ UserName: userName, ...(marker ? { Marker: marker } : {}) }),
         o,
       ),
-    );
-    for (const p of out.AttachedPolicies ?? []) if (p.PolicyArn) arns.push(p.PolicyArn);
-    marker = out.IsTruncated ? out.Marker : undefined;
-  } while (marker);
+    nextMarker,
+  );
+  for await (const page of pages)
+    for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) arns.push(p.PolicyArn);
   return arns;
 }
 
 async function listKeys(ctx: SsoContext, userName: string): Promise<AccessKeySummary[]> {
   const keys: AccessKeyMetadata[] = [];
-  let marker: string | undefined;
-  do {
-    const out = await awsCall(ctx, 'iam', 'ListAccessKeys', (o) =>
+  const pages = awsPages(
+    ctx,
+    'iam',
+    'ListAccessKeys',
+    (marker, o) =>
       ctx.iam.send(
         new ListAccessKeysCommand({ UserName: userName, ...(marker ? { Marker: marker } : {}) }),
         o,
       ),
-    );
-    keys.push(...(out.AccessKeyMetadata ?? []));
-    marker = out.IsTruncated ? out.Marker : undefined;
-  } while (marker);
+    nextMarker,
+  );
+  for await (const page of pages) keys.push(...(page.AccessKeyMetadata ?? []));
   return keys
     .filter((k): k is AccessKeyMetadata & { AccessKeyId: string } => typeof k.AccessKeyId === 'string')
     .map((k) => ({

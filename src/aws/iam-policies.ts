@@ -27,7 +27,7 @@ import type { SsoContext } from '../context.js';
 import { ConfigError, ConflictError } from '../errors.js';
 import type { StepOptions, StepResultBase } from '../step.js';
 import { CONNECT_INSTANCE_ID, parseArn } from './arn.js';
-import { awsCall, isAwsError } from './call.js';
+import { awsCall, awsPages, isAwsError, nextMarker } from './call.js';
 import { samePolicy } from './policy-document.js';
 import { CreateRaceError, onceMoreIfRaced } from './race.js';
 import { checkRegion } from './regions.js';
@@ -492,17 +492,18 @@ function sameDocument(text: string | undefined, desired: PolicyDocument): boolea
 /** The oldest non-default version, when the policy is at the version limit; else undefined. */
 async function versionToPrune(ctx: SsoContext, policyArn: string): Promise<PolicyVersion | undefined> {
   const versions: PolicyVersion[] = [];
-  let marker: string | undefined;
-  do {
-    const out = await awsCall(ctx, 'iam', 'ListPolicyVersions', (o) =>
+  const pages = awsPages(
+    ctx,
+    'iam',
+    'ListPolicyVersions',
+    (marker, o) =>
       ctx.iam.send(
         new ListPolicyVersionsCommand({ PolicyArn: policyArn, ...(marker ? { Marker: marker } : {}) }),
         o,
       ),
-    );
-    versions.push(...(out.Versions ?? []));
-    marker = out.IsTruncated ? out.Marker : undefined;
-  } while (marker);
+    nextMarker,
+  );
+  for await (const page of pages) versions.push(...(page.Versions ?? []));
   if (versions.length < MAX_POLICY_VERSIONS) return undefined;
   const versionNumber = (v: PolicyVersion) => Number(/^v(\d+)$/.exec(v.VersionId ?? '')?.[1] ?? Infinity);
   return versions

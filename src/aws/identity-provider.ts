@@ -4,7 +4,6 @@
  * Okta app (`settings.app.identityProviderArn`), which closes the circle app metadata → provider → app.
  */
 import {
-  type AttachedPolicy,
   AttachRolePolicyCommand,
   CreateRoleCommand,
   CreateSAMLProviderCommand,
@@ -33,7 +32,7 @@ import { BackoffTimeoutError, retryWithBackoff } from '../retry.js';
 import { parseIdpMetadata } from '../saml/metadata.js';
 import { actionFor, type StepOptions, type StepResultBase } from '../step.js';
 import { parseArn } from './arn.js';
-import { awsCall, isAwsError } from './call.js';
+import { awsCall, awsPages, isAwsError, nextMarker } from './call.js';
 import { decodePolicyDocument, samePolicy } from './policy-document.js';
 import { CreateRaceError, onceMoreIfRaced } from './race.js';
 import { checkRegion, type Partition } from './regions.js';
@@ -365,18 +364,19 @@ async function findRole(ctx: SsoContext, roleName: string): Promise<Role | undef
 
 async function attachedPolicies(ctx: SsoContext, roleName: string): Promise<string[]> {
   const arns: string[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await awsCall(ctx, 'iam', 'ListAttachedRolePolicies', (o) =>
+  const pages = awsPages(
+    ctx,
+    'iam',
+    'ListAttachedRolePolicies',
+    (marker, o) =>
       ctx.iam.send(
         new ListAttachedRolePoliciesCommand({ RoleName: roleName, ...(marker ? { Marker: marker } : {}) }),
         o,
       ),
-    );
-    for (const p of page.AttachedPolicies ?? ([] as AttachedPolicy[]))
-      if (p.PolicyArn) arns.push(p.PolicyArn);
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
+    nextMarker,
+  );
+  for await (const page of pages)
+    for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) arns.push(p.PolicyArn);
   return arns;
 }
 

@@ -22,7 +22,7 @@ import {
   type Role,
 } from '@aws-sdk/client-iam';
 import { parseArn } from '../aws/arn.js';
-import { awsCall, isAwsError } from '../aws/call.js';
+import { awsCall, awsPages, isAwsError, nextMarker } from '../aws/call.js';
 import { findInstanceByAlias } from '../aws/connect-instance.js';
 import { type ConnectUserIndex, caseVariantsOf, listConnectUsers } from '../aws/connect-users.js';
 import { samlAudiences } from '../aws/identity-provider.js';
@@ -314,11 +314,15 @@ async function findPolicy(run: Run, name: string): Promise<Policy | undefined> {
     }
   }
   // The account is unknown (no instance): find the policy by name among the account's own policies.
-  let marker: string | undefined;
-  do {
-    const page = await awsCall(ctx, 'iam', 'ListPolicies', (o) =>
+  const pages = awsPages(
+    ctx,
+    'iam',
+    'ListPolicies',
+    (marker, o) =>
       ctx.iam.send(new ListPoliciesCommand({ Scope: 'Local', ...(marker ? { Marker: marker } : {}) }), o),
-    );
+    nextMarker,
+  );
+  for await (const page of pages) {
     const found = page.Policies?.find((p) => p.PolicyName?.toLowerCase() === name.toLowerCase());
     if (found?.Arn) {
       learnAccount(run, found.Arn);
@@ -327,8 +331,7 @@ async function findPolicy(run: Run, name: string): Promise<Policy | undefined> {
       );
       return policy;
     }
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
+  }
   return undefined;
 }
 
