@@ -8,42 +8,6 @@
  */
 
 export type {
-  ConnectInstanceStatus,
-  InstanceWaitOptions,
-  SamlInstanceInput,
-  SamlInstanceResult,
-} from './aws/connect-instance.js';
-export { createSamlInstance } from './aws/connect-instance.js';
-export type { ConnectPhoneType } from './aws/connect-users.js';
-export type {
-  AccessKeyDelivery,
-  AccessKeyPolicy,
-  AccessKeySummary,
-  ExistingAccessKey,
-  NewAccessKey,
-  OktaApiUserInput,
-  OktaApiUserResult,
-} from './aws/iam-api-user.js';
-export { createOktaApiUser, KEY_DELIVERED_TAG_PREFIX, markAccessKeyDelivered } from './aws/iam-api-user.js';
-export type {
-  FederationPolicyInput,
-  ManagedPolicyOptions,
-  ManagedPolicyResult,
-  OktaAccessPolicyInput,
-  PolicyDocument,
-  PolicyStatement,
-} from './aws/iam-policies.js';
-export {
-  createFederationPolicy,
-  createOktaAccessPolicy,
-  federationPolicyDocument,
-  oktaAccessPolicyDocument,
-} from './aws/iam-policies.js';
-export type { LinkIdentityProviderInput, LinkIdentityProviderResult } from './aws/identity-provider.js';
-export { linkIdentityProvider, samlAudiences, samlTrustPolicy } from './aws/identity-provider.js';
-export type { RelayDestination, RelayStateInput } from './aws/relay-state.js';
-export { buildRelayState } from './aws/relay-state.js';
-export type {
   AppConfig,
   AppKind,
   ConnectSsoConfig,
@@ -74,8 +38,9 @@ export {
   renderGroupName,
   validateConfig,
 } from './config/index.js';
-export type { Clock, CreateContextOptions, Logger, SsoContext } from './context.js';
-export { createContext, silentLogger, systemClock } from './context.js';
+export type { ConnectPhoneType } from './config/types.js';
+export type { Clock, CreateContextOptions, Logger, SsoContext } from './core/context.js';
+export { createContext, silentLogger, systemClock } from './core/context.js';
 export {
   ConfigError,
   ConflictError,
@@ -84,34 +49,82 @@ export {
   ProviderError,
   TimeoutError,
   VerificationError,
-} from './errors.js';
-export type { AssignUserConnectInput, AssignUserInput, AssignUserResult } from './okta/assignments.js';
-export { assignUser } from './okta/assignments.js';
+} from './core/errors.js';
+export { Secret } from './core/secret.js';
+export type { StepAction, StepOptions, StepResultBase } from './core/step.js';
+export type {
+  ConnectInstanceStatus,
+  InstanceWaitOptions,
+  SamlInstanceInput,
+  SamlInstanceResult,
+} from './resources/connect-instance/ensure.js';
+export { createSamlInstance } from './resources/connect-instance/ensure.js';
+export type {
+  FederationPolicyInput,
+  ManagedPolicyOptions,
+  ManagedPolicyResult,
+  OktaAccessPolicyInput,
+  PolicyDocument,
+  PolicyStatement,
+} from './resources/iam-policies/ensure.js';
+export {
+  createFederationPolicy,
+  createOktaAccessPolicy,
+  federationPolicyDocument,
+  oktaAccessPolicyDocument,
+} from './resources/iam-policies/ensure.js';
+export type {
+  AccessKeyDelivery,
+  AccessKeyPolicy,
+  AccessKeySummary,
+  ExistingAccessKey,
+  NewAccessKey,
+  OktaApiUserInput,
+  OktaApiUserResult,
+} from './resources/okta-api-user/ensure.js';
+export {
+  createOktaApiUser,
+  KEY_DELIVERED_TAG_PREFIX,
+  markAccessKeyDelivered,
+} from './resources/okta-api-user/ensure.js';
 export type {
   FederationAppMetadata,
   OktaFederationAppInput,
   OktaFederationAppResult,
   OktaGroupMapping,
-} from './okta/federation-app.js';
-export { createOktaFederationApp } from './okta/federation-app.js';
-export type { DoctorFinding, DoctorOptions, DoctorReport, DoctorStatus } from './provision/doctor.js';
-export { doctor } from './provision/doctor.js';
-export { planConnectSso, provisionConnectSso } from './provision/provision.js';
-export { renderPlan } from './provision/render.js';
+} from './resources/okta-app/ensure.js';
+export { createOktaFederationApp } from './resources/okta-app/ensure.js';
+export type { RelayDestination, RelayStateInput } from './resources/okta-app/relay-state.js';
+export { buildRelayState } from './resources/okta-app/relay-state.js';
 export type {
-  AppRotationResult,
-  RotateOptions,
-  RotationAppRef,
-  RotationCertificate,
-  RotationResult,
-  RotationStage,
-} from './provision/rotate.js';
+  LinkIdentityProviderInput,
+  LinkIdentityProviderResult,
+} from './resources/saml-provider-role/ensure.js';
 export {
-  mergeSigningCertificates,
-  ROTATION_STAGES,
-  RotationInterruptedError,
-  rotateSigningCertificate,
-} from './provision/rotate.js';
+  linkIdentityProvider,
+  samlAudiences,
+  samlTrustPolicy,
+} from './resources/saml-provider-role/ensure.js';
+export type {
+  AssignUserConnectInput,
+  AssignUserInput,
+  AssignUserResult,
+} from './resources/users/assignment.js';
+export { assignUser } from './resources/users/assignment.js';
+export type { IdpMetadata, SigningCertificate } from './saml/metadata.js';
+export { parseIdpMetadata } from './saml/metadata.js';
+export type {
+  CheckSamlResponseOptions,
+  SamlAssertionInfo,
+  SamlCheck,
+  SamlVerification,
+  VerifySamlResponseOptions,
+} from './saml/response.js';
+export { checkSamlResponse, verifySamlResponse } from './saml/response.js';
+export type { DoctorFinding, DoctorOptions, DoctorReport, DoctorStatus } from './workflows/doctor/doctor.js';
+export { doctor } from './workflows/doctor/doctor.js';
+export { planConnectSso, provisionConnectSso } from './workflows/provision/provision.js';
+export { renderPlan } from './workflows/provision/render.js';
 export type {
   ConnectSsoPlan,
   PlanAction,
@@ -123,16 +136,18 @@ export type {
   ResourceKind,
   SecretSink,
   StepRecord,
-} from './provision/types.js';
-export type { IdpMetadata, SigningCertificate } from './saml/metadata.js';
-export { parseIdpMetadata } from './saml/metadata.js';
+} from './workflows/provision/types.js';
 export type {
-  CheckSamlResponseOptions,
-  SamlAssertionInfo,
-  SamlCheck,
-  SamlVerification,
-  VerifySamlResponseOptions,
-} from './saml/response.js';
-export { checkSamlResponse, verifySamlResponse } from './saml/response.js';
-export { Secret } from './secret.js';
-export type { StepAction, StepOptions, StepResultBase } from './step.js';
+  AppRotationResult,
+  RotateOptions,
+  RotationAppRef,
+  RotationCertificate,
+  RotationResult,
+  RotationStage,
+} from './workflows/rotate/rotate.js';
+export {
+  mergeSigningCertificates,
+  ROTATION_STAGES,
+  RotationInterruptedError,
+  rotateSigningCertificate,
+} from './workflows/rotate/rotate.js';

@@ -4,7 +4,7 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { DefaultRequestExecutor, Client as OktaClient } from '@okta/okta-sdk-nodejs';
-import { type CreateContextOptions, createContext, type SsoContext } from '../src/context.js';
+import { type CreateContextOptions, createContext, type SsoContext } from '../src/core/context.js';
 import {
   type RequestLogEntry,
   type Sandbox,

@@ -3,7 +3,7 @@
  * shows them to editors and the resolver ({@link validateConfig}) applies them: both read these
  * constants, and a test checks that what the schema announces is what the resolver does.
  */
-import { MANAGED_BY_KEY, STACK_KEY } from '../aws/tags.js';
+import { MANAGED_BY_KEY, STACK_KEY } from '../core/ownership.js';
 
 /** Where users of an app land after sign-in: the admin website, the Contact Control Panel, the agent workspace. */
 export type AppKind = 'admin' | 'ccp' | 'agent-workspace';

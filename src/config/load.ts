@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Document, LineCounter, Node } from 'yaml';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 import type { ResolvedConfig } from './types.js';
 import { type ValidateConfigOptions, validateConfig } from './validate.js';
 

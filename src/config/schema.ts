@@ -7,7 +7,7 @@
  * `schema/connect-okta-sso.schema.json` is this object written out by `npm run config-schema`; a test
  * keeps the two equal.
  */
-import { CONNECT_REGIONS } from '../aws/regions.js';
+import { CONNECT_REGIONS } from '../core/regions.js';
 import {
   APP_DEFAULTS,
   APP_KINDS,

@@ -3,9 +3,11 @@
  * the library works from ({@link ResolvedConfig}, every default applied). `docs/configuration.md` is the
  * reference; `schema/connect-okta-sso.schema.json` gives editors completion and checks.
  */
-import type { ConnectPhoneType } from '../aws/connect-users.js';
-import type { Secret } from '../secret.js';
+import type { Secret } from '../core/secret.js';
 import type { AppKind, RoleMapping } from './defaults.js';
+
+/** The phone an agent answers with. `DESK_PHONE` needs a desk phone number. */
+export type ConnectPhoneType = 'SOFT_PHONE' | 'DESK_PHONE';
 
 export type { AppKind, RoleMapping } from './defaults.js';
 

@@ -12,10 +12,10 @@
  * message and come out as {@link Secret}s.
  */
 import { createPrivateKey, type JsonWebKey } from 'node:crypto';
-import { checkRegion } from '../aws/regions.js';
-import { normalizeOrgUrl } from '../context.js';
-import { ConfigError } from '../errors.js';
-import { Secret } from '../secret.js';
+import { normalizeOrgUrl } from '../core/context.js';
+import { ConfigError } from '../core/errors.js';
+import { checkRegion } from '../core/regions.js';
+import { Secret } from '../core/secret.js';
 import {
   APP_DEFAULTS,
   APP_KINDS,

@@ -5,7 +5,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 
 /** IAM's limits on `SAMLMetadataDocument`. */
 export const METADATA_MIN_LENGTH = 1000;

@@ -10,11 +10,11 @@
  * {@link verifySamlResponse} adds the checks that read IAM and Connect.
  */
 import { GetRoleCommand, GetSAMLProviderCommand } from '@aws-sdk/client-iam';
-import { awsCall, isAwsError } from '../aws/call.js';
-import { findConnectUser } from '../aws/connect-users.js';
-import { decodePolicyDocument } from '../aws/policy-document.js';
-import type { SsoContext } from '../context.js';
-import { ConfigError, ConnectSsoError } from '../errors.js';
+import type { SsoContext } from '../core/context.js';
+import { ConfigError, ConnectSsoError } from '../core/errors.js';
+import { awsCall, isAwsError } from '../providers/aws/call.js';
+import { decodePolicyDocument } from '../providers/aws/policy-document.js';
+import { findConnectUser } from '../resources/users/connect-user.js';
 import { type IdpMetadata, parseIdpMetadata } from './metadata.js';
 import {
   AWS_ROLE_ATTRIBUTE,

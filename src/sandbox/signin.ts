@@ -17,7 +17,7 @@
  * {@link resolveSignInRoute}): Okta's SSO URL answers an auto-post form, and `POST /saml` plays AWS
  * sign-in and answers a redirect to the relay state or the error page.
  */
-import { CONNECT_REGIONS } from '../aws/regions.js';
+import { CONNECT_REGIONS } from '../core/regions.js';
 import {
   AWS_AUDIENCE_MISSING,
   AWS_INVALID_SAML_RESPONSE,

@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { durationOption, intOption, parse } from '../../src/cli/args.js';
 import { causeLines, EXIT, explain, UsageError } from '../../src/cli/errors.js';
 import { Output, Redactor } from '../../src/cli/output.js';
-import { ConfigError, ConflictError, ManualActionRequiredError, ProviderError } from '../../src/errors.js';
+import {
+  ConfigError,
+  ConflictError,
+  ManualActionRequiredError,
+  ProviderError,
+} from '../../src/core/errors.js';
 import { fakeIo } from './fake-io.js';
 
 describe('parse', () => {

@@ -5,7 +5,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { jsonSyntaxError, loadConfig, parseConfigText } from '../../src/config/load.js';
 import { validateConfig } from '../../src/config/validate.js';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 
 const TOKEN = '00SuperSecretOktaToken-9f8e7d6c5b4a';
 const env = { OKTA_API_TOKEN: TOKEN };

@@ -7,8 +7,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { INSTANCE_ALIAS_PATTERN } from '../../src/aws/connect-instance.js';
-import { connectUsernameProblem } from '../../src/aws/connect-users.js';
 import { APP_KINDS } from '../../src/config/defaults.js';
 import {
   checkAgainstSchema,
@@ -20,8 +18,10 @@ import { parseConfigText } from '../../src/config/load.js';
 import { connectSsoConfigSchema, PATTERNS } from '../../src/config/schema.js';
 import type { ConnectSsoConfig } from '../../src/config/types.js';
 import { validateConfig } from '../../src/config/validate.js';
-import { ConfigError } from '../../src/errors.js';
-import type { Secret } from '../../src/secret.js';
+import { ConfigError } from '../../src/core/errors.js';
+import type { Secret } from '../../src/core/secret.js';
+import { INSTANCE_ALIAS_PATTERN } from '../../src/resources/connect-instance/ensure.js';
+import { connectUsernameProblem } from '../../src/resources/users/connect-user.js';
 
 const root = join(import.meta.dirname, '../..');
 const env = { OKTA_API_TOKEN: 'token' };

@@ -4,8 +4,8 @@ import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultGroupFilter } from '../../src/config/defaults.js';
 import { validateConfig } from '../../src/config/validate.js';
-import { ConfigError } from '../../src/errors.js';
-import { Secret } from '../../src/secret.js';
+import { ConfigError } from '../../src/core/errors.js';
+import { Secret } from '../../src/core/secret.js';
 
 const TOKEN = '00SuperSecretOktaToken-9f8e7d6c5b4a';
 const env = { OKTA_API_TOKEN: TOKEN };

@@ -17,7 +17,7 @@ import {
 import { CreateRoleCommand, CreateSAMLProviderCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignedXml } from 'xml-crypto';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { parseIdpMetadata } from '../../src/saml/metadata.js';
 import {
   checkSamlResponse,

@@ -18,10 +18,10 @@ import {
 } from '@aws-sdk/client-iam';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectSsoConfig } from '../../src/config/index.js';
-import { provisionConnectSso } from '../../src/provision/provision.js';
-import type { ProvisionResult } from '../../src/provision/types.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { startSandbox } from '../../src/sandbox/index.js';
+import { provisionConnectSso } from '../../src/workflows/provision/provision.js';
+import type { ProvisionResult } from '../../src/workflows/provision/types.js';
 import { connectClient, iamClient, oktaClient, sandboxContext, startTestSandbox } from '../helpers.js';
 
 const ACCOUNT = '123456789012';

@@ -12,7 +12,7 @@ import type {
   UpdateSAMLProviderRequest,
   UpdateSAMLProviderResponse,
 } from '@aws-sdk/client-iam';
-import { ConfigError } from '../../errors.js';
+import { ConfigError } from '../../core/errors.js';
 import { parseIdpMetadata } from '../../saml/metadata.js';
 import {
   type Ctx,

@@ -16,7 +16,7 @@
  * `settings.app.useGroupMapping`, from the user's groups that match `groupFilter`, each turned into a
  * value by `roleValuePattern` (with `joinAllRoles`, the assigned `samlRoles` are added to them).
  */
-import { samlRoleForGroup } from '../../okta/groups.js';
+import { samlRoleForGroup } from '../../resources/okta-groups/ensure.js';
 import { AWS_INVALID_SAML_RESPONSE } from '../../saml/response.js';
 import {
   AWS_SAML_AUDIENCE,
