@@ -5,7 +5,8 @@
  * Node 20 cannot run TypeScript, so the examples are transpiled (TypeScript's own transpileModule, no
  * type check: `npm run typecheck` does that) into a temporary project whose node_modules links
  * `connect-okta-sso` to this repository (resolved through package.json "exports" to the built dist/, as
- * from npm) and the package's dependencies. Run `npm run build` first.
+ * from npm), the package's dependencies and the peers a user brings (the AWS SDK clients). `npm run
+ * example` builds dist/ first when it is older than src/ (scripts/ensure-built.mjs).
  *
  * Where an example runs is its own business: a sandbox it starts itself, unless
  * CONNECT_OKTA_SSO_TARGET=real (see examples/_target.ts).
@@ -37,7 +38,9 @@ if (!name || !available.includes(name)) {
   process.exit(2);
 }
 if (!existsSync(join(root, 'dist', 'index.js')) || !existsSync(join(root, 'dist', 'sandbox', 'index.js'))) {
-  process.stderr.write('dist/ is missing: run `npm run build` first\n');
+  process.stderr.write(
+    'dist/ is missing: run `npm run build` (or `npm run example`, which builds it) first\n',
+  );
   process.exit(2);
 }
 
@@ -57,16 +60,18 @@ try {
     });
     writeFileSync(join(dir, file.replace(/\.ts$/, '.js')), outputText);
   }
-  // A consumer's node_modules: the package itself and its dependencies (which examples may use directly,
-  // e.g. the AWS SDK to build a "console-made" setup).
+  // A consumer's node_modules: the package itself, its dependencies and the peers a consumer installs
+  // (the AWS SDK clients, which examples also use directly, e.g. to build a "console-made" setup).
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const link = (from, to) => {
     mkdirSync(dirname(to), { recursive: true });
     symlinkSync(from, to, 'dir');
   };
   link(root, join(dir, 'node_modules', pkg.name));
-  for (const dep of Object.keys(pkg.dependencies ?? {})) {
-    link(join(root, 'node_modules', dep), join(dir, 'node_modules', dep));
+  for (const dep of [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]) {
+    if (existsSync(join(root, 'node_modules', dep))) {
+      link(join(root, 'node_modules', dep), join(dir, 'node_modules', dep));
+    }
   }
 
   const child = spawn(process.execPath, ['--enable-source-maps', join(dir, `${name}.js`), ...args], {
