@@ -39,7 +39,16 @@ export {
   validateConfig,
 } from './config/index.js';
 export type { ConnectPhoneType } from './config/types.js';
-export type { Clock, CreateContextOptions, Logger, SsoContext } from './core/context.js';
+export type {
+  Clock,
+  CreateContextOptions,
+  Logger,
+  OktaAppUserLike,
+  OktaClientLike,
+  OktaHttpResponse,
+  OktaUserLike,
+  SsoContext,
+} from './core/context.js';
 export { createContext, silentLogger, systemClock } from './core/context.js';
 export {
   ConfigError,

@@ -8,7 +8,6 @@
  */
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { IAMClient } from '@aws-sdk/client-iam';
-import type { Client as OktaClient } from '@okta/okta-sdk-nodejs';
 import { ConfigError } from './errors.js';
 import { checkRegion } from './regions.js';
 import { Secret } from './secret.js';
@@ -57,6 +56,74 @@ export const systemClock: Clock = {
     }),
 };
 
+/**
+ * The response of {@link OktaClientLike.http}: what the library reads of it (node-fetch's `Response`,
+ * which the Okta SDK returns, has both).
+ */
+export interface OktaHttpResponse {
+  /** The body as text. */
+  text(): Promise<string>;
+  /** The response headers (`link`, `x-okta-request-id`). */
+  readonly headers: {
+    /** A header's value, or `null` when absent. */
+    get(name: string): string | null;
+  };
+}
+
+/** An Okta user as `userApi.getUser` returns it: the fields the library reads. */
+export interface OktaUserLike {
+  /** The user's id (`00u…`). */
+  id?: string | undefined;
+  /** `ACTIVE`, `PROVISIONED`, `STAGED`, … */
+  status?: string | undefined;
+  /** The profile (`login`, `firstName`, `lastName`, `email`, …). */
+  profile?: object | undefined;
+}
+
+/** An app user (an assignment) as `applicationApi.getApplicationUser` returns it: the fields the library reads. */
+export interface OktaAppUserLike {
+  /** The Okta user id. */
+  id?: string | undefined;
+  /** `USER` (assigned directly) or `GROUP`. */
+  scope?: string | undefined;
+  /** The app username (`credentials.userName`): the SAML `RoleSessionName`. */
+  credentials?: { userName?: string | undefined } | undefined;
+  /** The app user profile (`samlRoles`, `role`, …). */
+  profile?: object | undefined;
+}
+
+/**
+ * What the library uses of an Okta client: a structural subset of the `@okta/okta-sdk-nodejs` (8.x)
+ * `Client`. An SDK `Client` satisfies it as it is — pass yours as `createContext({ okta: { client } })`
+ * or return it from {@link SsoContext.okta}, no cast. Declaring only this keeps the Okta SDK's own type
+ * declarations (and their `node-fetch` imports) out of this package's public types.
+ */
+export interface OktaClientLike {
+  /** The org URL requests go to, without a trailing slash (`https://acme.okta.com`). */
+  readonly baseUrl: string;
+  /**
+   * The SDK's HTTP layer: authenticated requests with its 429 back-off; a non-2xx answer rejects with
+   * the SDK's `OktaApiError` / `HttpError`.
+   */
+  readonly http: {
+    /** One request to an absolute URL. */
+    http(
+      uri: string,
+      request?: { method?: string; headers?: Record<string, string>; body?: string },
+    ): Promise<OktaHttpResponse>;
+  };
+  /** The SDK's users API. */
+  readonly userApi: {
+    /** `GET /api/v1/users/{userId}` (an id or a login). */
+    getUser(param: { userId: string }): Promise<OktaUserLike>;
+  };
+  /** The SDK's applications API. */
+  readonly applicationApi: {
+    /** `GET /api/v1/apps/{appId}/users/{userId}`. */
+    getApplicationUser(param: { appId: string; userId: string }): Promise<OktaAppUserLike>;
+  };
+}
+
 /** What every step function receives. Build it with {@link createContext}, or by hand from your clients. */
 export interface SsoContext {
   /** The region of the Connect instance (and of the relay state). */
@@ -67,8 +134,11 @@ export interface SsoContext {
   readonly iam: IAMClient;
   /** The AWS SDK v3 Amazon Connect client, in the instance's region. */
   readonly connect: ConnectClient;
-  /** The Okta SDK client, created on first use. */
-  okta(): Promise<OktaClient>;
+  /**
+   * The Okta client, created on first use (an `@okta/okta-sdk-nodejs` `Client`, or your own; see
+   * {@link OktaClientLike}).
+   */
+  okta(): Promise<OktaClientLike>;
   /** Where steps log (never a secret). */
   readonly logger: Logger;
   /** Time for waits and backoff. */
@@ -128,8 +198,8 @@ export interface CreateContextOptions {
         scopes: string[];
       }
     | {
-        /** Your own `@okta/okta-sdk-nodejs` client, used as it is. */
-        client: OktaClient;
+        /** Your own `@okta/okta-sdk-nodejs` `Client` (or anything {@link OktaClientLike}), used as it is. */
+        client: OktaClientLike;
       };
   /** Where steps log. Default {@link silentLogger}. */
   logger?: Logger;
@@ -176,9 +246,9 @@ export function createContext(options: CreateContextOptions): SsoContext {
   const iam = new IAMClient(awsConfig);
   const connect = new ConnectClient(awsConfig);
 
-  let oktaClient: Promise<OktaClient> | undefined;
+  let oktaClient: Promise<OktaClientLike> | undefined;
   const oktaOption = options.okta;
-  const okta = (): Promise<OktaClient> => {
+  const okta = (): Promise<OktaClientLike> => {
     if (oktaOption && 'client' in oktaOption) return Promise.resolve(oktaOption.client);
     oktaClient ??= createOktaClient(
       oktaOption?.orgUrl ?? process.env.OKTA_ORG_URL,
@@ -229,7 +299,7 @@ async function createOktaClient(
   auth:
     | { token: string | undefined }
     | { clientId: string; privateKey: string; keyId: string | undefined; scopes: string[] },
-): Promise<OktaClient> {
+): Promise<OktaClientLike> {
   if (!orgUrl) throw new ConfigError('okta.orgUrl', 'is required (or set OKTA_ORG_URL)');
   if ('token' in auth && !auth.token)
     throw new ConfigError('okta.token', 'is required (or set OKTA_API_TOKEN)');

@@ -8,7 +8,6 @@
  * the app's API integration in the admin console (no public API: design §5.3). Before that the step
  * stops with a {@link ManualActionRequiredError} that says what to click; running it again resumes.
  */
-import type { AppUser } from '@okta/okta-sdk-nodejs';
 import type { SsoContext } from '../../core/context.js';
 import { ConfigError, ManualActionRequiredError } from '../../core/errors.js';
 import type { StepOptions, StepResultBase } from '../../core/step.js';
@@ -534,7 +533,7 @@ export async function assignUser(ctx: SsoContext, input: AssignUserInput): Promi
     );
   }
 
-  let appUser: AppUser | undefined;
+  let appUser: AppUserView | undefined;
   try {
     appUser = await oktaCall(
       ctx,
