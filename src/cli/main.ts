@@ -4,8 +4,12 @@
  */
 import { dispatch } from './dispatch.js';
 import { EXIT } from './errors.js';
+import { silenceAwsSdkNodeVersionWarning } from './node-warning.js';
 
 export { EXIT } from './errors.js';
+
+// The AWS SDK's "Node 22 from 2027" notice, on every command: dropped (only it) on a supported Node.
+silenceAwsSdkNodeVersionWarning();
 
 /** Ctrl-C / SIGTERM abort the running command (it stops cleanly); a second Ctrl-C exits at once. */
 const controller = new AbortController();
