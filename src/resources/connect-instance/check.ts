@@ -2,7 +2,7 @@
 import { DescribeInstanceCommand, ListTagsForResourceCommand } from '@aws-sdk/client-connect';
 import { awsCall } from '../../providers/aws/call.js';
 import { add, guard, learnAccount, ownershipFinding, RUN_PROVISION, type Run } from '../check-run.js';
-import { findInstanceByAlias } from '../connect-instance/ensure.js';
+import { findInstanceByAlias } from './ensure.js';
 
 export async function checkInstance(run: Run): Promise<void> {
   const { ctx, config } = run;

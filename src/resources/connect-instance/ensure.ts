@@ -17,7 +17,7 @@ import {
 import type { SsoContext } from '../../core/context.js';
 import { ConfigError, ConflictError, ProviderError, TimeoutError } from '../../core/errors.js';
 import { BackoffTimeoutError, pollUntil } from '../../core/retry.js';
-import type { StepOptions, StepResultBase } from '../../core/step.js';
+import type { StepOptions, StepResultBase, WaitOptions } from '../../core/step.js';
 import { awsCall, isAwsError } from '../../providers/aws/call.js';
 import { CreateRaceError, onceMoreIfRaced } from '../../providers/aws/race.js';
 import {
@@ -36,7 +36,7 @@ export { findInstanceByAlias } from './read.js';
 export type ConnectInstanceStatus = 'CREATION_IN_PROGRESS' | 'ACTIVE' | 'CREATION_FAILED';
 
 /** How long and how often {@link createSamlInstance} polls until the instance is ACTIVE. */
-export interface InstanceWaitOptions {
+export interface InstanceWaitOptions extends WaitOptions {
   /** Give up after this long, ms. Default 300 000 (5 minutes; creation usually takes about one). */
   timeoutMs?: number;
   /** First delay between two `DescribeInstance` polls, ms; later delays back off up to 15 s. Default 2 000. */

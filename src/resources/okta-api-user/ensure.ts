@@ -154,6 +154,11 @@ export interface OktaApiUserResult extends StepResultBase {
    * own): `accessKey` is the other run's key, whose secret went where that run delivers it.
    */
   concurrentKey: boolean;
+  /**
+   * Whether the step creates (with `dryRun`: would create) an access key — a new secret to deliver. True
+   * also when the key replaces an earlier one (`rotate`, or a key whose secret was never delivered).
+   */
+  createsAccessKey: boolean;
 }
 
 const USER_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -290,6 +295,7 @@ async function ensureOktaApiUser(
     discardedKeys,
     pendingKeys,
     concurrentKey: false,
+    createsAccessKey: plan.some((w) => w.kind === 'create'),
   } as const;
   if (dryRun || changes.length === 0) {
     const remaining = keys?.filter(

@@ -5,8 +5,8 @@ import {
   type OktaAppJson,
   ownershipMarker,
   relayStateProblem,
-} from '../okta-app/ensure.js';
-import { buildRelayState } from '../okta-app/relay-state.js';
+} from './ensure.js';
+import { buildRelayState } from './relay-state.js';
 
 export async function checkOktaApp(run: Run, a: AppRun): Promise<void> {
   const { app, appRes } = a;

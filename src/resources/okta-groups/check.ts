@@ -11,7 +11,7 @@ import {
   RUN_PROVISION,
   type Run,
 } from '../check-run.js';
-import { findOktaGroups, groupNameFor, samlRoleForGroup } from '../okta-groups/ensure.js';
+import { findOktaGroups, groupNameFor, samlRoleForGroup } from './ensure.js';
 
 async function checkGroup(run: Run, a: AppRun): Promise<GroupInfo | undefined> {
   const okta = a.okta;

@@ -23,7 +23,7 @@ import {
 } from '../check-run.js';
 import { fetchAppMetadata, type OktaAppJson } from '../okta-app/ensure.js';
 import { listAppKeys } from '../okta-app/read.js';
-import { samlAudiences } from '../saml-provider-role/ensure.js';
+import { samlAudiences } from './ensure.js';
 import { attachedPolicies, findRole, getSamlProvider, listSamlProviders } from './read.js';
 
 export async function checkProviderAndCertificate(run: Run, a: AppRun): Promise<void> {

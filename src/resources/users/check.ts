@@ -12,7 +12,7 @@ import {
   strings,
 } from '../check-run.js';
 import { listGroupMembers } from '../okta-groups/ensure.js';
-import { caseVariantsOf, listConnectUsers } from '../users/connect-user.js';
+import { caseVariantsOf, listConnectUsers } from './connect-user.js';
 
 export interface AppUserJson {
   id: string;
