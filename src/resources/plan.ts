@@ -146,10 +146,7 @@ export type ProvisionEvent =
       /** How long the run waits at most, in milliseconds. */
       timeoutMs: number;
     }
-  /**
-   * Counts of the run's steps after each change. (Older versions also sent users' counts as this event
-   * with `running: 0`; those are now `users-progress` events, sent as well as the old form.)
-   */
+  /** Counts of the run's steps after each change (users' counts are `users-progress` events). */
   | {
       /** Event discriminator. */
       type: 'progress';

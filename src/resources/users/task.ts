@@ -58,11 +58,7 @@ export function usersTask(
         users,
         ...(group?.groupId && group.name ? { group: { id: group.groupId, name: group.name } } : {}),
         dryRun,
-        onProgress: (done, total) => {
-          options.emit({ type: 'users-progress', id, done, total });
-          // The form of earlier versions, for listeners that tell users' counts by `running: 0`.
-          options.emit({ type: 'progress', done, total, running: 0 });
-        },
+        onProgress: (done, total) => options.emit({ type: 'users-progress', id, done, total }),
       });
       report.users.created += r.counts.created;
       report.users.updated += r.counts.updated;
