@@ -11,16 +11,14 @@
 import {
   CreateInstanceCommand,
   DescribeInstanceCommand,
-  type InstanceSummary,
-  ListInstancesCommand,
   ListTagsForResourceCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-connect';
 import type { SsoContext } from '../../core/context.js';
 import { ConfigError, ConflictError, ProviderError, TimeoutError } from '../../core/errors.js';
 import { BackoffTimeoutError, pollUntil } from '../../core/retry.js';
-import type { StepOptions, StepResultBase } from '../../core/step.js';
-import { awsCall, awsPages, isAwsError, nextToken } from '../../providers/aws/call.js';
+import type { StepOptions, StepResultBase, WaitOptions } from '../../core/step.js';
+import { awsCall, isAwsError } from '../../providers/aws/call.js';
 import { CreateRaceError, onceMoreIfRaced } from '../../providers/aws/race.js';
 import {
   MANAGED_BY_KEY,
@@ -30,12 +28,15 @@ import {
   ownershipTagMap,
   STACK_KEY,
 } from '../../providers/aws/tags.js';
+import { findInstanceByAlias, statusReason } from './read.js';
+
+export { findInstanceByAlias } from './read.js';
 
 /** The status of a Connect instance, as `DescribeInstance` and `ListInstances` report it. */
 export type ConnectInstanceStatus = 'CREATION_IN_PROGRESS' | 'ACTIVE' | 'CREATION_FAILED';
 
 /** How long and how often {@link createSamlInstance} polls until the instance is ACTIVE. */
-export interface InstanceWaitOptions {
+export interface InstanceWaitOptions extends WaitOptions {
   /** Give up after this long, ms. Default 300 000 (5 minutes; creation usually takes about one). */
   timeoutMs?: number;
   /** First delay between two `DescribeInstance` polls, ms; later delays back off up to 15 s. Default 2 000. */
@@ -169,37 +170,6 @@ function validate(input: SamlInstanceInput): void {
     }
   }
   if (issues.length > 0) throw ConfigError.of(issues);
-}
-
-/** Every instance of the region, following `NextToken`, until one has the alias (case-insensitively). */
-export async function findInstanceByAlias(
-  ctx: SsoContext,
-  alias: string,
-): Promise<InstanceSummary | undefined> {
-  const wanted = alias.toLowerCase();
-  const pages = awsPages(
-    ctx,
-    'connect',
-    'ListInstances',
-    (token, o) =>
-      ctx.connect.send(
-        new ListInstancesCommand({ MaxResults: 10, ...(token ? { NextToken: token } : {}) }),
-        o,
-      ),
-    nextToken,
-  );
-  for await (const page of pages) {
-    const found = page.InstanceSummaryList?.find((i) => i.InstanceAlias?.toLowerCase() === wanted);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-async function statusReason(ctx: SsoContext, instanceId: string): Promise<string | undefined> {
-  const { Instance } = await awsCall(ctx, 'connect', 'DescribeInstance', (o) =>
-    ctx.connect.send(new DescribeInstanceCommand({ InstanceId: instanceId }), o),
-  );
-  return Instance?.StatusReason?.Message;
 }
 
 function onOff(value: boolean): string {

@@ -15,7 +15,6 @@ import {
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
   DeletePolicyVersionCommand,
-  GetPolicyCommand,
   GetPolicyVersionCommand,
   ListPoliciesCommand,
   ListPolicyVersionsCommand,
@@ -32,6 +31,7 @@ import { awsCall, awsPages, isAwsError, nextMarker } from '../../providers/aws/c
 import { samePolicy } from '../../providers/aws/policy-document.js';
 import { CreateRaceError, onceMoreIfRaced } from '../../providers/aws/race.js';
 import { notOursError, ownershipOf, ownershipTags } from '../../providers/aws/tags.js';
+import { getPolicy } from './read.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Public types
@@ -432,18 +432,6 @@ async function ensureManagedPolicyOnce(
     ctx.logger.info(`updated ${resource}: new default version ${versionId}`, { policyArn: arn });
   }
   return result({ action, changes, policyArn: arn, versionId });
-}
-
-async function getPolicy(ctx: SsoContext, policyArn: string): Promise<Policy | undefined> {
-  try {
-    const out = await awsCall(ctx, 'iam', 'GetPolicy', (o) =>
-      ctx.iam.send(new GetPolicyCommand({ PolicyArn: policyArn }), o),
-    );
-    return out.Policy;
-  } catch (error) {
-    if (isAwsError(error, 'NoSuchEntity')) return undefined;
-    throw error;
-  }
 }
 
 async function createPolicy(ctx: SsoContext, input: EnsurePolicyInput): Promise<Policy> {

@@ -7,15 +7,11 @@
  * and hands a new secret back exactly once, wrapped in a {@link Secret}.
  */
 import {
-  type AccessKeyMetadata,
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
   CreateUserCommand,
   DeleteAccessKeyCommand,
   GetAccessKeyLastUsedCommand,
-  GetUserCommand,
-  ListAccessKeysCommand,
-  ListAttachedUserPoliciesCommand,
   TagUserCommand,
   UntagUserCommand,
   UpdateAccessKeyCommand,
@@ -26,9 +22,12 @@ import { ConfigError, ConflictError, ConnectSsoError, ProviderError } from '../.
 import { Secret } from '../../core/secret.js';
 import type { StepOptions, StepResultBase } from '../../core/step.js';
 import { parseArn } from '../../providers/aws/arn.js';
-import { awsCall, awsPages, isAwsError, nextMarker } from '../../providers/aws/call.js';
+import { awsCall, isAwsError } from '../../providers/aws/call.js';
 import { CreateRaceError, onceMoreIfRaced } from '../../providers/aws/race.js';
 import { notOursError, ownershipOf, ownershipTags } from '../../providers/aws/tags.js';
+import { type AccessKeySummary, attachedPolicies, getUser, listKeys } from './read.js';
+
+export type { AccessKeySummary } from './read.js';
 
 /**
  * What to do about the user's access key:
@@ -87,16 +86,6 @@ export interface AccessKeyDelivery {
   wasDelivered?: (accessKeyId: string) => Promise<boolean>;
   /** How long an undelivered key may belong to a run still in progress. Default 15 minutes. */
   graceMs?: number;
-}
-
-/** An access key of the user, without its secret. */
-export interface AccessKeySummary {
-  /** The access key id, e.g. `AKIA…` (not secret). */
-  accessKeyId: string;
-  /** IAM's key status: only an `Active` key can sign requests. */
-  status: 'Active' | 'Inactive';
-  /** When IAM created the key; undefined if IAM's answer has no `CreateDate`. */
-  createdAt: Date | undefined;
 }
 
 /** A key created by this call: the only time its secret is available. */
@@ -165,6 +154,11 @@ export interface OktaApiUserResult extends StepResultBase {
    * own): `accessKey` is the other run's key, whose secret went where that run delivers it.
    */
   concurrentKey: boolean;
+  /**
+   * Whether the step creates (with `dryRun`: would create) an access key — a new secret to deliver. True
+   * also when the key replaces an earlier one (`rotate`, or a key whose secret was never delivered).
+   */
+  createsAccessKey: boolean;
 }
 
 const USER_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -301,6 +295,7 @@ async function ensureOktaApiUser(
     discardedKeys,
     pendingKeys,
     concurrentKey: false,
+    createsAccessKey: plan.some((w) => w.kind === 'create'),
   } as const;
   if (dryRun || changes.length === 0) {
     const remaining = keys?.filter(
@@ -690,57 +685,4 @@ async function createKey(
   };
   ctx.logger.info(`created access key ${newKey.accessKeyId} of iam user ${userName}`);
   return { key: newKey, attempts: out.$metadata.attempts ?? 1 };
-}
-
-async function getUser(ctx: SsoContext, userName: string): Promise<User | undefined> {
-  try {
-    const out = await awsCall(ctx, 'iam', 'GetUser', (o) =>
-      ctx.iam.send(new GetUserCommand({ UserName: userName }), o),
-    );
-    return out.User;
-  } catch (error) {
-    if (isAwsError(error, 'NoSuchEntity')) return undefined;
-    throw error;
-  }
-}
-
-async function attachedPolicies(ctx: SsoContext, userName: string): Promise<string[]> {
-  const arns: string[] = [];
-  const pages = awsPages(
-    ctx,
-    'iam',
-    'ListAttachedUserPolicies',
-    (marker, o) =>
-      ctx.iam.send(
-        new ListAttachedUserPoliciesCommand({ UserName: userName, ...(marker ? { Marker: marker } : {}) }),
-        o,
-      ),
-    nextMarker,
-  );
-  for await (const page of pages)
-    for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) arns.push(p.PolicyArn);
-  return arns;
-}
-
-async function listKeys(ctx: SsoContext, userName: string): Promise<AccessKeySummary[]> {
-  const keys: AccessKeyMetadata[] = [];
-  const pages = awsPages(
-    ctx,
-    'iam',
-    'ListAccessKeys',
-    (marker, o) =>
-      ctx.iam.send(
-        new ListAccessKeysCommand({ UserName: userName, ...(marker ? { Marker: marker } : {}) }),
-        o,
-      ),
-    nextMarker,
-  );
-  for await (const page of pages) keys.push(...(page.AccessKeyMetadata ?? []));
-  return keys
-    .filter((k): k is AccessKeyMetadata & { AccessKeyId: string } => typeof k.AccessKeyId === 'string')
-    .map((k) => ({
-      accessKeyId: k.AccessKeyId,
-      status: k.Status === 'Inactive' ? 'Inactive' : 'Active',
-      createdAt: k.CreateDate,
-    }));
 }

@@ -12,16 +12,21 @@ import type { SsoContext } from '../../core/context.js';
 import { ConfigError, ConflictError } from '../../core/errors.js';
 import { actionFor, type StepOptions, type StepResultBase } from '../../core/step.js';
 import { CONNECT_INSTANCE_ID } from '../../providers/aws/arn.js';
-import { isOktaError, isTransientOktaError, oktaPages, oktaRequest } from '../../providers/okta/transport.js';
+import { isOktaError, isTransientOktaError, oktaRequest } from '../../providers/okta/transport.js';
 import { type IdpMetadata, parseIdpMetadata } from '../../saml/metadata.js';
+import {
+  AWS_APP_NAME,
+  fetchAppMetadata,
+  findAppsByLabel,
+  getOktaApp,
+  type JsonObject,
+  type OktaAppJson,
+} from './read.js';
 
-/** The OIN key of Okta's "AWS Account Federation" app. */
-export const AWS_APP_NAME = 'amazon_aws';
+export { AWS_APP_NAME, fetchAppMetadata, findAppsByLabel, getOktaApp, type OktaAppJson } from './read.js';
 
 /** The `settings.app` keys Okta never returns (write-only) and that a replace must not send back as null. */
 const WRITE_ONLY_APP_SETTINGS = ['secretKey', 'accessKey'] as const;
-
-const LIST_PAGE_SIZE = 200;
 
 // ---------------------------------------------------------------------------------------------------------
 // Public types
@@ -102,25 +107,6 @@ export interface OktaFederationAppResult extends StepResultBase {
 // ---------------------------------------------------------------------------------------------------------
 // The app as Okta's JSON (only what this library reads; everything else is carried through untouched)
 
-type JsonObject = Record<string, unknown>;
-
-/** An Okta app as the raw API returns it. Unknown fields are kept and sent back on replace. */
-export interface OktaAppJson extends JsonObject {
-  id: string;
-  name: string;
-  label: string;
-  status: string;
-  signOnMode?: string;
-  features?: string[];
-  credentials?: JsonObject & { signing?: JsonObject & { kid?: string } };
-  settings?: JsonObject & {
-    app?: JsonObject;
-    signOn?: JsonObject;
-    notes?: JsonObject & { admin?: string | null; enduser?: string | null };
-  };
-  _links?: JsonObject & { appLinks?: { name?: string; href?: string }[] };
-}
-
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function clone<T>(value: T): T {
@@ -163,15 +149,6 @@ export function appOwnership(
 // ---------------------------------------------------------------------------------------------------------
 // Raw app calls shared with linkIdentityProvider
 
-/** GET an app, raw (keeps `settings.app`). */
-export async function getOktaApp(ctx: SsoContext, appId: string): Promise<OktaAppJson> {
-  const { data } = await oktaRequest<OktaAppJson>(ctx, 'GetApplication', {
-    method: 'GET',
-    path: `/api/v1/apps/${encodeURIComponent(appId)}`,
-  });
-  return data;
-}
-
 /**
  * The body of a full-replace PUT: the fetched app with every field kept, except the links (read-only)
  * and the write-only `settings.app` keys Okta reads back as null (sending null could clear them).
@@ -202,18 +179,6 @@ export async function replaceOktaApp(ctx: SsoContext, app: OktaAppJson): Promise
     method: 'PUT',
     path: `/api/v1/apps/${encodeURIComponent(app.id)}`,
     body: replaceBody(app),
-  });
-  return data;
-}
-
-/** The IdP metadata of the app's current signing key, raw (Okta answers `application/xml;charset=ISO-8859-1`). */
-export async function fetchAppMetadata(ctx: SsoContext, app: OktaAppJson): Promise<string> {
-  const kid = app.credentials?.signing?.kid;
-  const { data } = await oktaRequest<string>(ctx, 'PreviewSAMLmetadataForApplication', {
-    method: 'GET',
-    path: `/api/v1/apps/${encodeURIComponent(app.id)}/sso/saml/metadata`,
-    ...(kid ? { query: { kid } } : {}),
-    accept: 'application/xml',
   });
   return data;
 }
@@ -421,18 +386,6 @@ function createBody(ctx: Pick<SsoContext, 'stack'>, input: ResolvedAppInput): Js
 
 // ---------------------------------------------------------------------------------------------------------
 // Discovery
-
-/** Every `amazon_aws` app whose label is exactly `label` (Okta's `q` is a case-insensitive prefix match). */
-export async function findAppsByLabel(ctx: SsoContext, label: string): Promise<OktaAppJson[]> {
-  const found: OktaAppJson[] = [];
-  for await (const page of oktaPages<OktaAppJson>(ctx, 'ListApplications', '/api/v1/apps', {
-    q: label,
-    limit: LIST_PAGE_SIZE,
-  })) {
-    for (const app of page) if (app.name === AWS_APP_NAME && app.label === label) found.push(app);
-  }
-  return found;
-}
 
 /** The app's login link: `_links.appLinks[name=login]`, else the usual `/home/amazon_aws/<id>/272`. */
 async function signInUrlOf(ctx: SsoContext, app: OktaAppJson): Promise<string> {

@@ -8,11 +8,6 @@ import {
   CreateRoleCommand,
   CreateSAMLProviderCommand,
   DetachRolePolicyCommand,
-  GetRoleCommand,
-  GetSAMLProviderCommand,
-  ListAttachedRolePoliciesCommand,
-  ListSAMLProvidersCommand,
-  type Role,
   TagRoleCommand,
   TagSAMLProviderCommand,
   UpdateAssumeRolePolicyCommand,
@@ -25,7 +20,7 @@ import { checkRegion, type Partition } from '../../core/regions.js';
 import { BackoffTimeoutError, retryWithBackoff } from '../../core/retry.js';
 import { actionFor, type StepOptions, type StepResultBase } from '../../core/step.js';
 import { parseArn } from '../../providers/aws/arn.js';
-import { awsCall, awsPages, isAwsError, nextMarker } from '../../providers/aws/call.js';
+import { awsCall, isAwsError } from '../../providers/aws/call.js';
 import { decodePolicyDocument, samePolicy } from '../../providers/aws/policy-document.js';
 import { CreateRaceError, onceMoreIfRaced } from '../../providers/aws/race.js';
 import { notOursError, ownershipOf, ownershipTags } from '../../providers/aws/tags.js';
@@ -37,6 +32,7 @@ import {
   replaceOktaApp,
   sessionDurationProblem,
 } from '../okta-app/ensure.js';
+import { attachedPolicies, findProvider, findRole, storedMetadata } from './read.js';
 
 /** How long `CreateRole` / `UpdateAssumeRolePolicy` are retried while IAM has not propagated a new provider. */
 export const DEFAULT_IAM_CONSISTENCY_TIMEOUT_MS = 120_000;
@@ -300,13 +296,6 @@ const show = (v: unknown): string =>
 // ---------------------------------------------------------------------------------------------------------
 // Reads
 
-interface ProviderState {
-  arn: string;
-  name: string;
-  metadataXml: string;
-  tags: { Key?: string | undefined; Value?: string | undefined }[];
-}
-
 /** A create refused because the entity exists: another run made it after our read ({@link onceMoreIfRaced}). */
 async function raced<T>(resource: string, create: () => Promise<T>): Promise<T> {
   try {
@@ -321,75 +310,6 @@ async function raced<T>(resource: string, create: () => Promise<T>): Promise<T> 
         { cause: error },
       ),
     );
-  }
-}
-
-async function findProvider(ctx: SsoContext, name: string): Promise<ProviderState | undefined> {
-  const list = await awsCall(ctx, 'iam', 'ListSAMLProviders', (o) =>
-    ctx.iam.send(new ListSAMLProvidersCommand({}), o),
-  );
-  // IAM names are unique without regard to case.
-  const entry = (list.SAMLProviderList ?? []).find(
-    (p) => p.Arn?.split(':saml-provider/')[1]?.toLowerCase() === name.toLowerCase(),
-  );
-  if (!entry?.Arn) return undefined;
-  const arn = entry.Arn;
-  try {
-    const provider = await awsCall(ctx, 'iam', 'GetSAMLProvider', (o) =>
-      ctx.iam.send(new GetSAMLProviderCommand({ SAMLProviderArn: arn }), o),
-    );
-    return {
-      arn,
-      name: arn.split(':saml-provider/')[1] ?? name,
-      metadataXml: provider.SAMLMetadataDocument ?? '',
-      tags: provider.Tags ?? [],
-    };
-  } catch (error) {
-    if (isAwsError(error, 'NoSuchEntity')) return undefined;
-    throw error;
-  }
-}
-
-async function findRole(ctx: SsoContext, roleName: string): Promise<Role | undefined> {
-  try {
-    const { Role: role } = await awsCall(ctx, 'iam', 'GetRole', (o) =>
-      ctx.iam.send(new GetRoleCommand({ RoleName: roleName }), o),
-    );
-    return role;
-  } catch (error) {
-    if (isAwsError(error, 'NoSuchEntity')) return undefined;
-    throw error;
-  }
-}
-
-async function attachedPolicies(ctx: SsoContext, roleName: string): Promise<string[]> {
-  const arns: string[] = [];
-  const pages = awsPages(
-    ctx,
-    'iam',
-    'ListAttachedRolePolicies',
-    (marker, o) =>
-      ctx.iam.send(
-        new ListAttachedRolePoliciesCommand({ RoleName: roleName, ...(marker ? { Marker: marker } : {}) }),
-        o,
-      ),
-    nextMarker,
-  );
-  for await (const page of pages)
-    for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) arns.push(p.PolicyArn);
-  return arns;
-}
-
-/** The certificates (base64 DER) and entity id of stored metadata; empty when it no longer parses. */
-function storedMetadata(xml: string): { certificates: Set<string>; entityId: string | undefined } {
-  try {
-    const parsed = parseIdpMetadata(xml, 'stored metadata');
-    return {
-      certificates: new Set(parsed.signingCertificates.map((c) => c.base64)),
-      entityId: parsed.entityId,
-    };
-  } catch {
-    return { certificates: new Set(), entityId: undefined };
   }
 }
 

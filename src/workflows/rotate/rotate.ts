@@ -16,11 +16,7 @@
  */
 
 import { X509Certificate } from 'node:crypto';
-import {
-  GetSAMLProviderCommand,
-  ListSAMLProvidersCommand,
-  UpdateSAMLProviderCommand,
-} from '@aws-sdk/client-iam';
+import { UpdateSAMLProviderCommand } from '@aws-sdk/client-iam';
 import type { AppKind, ConnectSsoConfig, ResolvedApp, ResolvedConfig } from '../../config/index.js';
 import type { SsoContext } from '../../core/context.js';
 import { ConfigError, ConflictError, ConnectSsoError, VerificationError } from '../../core/errors.js';
@@ -35,6 +31,8 @@ import {
   ownershipMarker,
   replaceOktaApp,
 } from '../../resources/okta-app/ensure.js';
+import { listAppKeys, type OktaAppKeyJson } from '../../resources/okta-app/read.js';
+import { findProvider } from '../../resources/saml-provider-role/read.js';
 import { parseIdpMetadata } from '../../saml/metadata.js';
 import { contextForConfig, resolveConfigInput } from '../config-context.js';
 
@@ -162,14 +160,6 @@ export class RotationInterruptedError extends ConnectSsoError {
 // ---------------------------------------------------------------------------------------------------------
 // Okta keys and metadata
 
-/** A signing key as `GET /api/v1/apps/{id}/credentials/keys` lists it (a JWK). */
-interface OktaKeyJson {
-  kid: string;
-  created?: string;
-  expiresAt?: string;
-  x5c?: string[];
-}
-
 interface AppKey {
   kid: string;
   created: number;
@@ -178,7 +168,7 @@ interface AppKey {
   notAfter: Date;
 }
 
-function toAppKey(json: OktaKeyJson): AppKey | undefined {
+function toAppKey(json: OktaAppKeyJson): AppKey | undefined {
   const base64 = json.x5c?.[0]?.replace(/\s+/g, '');
   if (!base64) return undefined;
   let cert: X509Certificate;
@@ -198,11 +188,7 @@ function toAppKey(json: OktaKeyJson): AppKey | undefined {
 }
 
 async function listKeys(ctx: SsoContext, appId: string): Promise<AppKey[]> {
-  const { data } = await oktaRequest<OktaKeyJson[]>(ctx, 'ListApplicationKeys', {
-    method: 'GET',
-    path: `/api/v1/apps/${encodeURIComponent(appId)}/credentials/keys`,
-  });
-  return (Array.isArray(data) ? data : []).map(toAppKey).filter((k): k is AppKey => k !== undefined);
+  return (await listAppKeys(ctx, appId)).map(toAppKey).filter((k): k is AppKey => k !== undefined);
 }
 
 /** The app's IdP metadata for one of its keys (`…/sso/saml/metadata?kid=`). */
@@ -347,25 +333,17 @@ interface Provider {
   metadataXml: string;
 }
 
-async function findProvider(ctx: SsoContext, name: string): Promise<Provider | undefined> {
-  const list = await awsCall(ctx, 'iam', 'ListSAMLProviders', (o) =>
-    ctx.iam.send(new ListSAMLProvidersCommand({}), o),
-  );
-  const arn = (list.SAMLProviderList ?? []).find(
-    (p) => p.Arn?.split(':saml-provider/')[1]?.toLowerCase() === name.toLowerCase(),
-  )?.Arn;
-  if (!arn) return undefined;
-  const provider = await awsCall(ctx, 'iam', 'GetSAMLProvider', (o) =>
-    ctx.iam.send(new GetSAMLProviderCommand({ SAMLProviderArn: arn }), o),
-  );
-  const owner = ownershipOf(ctx, provider.Tags ?? []);
+async function findOwnProvider(ctx: SsoContext, name: string): Promise<Provider | undefined> {
+  const provider = await findProvider(ctx, name);
+  if (!provider) return undefined;
+  const owner = ownershipOf(ctx, provider.tags);
   if (owner !== 'ours') {
     throw new ConflictError(
       `iam saml-provider ${name}`,
-      `The IAM SAML provider '${name}' ${ownerDescription(ctx, owner, provider.Tags ?? [])}: the rotation does not change it. Run provision with adopt: true first if it is this setup's.`,
+      `The IAM SAML provider '${name}' ${ownerDescription(ctx, owner, provider.tags)}: the rotation does not change it. Run apply with adopt: true first if it is this setup's.`,
     );
   }
-  return { arn, name, metadataXml: provider.SAMLMetadataDocument ?? '' };
+  return { arn: provider.arn, name, metadataXml: provider.metadataXml };
 }
 
 async function findApp(ctx: SsoContext, app: ResolvedApp): Promise<OktaAppJson> {
@@ -416,7 +394,7 @@ async function rotateApp(ctx: SsoContext, app: ResolvedApp, opts: Resolved): Pro
   // ---- read
   const okta = await findApp(ctx, app);
   const ref: RotationAppRef = { kind: app.kind, label: app.label, appId: okta.id };
-  const provider = await findProvider(ctx, app.providerName);
+  const provider = await findOwnProvider(ctx, app.providerName);
   if (!provider) {
     throw new ConnectSsoError(
       'NOT_PROVISIONED',
@@ -541,7 +519,7 @@ async function rotateApp(ctx: SsoContext, app: ResolvedApp, opts: Resolved): Pro
   // ---- (a) generate
   await stage('generate', async () => {
     if (outcome !== 'rotated') return 'already-done';
-    const { data } = await oktaRequest<OktaKeyJson>(ctx, 'GenerateApplicationKey', {
+    const { data } = await oktaRequest<OktaAppKeyJson>(ctx, 'GenerateApplicationKey', {
       method: 'POST',
       path: `/api/v1/apps/${encodeURIComponent(okta.id)}/credentials/keys/generate`,
       query: { validityYears: opts.validityYears },
