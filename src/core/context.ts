@@ -3,12 +3,17 @@
  * the stack name that goes into ownership tags. Users who already have clients build it from theirs;
  * {@link createContext} builds defaults.
  *
- * The Okta SDK is loaded only when a step first needs it: `require('@okta/okta-sdk-nodejs')` costs
- * about 0.6 s and 45 MB, and importing `connect-okta-sso` must stay cheap.
+ * The SDKs are loaded only when a step first needs them: `require('@okta/okta-sdk-nodejs')` costs about
+ * 0.6 s and 45 MB, each AWS SDK client module 0.05–0.2 s, and importing `connect-okta-sso` must stay
+ * cheap. {@link createContext} builds its IAM and Connect clients on first use: a step's first AWS call
+ * (through {@link awsClient}, which loads the module with a cached dynamic `import()`), or a read of
+ * `ctx.iam` / `ctx.connect` by the caller (which then loads it synchronously).
  */
-import { ConnectClient } from '@aws-sdk/client-connect';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { ConfigError } from './errors.js';
+
+import { createRequire } from 'node:module';
+import type { ConnectClient } from '@aws-sdk/client-connect';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import { ConfigError, ConnectSsoError } from './errors.js';
 import { checkRegion } from './regions.js';
 import { Secret } from './secret.js';
 
@@ -87,7 +92,12 @@ export interface OktaAppUserLike {
   /** `USER` (assigned directly) or `GROUP`. */
   scope?: string | undefined;
   /** The app username (`credentials.userName`): the SAML `RoleSessionName`. */
-  credentials?: { userName?: string | undefined } | undefined;
+  credentials?:
+    | {
+        /** The app username. */
+        userName?: string | undefined;
+      }
+    | undefined;
   /** The app user profile (`samlRoles`, `role`, …). */
   profile?: object | undefined;
 }
@@ -130,9 +140,12 @@ export interface SsoContext {
   readonly region: string;
   /** The 12-digit AWS account, when known; otherwise read from ARNs as they appear. */
   readonly accountId?: string;
-  /** The AWS SDK v3 IAM client every IAM call goes through. */
+  /**
+   * The AWS SDK v3 IAM client every IAM call goes through: yours, or {@link createContext}'s, which it
+   * builds on first use (a step's first IAM call, or your first read of this property).
+   */
   readonly iam: IAMClient;
-  /** The AWS SDK v3 Amazon Connect client, in the instance's region. */
+  /** The AWS SDK v3 Amazon Connect client, in the instance's region; built on first use like `iam`. */
   readonly connect: ConnectClient;
   /**
    * The Okta client, created on first use (an `@okta/okta-sdk-nodejs` `Client`, or your own; see
@@ -154,6 +167,153 @@ export interface SsoContext {
 /** Whether an operation name is a read (`Get…`, `List…`, `Describe…`, `Search…`, `Preview…`). */
 export function isReadOperation(operation: string): boolean {
   return /^(Get|List|Describe|Search|Preview)/.test(operation);
+}
+
+/** The AWS SDK v3 client modules the library calls, by service (peer dependencies of the package). */
+export interface AwsSdkModules {
+  iam: typeof import('@aws-sdk/client-iam');
+  connect: typeof import('@aws-sdk/client-connect');
+}
+
+/** An AWS service whose client a context holds. */
+export type AwsServiceName = keyof AwsSdkModules;
+
+/** The client of each service. */
+export interface AwsSdkClients {
+  iam: IAMClient;
+  connect: ConnectClient;
+}
+
+const AWS_PACKAGES: { readonly [S in AwsServiceName]: string } = {
+  iam: '@aws-sdk/client-iam',
+  connect: '@aws-sdk/client-connect',
+};
+
+const notFound = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+};
+
+function missingPeer(service: AwsServiceName, cause: unknown): ConnectSsoError {
+  const name = AWS_PACKAGES[service];
+  return new ConnectSsoError(
+    'PEER_DEPENDENCY_MISSING',
+    `the ${service === 'iam' ? 'IAM' : 'Amazon Connect'} calls need ${name}, a peer dependency of connect-okta-sso: npm install ${name}`,
+    { cause },
+  );
+}
+
+const loadedModules = new Map<AwsServiceName, Promise<unknown>>();
+
+/**
+ * The SDK module of a service, imported once, on first use (a dynamic `import()` with a literal
+ * specifier, so that bundlers see it).
+ * @throws {ConnectSsoError} `PEER_DEPENDENCY_MISSING` when the package is not installed.
+ */
+export function loadAwsSdk<S extends AwsServiceName>(service: S): Promise<AwsSdkModules[S]> {
+  let loading = loadedModules.get(service);
+  if (!loading) {
+    const imported: Promise<unknown> =
+      service === 'iam' ? import('@aws-sdk/client-iam') : import('@aws-sdk/client-connect');
+    loading = imported.catch((error: unknown) => {
+      loadedModules.delete(service);
+      throw notFound(error) ? missingPeer(service, error) : error;
+    });
+    loadedModules.set(service, loading);
+  }
+  return loading as Promise<AwsSdkModules[S]>;
+}
+
+let requireHere: NodeJS.Require | undefined;
+
+/** The same module, synchronously: for a caller who reads `ctx.iam` before any step has run. */
+function requireAwsSdk<S extends AwsServiceName>(service: S): AwsSdkModules[S] {
+  requireHere ??= createRequire(import.meta.url);
+  try {
+    return requireHere(AWS_PACKAGES[service]) as AwsSdkModules[S];
+  } catch (error) {
+    throw notFound(error) ? missingPeer(service, error) : error;
+  }
+}
+
+/** One of createContext's clients: its config now, the client on first use. */
+class LazyAwsClient<S extends AwsServiceName> {
+  #client: AwsSdkClients[S] | undefined;
+  constructor(
+    private readonly service: S,
+    private readonly config: object,
+  ) {}
+
+  get built(): AwsSdkClients[S] | undefined {
+    return this.#client;
+  }
+
+  build(module: AwsSdkModules[S]): AwsSdkClients[S] {
+    if (this.#client === undefined) {
+      const Client =
+        this.service === 'iam'
+          ? (module as AwsSdkModules['iam']).IAMClient
+          : (module as AwsSdkModules['connect']).ConnectClient;
+      this.#client = new Client(this.config) as AwsSdkClients[S];
+    }
+    return this.#client;
+  }
+}
+
+/** The getters createContext defines for `iam` and `connect`, and the lazy client behind each. */
+const lazyGetters = new WeakMap<() => unknown, LazyAwsClient<AwsServiceName>>();
+
+function defineLazyClient<S extends AwsServiceName>(
+  target: object,
+  service: S,
+  lazy: LazyAwsClient<S>,
+): void {
+  const get = (): AwsSdkClients[S] => lazy.built ?? lazy.build(requireAwsSdk(service));
+  lazyGetters.set(get, lazy as unknown as LazyAwsClient<AwsServiceName>);
+  Object.defineProperty(target, service, { get, enumerable: true, configurable: true });
+}
+
+function lazyClientOf<S extends AwsServiceName>(ctx: SsoContext, service: S): LazyAwsClient<S> | undefined {
+  const get = Object.getOwnPropertyDescriptor(ctx, service)?.get;
+  return get ? (lazyGetters.get(get) as LazyAwsClient<S> | undefined) : undefined;
+}
+
+/**
+ * The context's client of a service, for a call: a client of {@link createContext}'s is built now (its
+ * module imported on the first call), a client the caller put in the context is used as it is.
+ * @throws {ConnectSsoError} `PEER_DEPENDENCY_MISSING` when the SDK package is not installed.
+ */
+export async function awsClient<S extends AwsServiceName>(
+  ctx: SsoContext,
+  service: S,
+): Promise<AwsSdkClients[S]> {
+  const lazy = lazyClientOf(ctx, service);
+  if (lazy) return lazy.built ?? lazy.build(await loadAwsSdk(service));
+  return ctx[service] as AwsSdkClients[S];
+}
+
+/**
+ * `to` with the AWS clients of `from`, still built on first use when `from` is a context of
+ * {@link createContext}'s (reading `from.iam` would build them at once).
+ */
+export function withAwsClientsOf<T extends object>(
+  from: SsoContext,
+  to: T,
+): T & Pick<SsoContext, AwsServiceName> {
+  for (const service of ['iam', 'connect'] as const) {
+    const descriptor = Object.getOwnPropertyDescriptor(from, service);
+    if (descriptor?.get && lazyGetters.has(descriptor.get)) {
+      Object.defineProperty(to, service, { get: descriptor.get, enumerable: true, configurable: true });
+    } else {
+      Object.defineProperty(to, service, {
+        value: from[service],
+        enumerable: true,
+        writable: false,
+        configurable: true,
+      });
+    }
+  }
+  return to as T & Pick<SsoContext, AwsServiceName>;
 }
 
 /** Options of {@link createContext}. Only `region` is required. */
@@ -216,6 +376,13 @@ export interface CreateContextOptions {
   stack?: string;
   /** AWS SDK attempts per call (retries throttling and 5xx); default 5. */
   maxAttempts?: number;
+  /**
+   * Your own IAM client, used as it is (then `credentials`, `profile`, `endpoint` and `maxAttempts` do
+   * not apply to it). Default: one built from those options on first use.
+   */
+  iam?: IAMClient;
+  /** Your own Amazon Connect client, in the instance's region; as for `iam`. */
+  connect?: ConnectClient;
 }
 
 const reveal = (value: string | Secret): string => (value instanceof Secret ? value.reveal() : value);
@@ -248,8 +415,6 @@ export function createContext(options: CreateContextOptions): SsoContext {
     ...(credentials ? { credentials } : options.profile ? { profile: options.profile } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   };
-  const iam = new IAMClient(awsConfig);
-  const connect = new ConnectClient(awsConfig);
 
   let oktaClient: Promise<OktaClientLike> | undefined;
   const oktaOption = options.okta;
@@ -268,16 +433,20 @@ export function createContext(options: CreateContextOptions): SsoContext {
     );
     return oktaClient;
   };
-  return {
+  const ctx = {
     region: options.region,
-    iam,
-    connect,
     okta,
     logger: options.logger ?? silentLogger,
     clock: options.clock ?? systemClock,
     ...(options.signal ? { signal: options.signal } : {}),
     stack,
   };
+  // The AWS clients: the caller's, or built on first use (see the module comment).
+  if (options.iam) Object.defineProperty(ctx, 'iam', { value: options.iam, enumerable: true });
+  else defineLazyClient(ctx, 'iam', new LazyAwsClient('iam', awsConfig));
+  if (options.connect) Object.defineProperty(ctx, 'connect', { value: options.connect, enumerable: true });
+  else defineLazyClient(ctx, 'connect', new LazyAwsClient('connect', awsConfig));
+  return ctx as typeof ctx & Pick<SsoContext, AwsServiceName>;
 }
 
 /** Normalise an Okta org URL: https (or loopback http, for the sandbox), no path, no trailing slash. */

@@ -9,11 +9,11 @@
  * {@link checkSamlResponse} is synchronous and makes no calls (the sandbox's AWS sign-in uses it);
  * {@link verifySamlResponse} adds the checks that read IAM and Connect.
  */
-import { GetRoleCommand, GetSAMLProviderCommand } from '@aws-sdk/client-iam';
 import type { SsoContext } from '../core/context.js';
 import { ConfigError, ConnectSsoError } from '../core/errors.js';
-import { awsCall, isAwsError } from '../providers/aws/call.js';
+import { isAwsError } from '../providers/aws/call.js';
 import { decodePolicyDocument } from '../providers/aws/policy-document.js';
+import { send } from '../providers/aws/send.js';
 import { findConnectUser } from '../resources/users/connect-user.js';
 import { type IdpMetadata, parseIdpMetadata } from './metadata.js';
 import {
@@ -955,9 +955,7 @@ async function providerMetadata(
   providerArn: string,
 ): Promise<{ xml: string } | { missing: true } | { error: string }> {
   try {
-    const out = await awsCall(ctx, 'iam', 'GetSAMLProvider', (o) =>
-      ctx.iam.send(new GetSAMLProviderCommand({ SAMLProviderArn: providerArn }), o),
-    );
+    const out = await send(ctx, 'iam', 'GetSAMLProvider', { SAMLProviderArn: providerArn });
     return { xml: out.SAMLMetadataDocument ?? '' };
   } catch (error) {
     if (isAwsError(error, 'NoSuchEntity')) return { missing: true };
@@ -1103,9 +1101,7 @@ export async function verifySamlResponse(
   const roleProblems: string[] = [];
   for (const pair of info.roles) {
     try {
-      const { Role } = await awsCall(ctx, 'iam', 'GetRole', (o) =>
-        ctx.iam.send(new GetRoleCommand({ RoleName: roleName(pair.roleArn) }), o),
-      );
+      const { Role } = await send(ctx, 'iam', 'GetRole', { RoleName: roleName(pair.roleArn) });
       if (Role?.Arn !== pair.roleArn) {
         roleProblems.push(
           `the role ${pair.roleArn} does not exist (this account has ${Role?.Arn ?? 'no such role'})`,

@@ -4,7 +4,12 @@
  */
 import type { ConnectSsoConfig, ResolvedConfig, ResolvedOktaAuth } from '../config/index.js';
 import { validateConfig } from '../config/index.js';
-import { type CreateContextOptions, createContext, type SsoContext } from '../core/context.js';
+import {
+  type CreateContextOptions,
+  createContext,
+  type SsoContext,
+  withAwsClientsOf,
+} from '../core/context.js';
 
 /** A config that `loadConfig`/`validateConfig` already resolved (every default applied). */
 export function isResolvedConfig(config: ConnectSsoConfig | ResolvedConfig): config is ResolvedConfig {
@@ -54,11 +59,10 @@ export function contextForConfig(
     });
   const signal = extra.signal ?? base.signal;
   const onCalls = [base.onCall, extra.onCall].filter((f) => f !== undefined);
-  return {
+  // The base's AWS clients, still built on first use when createContext made them.
+  return withAwsClientsOf(base, {
     region: base.region,
     ...(base.accountId ? { accountId: base.accountId } : {}),
-    iam: base.iam,
-    connect: base.connect,
     okta: () => base.okta(),
     logger: base.logger,
     clock: base.clock,
@@ -66,10 +70,10 @@ export function contextForConfig(
     stack: config.stack,
     ...(onCalls.length > 0
       ? {
-          onCall: (call) => {
+          onCall: (call: Parameters<NonNullable<SsoContext['onCall']>>[0]) => {
             for (const f of onCalls) f(call);
           },
         }
       : {}),
-  };
+  });
 }

@@ -386,9 +386,34 @@ function loaded() {
   return {
     library: all.some((u) => /connect-okta-sso[\\\\/]dist[\\\\/]index\\.c?js$/.test(u)),
     okta: all.some((u) => /@okta[\\\\/]okta-sdk-nodejs[\\\\/]/.test(u)),
+    aws: [...new Set(all.map((u) => /@aws-sdk[\\\\/](client-[a-z-]+)[\\\\/]/.exec(u)?.[1]).filter(Boolean))].sort(),
     sandbox: all.some((u) => /connect-okta-sso[\\\\/]dist[\\\\/]sandbox[\\\\/]/.test(u)),
   };
 }`;
+
+/**
+ * What is loaded after each stage: the import, createContext, the first Okta use, a step's first AWS
+ * call (createSamlInstance reads Connect only; the endpoint is a closed loopback port, so it fails at once).
+ */
+const COST = `const stages = { afterImport: loaded() };
+const context = lib.createContext({
+  region: 'us-east-1', endpoint: 'http://127.0.0.1:9', maxAttempts: 1,
+  credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'not-a-secret' },
+  okta: { orgUrl: 'https://example.okta.com', token: 'not-a-token' },
+});
+stages.afterCreateContext = loaded();
+await context.okta();
+stages.afterOktaUse = loaded();
+await lib.createSamlInstance(context, { alias: 'cost-cc', dryRun: true }).catch(() => undefined);
+stages.afterConnectCall = loaded();`;
+
+const EXPECTED_COST = {
+  afterImport: { library: true, okta: false, sandbox: false, aws: [] },
+  afterCreateContext: { library: true, okta: false, sandbox: false, aws: [] },
+  // The detector sees each SDK once it is loaded: the checks above can fail.
+  afterOktaUse: { library: true, okta: true, sandbox: false, aws: [] },
+  afterConnectCall: { library: true, okta: true, sandbox: false, aws: ['client-connect'] },
+};
 
 describe(`the packed package (${pkg.name}@${pkg.version})`, { timeout: 60_000 }, () => {
   it('contains only dist (no source maps), schema, README, LICENSE, CHANGELOG and package.json', () => {
@@ -507,7 +532,7 @@ ${USE}
     expect(JSON.parse(result.stdout)).toMatchObject(EXPECTED_USE);
   });
 
-  it('import does not load the Okta SDK nor the sandbox (ESM), until the Okta client is first used', async () => {
+  it('import loads neither the Okta SDK, nor any AWS SDK client, nor the sandbox (ESM); each loads on first use', async () => {
     writeFileSync(
       join(consumer, 'cost.mjs'),
       `import { register, createRequire } from 'node:module';
@@ -516,37 +541,31 @@ writeFileSync(process.env.LOAD_LOG, '');
 register('./hooks.mjs', import.meta.url, { data: { log: process.env.LOAD_LOG } });
 ${LOADED}
 const lib = await import('${pkg.name}');
-const afterImport = loaded();
-const context = lib.createContext({ region: 'us-east-1', okta: { orgUrl: 'https://example.okta.com', token: 'not-a-token' } });
-await context.okta();
-console.log(JSON.stringify({ afterImport, afterOktaUse: loaded() }));`,
+${COST}
+console.log(JSON.stringify(stages));`,
     );
     const result = await node(['cost.mjs'], { LOAD_LOG: join(work, 'esm-loads.log') });
     expect(result.stderr).toBe('');
-    const { afterImport, afterOktaUse } = JSON.parse(result.stdout);
-    expect(afterImport).toEqual({ library: true, okta: false, sandbox: false });
-    // The detector sees the SDK once it is loaded: the check above can fail.
-    expect(afterOktaUse).toEqual({ library: true, okta: true, sandbox: false });
+    expect(JSON.parse(result.stdout)).toEqual(EXPECTED_COST);
   });
 
-  it('require does not load the Okta SDK nor the sandbox (CJS), until the Okta client is first used', async () => {
+  it('require loads neither the Okta SDK, nor any AWS SDK client, nor the sandbox (CJS); each loads on first use', async () => {
     writeFileSync(
       join(consumer, 'cost.cjs'),
       `const { createRequire } = require('node:module');
 const { readFileSync } = require('node:fs');
 ${LOADED}
+(async () => {
 const lib = require('${pkg.name}');
-const afterImport = loaded();
-const context = lib.createContext({ region: 'us-east-1', okta: { orgUrl: 'https://example.okta.com', token: 'not-a-token' } });
-context.okta().then(() => console.log(JSON.stringify({ afterImport, afterOktaUse: loaded() })));`,
+${COST}
+console.log(JSON.stringify(stages));
+})();`,
     );
     const result = await node(['--import', './register.mjs', 'cost.cjs'], {
       LOAD_LOG: join(work, 'cjs-loads.log'),
     });
     expect(result.stderr).toBe('');
-    const { afterImport, afterOktaUse } = JSON.parse(result.stdout);
-    expect(afterImport).toEqual({ library: true, okta: false, sandbox: false });
-    expect(afterOktaUse).toEqual({ library: true, okta: true, sandbox: false });
+    expect(JSON.parse(result.stdout)).toEqual(EXPECTED_COST);
   });
 
   it("the library's bundles do not contain the sandbox", () => {

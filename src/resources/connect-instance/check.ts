@@ -1,6 +1,6 @@
 /** The doctor's checks of the Connect instance: it exists, is ACTIVE, uses SAML and is ours. */
-import { DescribeInstanceCommand, ListTagsForResourceCommand } from '@aws-sdk/client-connect';
-import { awsCall } from '../../providers/aws/call.js';
+
+import { send } from '../../providers/aws/send.js';
 import { add, guard, learnAccount, ownershipFinding, RUN_PROVISION, type Run } from '../check-run.js';
 import { findInstanceByAlias } from './ensure.js';
 
@@ -39,9 +39,7 @@ export async function checkInstance(run: Run): Promise<void> {
     } else {
       let reason: string | undefined;
       if (status === 'CREATION_FAILED') {
-        const { Instance } = await awsCall(ctx, 'connect', 'DescribeInstance', (o) =>
-          ctx.connect.send(new DescribeInstanceCommand({ InstanceId: found.Id }), o),
-        );
+        const { Instance } = await send(ctx, 'connect', 'DescribeInstance', { InstanceId: found.Id });
         reason = Instance?.StatusReason?.Message;
       }
       add(
@@ -67,9 +65,7 @@ export async function checkInstance(run: Run): Promise<void> {
       );
     }
 
-    const { tags } = await awsCall(ctx, 'connect', 'ListTagsForResource', (o) =>
-      ctx.connect.send(new ListTagsForResourceCommand({ resourceArn: found.Arn }), o),
-    );
+    const { tags } = await send(ctx, 'connect', 'ListTagsForResource', { resourceArn: found.Arn });
     ownershipFinding(run, 'instance.ownership', resource, tags ?? {}, 'The instance', 'instance.alias');
   });
 }

@@ -8,18 +8,13 @@
  * `DescribeInstance` with back-off until it is `ACTIVE`, and surfaces `CREATION_FAILED` with AWS's
  * reason.
  */
-import {
-  CreateInstanceCommand,
-  DescribeInstanceCommand,
-  ListTagsForResourceCommand,
-  TagResourceCommand,
-} from '@aws-sdk/client-connect';
 import type { SsoContext } from '../../core/context.js';
 import { ConfigError, ConflictError, ProviderError, TimeoutError } from '../../core/errors.js';
 import { BackoffTimeoutError, pollUntil } from '../../core/retry.js';
 import type { StepOptions, StepResultBase, WaitOptions } from '../../core/step.js';
-import { awsCall, isAwsError } from '../../providers/aws/call.js';
+import { isAwsError } from '../../providers/aws/call.js';
 import { CreateRaceError, onceMoreIfRaced } from '../../providers/aws/race.js';
+import { send } from '../../providers/aws/send.js';
 import {
   MANAGED_BY_KEY,
   notOursError,
@@ -191,9 +186,7 @@ export async function waitUntilActive(
   try {
     return await pollUntil(
       async () => {
-        const { Instance } = await awsCall(ctx, 'connect', 'DescribeInstance', (o) =>
-          ctx.connect.send(new DescribeInstanceCommand({ InstanceId: instance.id }), o),
-        );
+        const { Instance } = await send(ctx, 'connect', 'DescribeInstance', { InstanceId: instance.id });
         const status = Instance?.InstanceStatus;
         if (status === 'CREATION_FAILED') {
           throw new ProviderError({
@@ -283,18 +276,13 @@ async function ensureSamlInstance(ctx: SsoContext, input: SamlInstanceInput): Pr
     }
     let created: { Id?: string | undefined; Arn?: string | undefined };
     try {
-      created = await awsCall(ctx, 'connect', 'CreateInstance', (o) =>
-        ctx.connect.send(
-          new CreateInstanceCommand({
-            IdentityManagementType: 'SAML',
-            InstanceAlias: alias,
-            InboundCallsEnabled: inbound,
-            OutboundCallsEnabled: outbound,
-            Tags: ownershipTagMap(ctx, tags),
-          }),
-          o,
-        ),
-      );
+      created = await send(ctx, 'connect', 'CreateInstance', {
+        IdentityManagementType: 'SAML',
+        InstanceAlias: alias,
+        InboundCallsEnabled: inbound,
+        OutboundCallsEnabled: outbound,
+        Tags: ownershipTagMap(ctx, tags),
+      });
     } catch (error) {
       if (
         isAwsError(error, 'InvalidRequestException', 'DuplicateResourceException') &&
@@ -360,9 +348,9 @@ async function ensureSamlInstance(ctx: SsoContext, input: SamlInstanceInput): Pr
   }
 
   const changes: string[] = [];
-  const { tags: current = {} } = await awsCall(ctx, 'connect', 'ListTagsForResource', (o) =>
-    ctx.connect.send(new ListTagsForResourceCommand({ resourceArn: instanceArn }), o),
-  );
+  const { tags: current = {} } = await send(ctx, 'connect', 'ListTagsForResource', {
+    resourceArn: instanceArn,
+  });
   const owner = ownershipOf(ctx, current);
   const toTag: Record<string, string> = {};
   if (owner !== 'ours') {
@@ -391,9 +379,7 @@ async function ensureSamlInstance(ctx: SsoContext, input: SamlInstanceInput): Pr
     );
   }
   if (Object.keys(toTag).length > 0 && !dryRun) {
-    await awsCall(ctx, 'connect', 'TagResource', (o) =>
-      ctx.connect.send(new TagResourceCommand({ resourceArn: instanceArn, tags: toTag }), o),
-    );
+    await send(ctx, 'connect', 'TagResource', { resourceArn: instanceArn, tags: toTag });
     ctx.logger.info(`tagged connect instance ${actualAlias}`, { instanceId, keys: Object.keys(toTag) });
   }
 

@@ -1,6 +1,6 @@
-import { DescribeInstanceCommand, type InstanceSummary, ListInstancesCommand } from '@aws-sdk/client-connect';
+import type { InstanceSummary } from '@aws-sdk/client-connect';
 import type { SsoContext } from '../../core/context.js';
-import { awsCall, awsPages, nextToken } from '../../providers/aws/call.js';
+import { send, sendPages } from '../../providers/aws/send.js';
 
 /** Every instance of the region, following `NextToken`, until one has the alias (case-insensitively). */
 export async function findInstanceByAlias(
@@ -8,17 +8,7 @@ export async function findInstanceByAlias(
   alias: string,
 ): Promise<InstanceSummary | undefined> {
   const wanted = alias.toLowerCase();
-  const pages = awsPages(
-    ctx,
-    'connect',
-    'ListInstances',
-    (token, o) =>
-      ctx.connect.send(
-        new ListInstancesCommand({ MaxResults: 10, ...(token ? { NextToken: token } : {}) }),
-        o,
-      ),
-    nextToken,
-  );
+  const pages = sendPages(ctx, 'connect', 'ListInstances', { MaxResults: 10 });
   for await (const page of pages) {
     const found = page.InstanceSummaryList?.find((i) => i.InstanceAlias?.toLowerCase() === wanted);
     if (found) return found;
@@ -27,8 +17,6 @@ export async function findInstanceByAlias(
 }
 
 export async function statusReason(ctx: SsoContext, instanceId: string): Promise<string | undefined> {
-  const { Instance } = await awsCall(ctx, 'connect', 'DescribeInstance', (o) =>
-    ctx.connect.send(new DescribeInstanceCommand({ InstanceId: instanceId }), o),
-  );
+  const { Instance } = await send(ctx, 'connect', 'DescribeInstance', { InstanceId: instanceId });
   return Instance?.StatusReason?.Message;
 }

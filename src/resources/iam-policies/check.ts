@@ -1,12 +1,8 @@
-import {
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
-  ListPoliciesCommand,
-  type Policy,
-} from '@aws-sdk/client-iam';
+import type { Policy } from '@aws-sdk/client-iam';
 import type { SsoContext } from '../../core/context.js';
-import { awsCall, awsPages, isAwsError, nextMarker } from '../../providers/aws/call.js';
+import { isAwsError } from '../../providers/aws/call.js';
 import { decodePolicyDocument } from '../../providers/aws/policy-document.js';
+import { send, sendPages } from '../../providers/aws/send.js';
 import {
   actionsCover,
   add,
@@ -28,9 +24,7 @@ export async function findPolicy(run: Run, name: string): Promise<Policy | undef
   const arn = expectedArn(run, 'iam', `policy/${name}`);
   if (arn) {
     try {
-      const { Policy: policy } = await awsCall(ctx, 'iam', 'GetPolicy', (o) =>
-        ctx.iam.send(new GetPolicyCommand({ PolicyArn: arn }), o),
-      );
+      const { Policy: policy } = await send(ctx, 'iam', 'GetPolicy', { PolicyArn: arn });
       return policy;
     } catch (error) {
       if (isAwsError(error, 'NoSuchEntity')) return undefined;
@@ -38,21 +32,12 @@ export async function findPolicy(run: Run, name: string): Promise<Policy | undef
     }
   }
   // The account is unknown (no instance): find the policy by name among the account's own policies.
-  const pages = awsPages(
-    ctx,
-    'iam',
-    'ListPolicies',
-    (marker, o) =>
-      ctx.iam.send(new ListPoliciesCommand({ Scope: 'Local', ...(marker ? { Marker: marker } : {}) }), o),
-    nextMarker,
-  );
+  const pages = sendPages(ctx, 'iam', 'ListPolicies', { Scope: 'Local' });
   for await (const page of pages) {
     const found = page.Policies?.find((p) => p.PolicyName?.toLowerCase() === name.toLowerCase());
     if (found?.Arn) {
       learnAccount(run, found.Arn);
-      const { Policy: policy } = await awsCall(ctx, 'iam', 'GetPolicy', (o) =>
-        ctx.iam.send(new GetPolicyCommand({ PolicyArn: found.Arn }), o),
-      );
+      const { Policy: policy } = await send(ctx, 'iam', 'GetPolicy', { PolicyArn: found.Arn });
       return policy;
     }
   }
@@ -60,12 +45,10 @@ export async function findPolicy(run: Run, name: string): Promise<Policy | undef
 }
 
 export async function policyDocument(ctx: SsoContext, policy: Policy): Promise<unknown> {
-  const { PolicyVersion } = await awsCall(ctx, 'iam', 'GetPolicyVersion', (o) =>
-    ctx.iam.send(
-      new GetPolicyVersionCommand({ PolicyArn: policy.Arn, VersionId: policy.DefaultVersionId }),
-      o,
-    ),
-  );
+  const { PolicyVersion } = await send(ctx, 'iam', 'GetPolicyVersion', {
+    PolicyArn: policy.Arn,
+    VersionId: policy.DefaultVersionId,
+  });
   return PolicyVersion?.Document ? decodePolicyDocument(PolicyVersion.Document) : {};
 }
 

@@ -11,25 +11,16 @@
  * and repair drift with a new default version — deleting the oldest non-default version first when the
  * policy already has IAM's maximum of 5.
  */
-import {
-  CreatePolicyCommand,
-  CreatePolicyVersionCommand,
-  DeletePolicyVersionCommand,
-  GetPolicyVersionCommand,
-  ListPoliciesCommand,
-  ListPolicyVersionsCommand,
-  type Policy,
-  type PolicyVersion,
-  TagPolicyCommand,
-} from '@aws-sdk/client-iam';
+import type { Policy, PolicyVersion } from '@aws-sdk/client-iam';
 import type { SsoContext } from '../../core/context.js';
 import { ConfigError, ConflictError } from '../../core/errors.js';
 import { checkRegion } from '../../core/regions.js';
 import type { StepOptions, StepResultBase } from '../../core/step.js';
 import { CONNECT_INSTANCE_ID, parseArn } from '../../providers/aws/arn.js';
-import { awsCall, awsPages, isAwsError, nextMarker } from '../../providers/aws/call.js';
+import { isAwsError } from '../../providers/aws/call.js';
 import { samePolicy } from '../../providers/aws/policy-document.js';
 import { CreateRaceError, onceMoreIfRaced } from '../../providers/aws/race.js';
+import { send, sendPages } from '../../providers/aws/send.js';
 import { notOursError, ownershipOf, ownershipTags } from '../../providers/aws/tags.js';
 import { getPolicy } from './read.js';
 
@@ -309,9 +300,7 @@ async function discoverAccount(ctx: SsoContext): Promise<AccountRef | undefined>
   }
   const cached = accounts.get(ctx);
   if (cached) return cached;
-  const page = await awsCall(ctx, 'iam', 'ListPolicies', (o) =>
-    ctx.iam.send(new ListPoliciesCommand({ Scope: 'Local', MaxItems: 1 }), o),
-  );
+  const page = await send(ctx, 'iam', 'ListPolicies', { Scope: 'Local', MaxItems: 1 });
   rememberAccount(ctx, page.Policies?.[0]?.Arn);
   return accounts.get(ctx);
 }
@@ -377,9 +366,7 @@ async function ensureManagedPolicyOnce(
     changes.push(`tag ${resource} as managed by stack '${ctx.stack}' (adopt)`);
   }
   const defaultVersionId = policy.DefaultVersionId ?? 'v1';
-  const current = await awsCall(ctx, 'iam', 'GetPolicyVersion', (o) =>
-    ctx.iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: defaultVersionId }), o),
-  );
+  const current = await send(ctx, 'iam', 'GetPolicyVersion', { PolicyArn: arn, VersionId: defaultVersionId });
   const documentDiffers = !sameDocument(current.PolicyVersion?.Document, document);
   let prune: PolicyVersion | undefined;
   if (documentDiffers) {
@@ -404,30 +391,21 @@ async function ensureManagedPolicyOnce(
 
   // Apply
   if (ownership !== 'ours') {
-    await awsCall(ctx, 'iam', 'TagPolicy', (o) =>
-      ctx.iam.send(new TagPolicyCommand({ PolicyArn: arn, Tags: ownershipTags(ctx) }), o),
-    );
+    await send(ctx, 'iam', 'TagPolicy', { PolicyArn: arn, Tags: ownershipTags(ctx) });
     ctx.logger.info(`adopted ${resource}`, { policyArn: arn, stack: ctx.stack });
   }
   let versionId = defaultVersionId;
   if (documentDiffers) {
     const pruneId = prune?.VersionId;
     if (pruneId) {
-      await awsCall(ctx, 'iam', 'DeletePolicyVersion', (o) =>
-        ctx.iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: pruneId }), o),
-      );
+      await send(ctx, 'iam', 'DeletePolicyVersion', { PolicyArn: arn, VersionId: pruneId });
       ctx.logger.info(`deleted version ${pruneId} of ${resource}`, { policyArn: arn });
     }
-    const created = await awsCall(ctx, 'iam', 'CreatePolicyVersion', (o) =>
-      ctx.iam.send(
-        new CreatePolicyVersionCommand({
-          PolicyArn: arn,
-          PolicyDocument: JSON.stringify(document),
-          SetAsDefault: true,
-        }),
-        o,
-      ),
-    );
+    const created = await send(ctx, 'iam', 'CreatePolicyVersion', {
+      PolicyArn: arn,
+      PolicyDocument: JSON.stringify(document),
+      SetAsDefault: true,
+    });
     versionId = created.PolicyVersion?.VersionId ?? versionId;
     ctx.logger.info(`updated ${resource}: new default version ${versionId}`, { policyArn: arn });
   }
@@ -436,17 +414,12 @@ async function ensureManagedPolicyOnce(
 
 async function createPolicy(ctx: SsoContext, input: EnsurePolicyInput): Promise<Policy> {
   try {
-    const out = await awsCall(ctx, 'iam', 'CreatePolicy', (o) =>
-      ctx.iam.send(
-        new CreatePolicyCommand({
-          PolicyName: input.name,
-          PolicyDocument: JSON.stringify(input.document),
-          Description: input.description,
-          Tags: ownershipTags(ctx),
-        }),
-        o,
-      ),
-    );
+    const out = await send(ctx, 'iam', 'CreatePolicy', {
+      PolicyName: input.name,
+      PolicyDocument: JSON.stringify(input.document),
+      Description: input.description,
+      Tags: ownershipTags(ctx),
+    });
     return out.Policy ?? {};
   } catch (error) {
     if (isAwsError(error, 'EntityAlreadyExists')) {
@@ -480,17 +453,7 @@ function sameDocument(text: string | undefined, desired: PolicyDocument): boolea
 /** The oldest non-default version, when the policy is at the version limit; else undefined. */
 async function versionToPrune(ctx: SsoContext, policyArn: string): Promise<PolicyVersion | undefined> {
   const versions: PolicyVersion[] = [];
-  const pages = awsPages(
-    ctx,
-    'iam',
-    'ListPolicyVersions',
-    (marker, o) =>
-      ctx.iam.send(
-        new ListPolicyVersionsCommand({ PolicyArn: policyArn, ...(marker ? { Marker: marker } : {}) }),
-        o,
-      ),
-    nextMarker,
-  );
+  const pages = sendPages(ctx, 'iam', 'ListPolicyVersions', { PolicyArn: policyArn });
   for await (const page of pages) versions.push(...(page.Versions ?? []));
   if (versions.length < MAX_POLICY_VERSIONS) return undefined;
   const versionNumber = (v: PolicyVersion) => Number(/^v(\d+)$/.exec(v.VersionId ?? '')?.[1] ?? Infinity);

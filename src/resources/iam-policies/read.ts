@@ -1,12 +1,11 @@
-import { GetPolicyCommand, type Policy } from '@aws-sdk/client-iam';
+import type { Policy } from '@aws-sdk/client-iam';
 import type { SsoContext } from '../../core/context.js';
-import { awsCall, isAwsError } from '../../providers/aws/call.js';
+import { isAwsError } from '../../providers/aws/call.js';
+import { send } from '../../providers/aws/send.js';
 
 export async function getPolicy(ctx: SsoContext, policyArn: string): Promise<Policy | undefined> {
   try {
-    const out = await awsCall(ctx, 'iam', 'GetPolicy', (o) =>
-      ctx.iam.send(new GetPolicyCommand({ PolicyArn: policyArn }), o),
-    );
+    const out = await send(ctx, 'iam', 'GetPolicy', { PolicyArn: policyArn });
     return out.Policy;
   } catch (error) {
     if (isAwsError(error, 'NoSuchEntity')) return undefined;

@@ -1,5 +1,5 @@
-import { GetUserCommand } from '@aws-sdk/client-iam';
-import { awsCall, isAwsError } from '../../providers/aws/call.js';
+import { isAwsError } from '../../providers/aws/call.js';
+import { send } from '../../providers/aws/send.js';
 import { guard, learnAccount, ownershipFinding, type Run } from '../check-run.js';
 
 /** api-integration mode: the IAM user whose access key Okta uses is ours. */
@@ -8,9 +8,7 @@ export async function checkOktaApiUser(run: Run): Promise<void> {
   const userName = config.names.oktaApiUser;
   await guard(run, 'okta-api-user.ownership', `iam user ${userName}`, async () => {
     try {
-      const { User } = await awsCall(ctx, 'iam', 'GetUser', (o) =>
-        ctx.iam.send(new GetUserCommand({ UserName: userName }), o),
-      );
+      const { User } = await send(ctx, 'iam', 'GetUser', { UserName: userName });
       learnAccount(run, User?.Arn);
       ownershipFinding(
         run,

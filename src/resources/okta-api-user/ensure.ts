@@ -6,24 +6,15 @@
  * user. So this step never creates a key it does not have to, never has more than two at any moment,
  * and hands a new secret back exactly once, wrapped in a {@link Secret}.
  */
-import {
-  AttachUserPolicyCommand,
-  CreateAccessKeyCommand,
-  CreateUserCommand,
-  DeleteAccessKeyCommand,
-  GetAccessKeyLastUsedCommand,
-  TagUserCommand,
-  UntagUserCommand,
-  UpdateAccessKeyCommand,
-  type User,
-} from '@aws-sdk/client-iam';
+import type { User } from '@aws-sdk/client-iam';
 import type { SsoContext } from '../../core/context.js';
 import { ConfigError, ConflictError, ConnectSsoError, ProviderError } from '../../core/errors.js';
 import { Secret } from '../../core/secret.js';
 import type { StepOptions, StepResultBase } from '../../core/step.js';
 import { parseArn } from '../../providers/aws/arn.js';
-import { awsCall, isAwsError } from '../../providers/aws/call.js';
+import { isAwsError } from '../../providers/aws/call.js';
 import { CreateRaceError, onceMoreIfRaced } from '../../providers/aws/race.js';
+import { send } from '../../providers/aws/send.js';
 import { notOursError, ownershipOf, ownershipTags } from '../../providers/aws/tags.js';
 import { type AccessKeySummary, attachedPolicies, getUser, listKeys } from './read.js';
 
@@ -313,9 +304,10 @@ async function ensureOktaApiUser(
   // Apply
   let userArn = user?.Arn;
   if (!user) {
-    const created = await awsCall(ctx, 'iam', 'CreateUser', (o) =>
-      ctx.iam.send(new CreateUserCommand({ UserName: userName, Tags: ownershipTags(ctx) }), o),
-    ).catch((error: unknown) => {
+    const created = await send(ctx, 'iam', 'CreateUser', {
+      UserName: userName,
+      Tags: ownershipTags(ctx),
+    }).catch((error: unknown) => {
       if (!isAwsError(error, 'EntityAlreadyExists')) throw error;
       throw new CreateRaceError(
         new ConflictError(
@@ -329,15 +321,11 @@ async function ensureOktaApiUser(
     userArn = created.User?.Arn;
     ctx.logger.info(`created ${resource}`, { userArn });
   } else if (ownership !== 'ours') {
-    await awsCall(ctx, 'iam', 'TagUser', (o) =>
-      ctx.iam.send(new TagUserCommand({ UserName: userName, Tags: ownershipTags(ctx) }), o),
-    );
+    await send(ctx, 'iam', 'TagUser', { UserName: userName, Tags: ownershipTags(ctx) });
     ctx.logger.info(`adopted ${resource}`, { userArn, stack: ctx.stack });
   }
   if (attach) {
-    await awsCall(ctx, 'iam', 'AttachUserPolicy', (o) =>
-      ctx.iam.send(new AttachUserPolicyCommand({ UserName: userName, PolicyArn: policyArn }), o),
-    );
+    await send(ctx, 'iam', 'AttachUserPolicy', { UserName: userName, PolicyArn: policyArn });
     ctx.logger.info(`attached policy ${policyArn} to ${resource}`);
   }
   const applied = await applyKeys(ctx, userName, keys ?? [], plan, input.delivery);
@@ -351,9 +339,7 @@ async function ensureOktaApiUser(
           !applied.remaining.some((k) => key === KEY_DELIVERED_TAG_PREFIX + k.accessKeyId),
       );
     if (stale.length > 0) {
-      await awsCall(ctx, 'iam', 'UntagUser', (o) =>
-        ctx.iam.send(new UntagUserCommand({ UserName: userName, TagKeys: stale }), o),
-      ).catch((error: unknown) => {
+      await send(ctx, 'iam', 'UntagUser', { UserName: userName, TagKeys: stale }).catch((error: unknown) => {
         applied.warnings.push(`could not remove the delivery tags of deleted keys (${String(error)})`);
       });
     }
@@ -374,17 +360,10 @@ export async function markAccessKeyDelivered(
   userName: string,
   accessKeyId: string,
 ): Promise<void> {
-  await awsCall(ctx, 'iam', 'TagUser', (o) =>
-    ctx.iam.send(
-      new TagUserCommand({
-        UserName: userName,
-        Tags: [
-          { Key: KEY_DELIVERED_TAG_PREFIX + accessKeyId, Value: new Date(ctx.clock.now()).toISOString() },
-        ],
-      }),
-      o,
-    ),
-  );
+  await send(ctx, 'iam', 'TagUser', {
+    UserName: userName,
+    Tags: [{ Key: KEY_DELIVERED_TAG_PREFIX + accessKeyId, Value: new Date(ctx.clock.now()).toISOString() }],
+  });
   ctx.logger.info(`recorded the delivery of access key ${accessKeyId} of iam user ${userName}`);
 }
 
@@ -421,9 +400,7 @@ async function sortByDelivery(
       writes.push({ kind: 'mark', key, why: 'its secret is where it was delivered' });
       continue;
     }
-    const used = await awsCall(ctx, 'iam', 'GetAccessKeyLastUsed', (o) =>
-      ctx.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.accessKeyId }), o),
-    );
+    const used = await send(ctx, 'iam', 'GetAccessKeyLastUsed', { AccessKeyId: key.accessKeyId });
     if (used.AccessKeyLastUsed?.LastUsedDate) {
       writes.push({ kind: 'mark', key, why: 'it has been used' });
       continue;
@@ -555,12 +532,11 @@ async function applyKeys(
     const id = write.key.accessKeyId;
     try {
       if (write.kind === 'deactivate') {
-        await awsCall(ctx, 'iam', 'UpdateAccessKey', (o) =>
-          ctx.iam.send(
-            new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: id, Status: 'Inactive' }),
-            o,
-          ),
-        );
+        await send(ctx, 'iam', 'UpdateAccessKey', {
+          UserName: userName,
+          AccessKeyId: id,
+          Status: 'Inactive',
+        });
         remaining = remaining.map((k) => (k.accessKeyId === id ? { ...k, status: 'Inactive' } : k));
         ctx.logger.info(`deactivated access key ${id} of iam user ${userName}`);
       } else {
@@ -586,11 +562,11 @@ async function applyKeys(
 
 /** Delete a key; one already gone (another run deleted it) is fine. */
 async function deleteKey(ctx: SsoContext, userName: string, accessKeyId: string): Promise<void> {
-  await awsCall(ctx, 'iam', 'DeleteAccessKey', (o) =>
-    ctx.iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId }), o),
-  ).catch((error: unknown) => {
-    if (!isAwsError(error, 'NoSuchEntity')) throw error;
-  });
+  await send(ctx, 'iam', 'DeleteAccessKey', { UserName: userName, AccessKeyId: accessKeyId }).catch(
+    (error: unknown) => {
+      if (!isAwsError(error, 'NoSuchEntity')) throw error;
+    },
+  );
 }
 
 const CREATE_ATTEMPTS = 3;
@@ -664,9 +640,7 @@ async function createKey(
   ctx: SsoContext,
   userName: string,
 ): Promise<{ key: NewAccessKey; attempts: number }> {
-  const out = await awsCall(ctx, 'iam', 'CreateAccessKey', (o) =>
-    ctx.iam.send(new CreateAccessKeyCommand({ UserName: userName }), o),
-  );
+  const out = await send(ctx, 'iam', 'CreateAccessKey', { UserName: userName });
   const key = out.AccessKey;
   if (!key?.AccessKeyId || !key.SecretAccessKey) {
     throw new ProviderError({

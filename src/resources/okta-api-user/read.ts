@@ -1,18 +1,11 @@
-import {
-  type AccessKeyMetadata,
-  GetUserCommand,
-  ListAccessKeysCommand,
-  ListAttachedUserPoliciesCommand,
-  type User,
-} from '@aws-sdk/client-iam';
+import type { AccessKeyMetadata, User } from '@aws-sdk/client-iam';
 import type { SsoContext } from '../../core/context.js';
-import { awsCall, awsPages, isAwsError, nextMarker } from '../../providers/aws/call.js';
+import { isAwsError } from '../../providers/aws/call.js';
+import { send, sendPages } from '../../providers/aws/send.js';
 
 export async function getUser(ctx: SsoContext, userName: string): Promise<User | undefined> {
   try {
-    const out = await awsCall(ctx, 'iam', 'GetUser', (o) =>
-      ctx.iam.send(new GetUserCommand({ UserName: userName }), o),
-    );
+    const out = await send(ctx, 'iam', 'GetUser', { UserName: userName });
     return out.User;
   } catch (error) {
     if (isAwsError(error, 'NoSuchEntity')) return undefined;
@@ -22,17 +15,7 @@ export async function getUser(ctx: SsoContext, userName: string): Promise<User |
 
 export async function attachedPolicies(ctx: SsoContext, userName: string): Promise<string[]> {
   const arns: string[] = [];
-  const pages = awsPages(
-    ctx,
-    'iam',
-    'ListAttachedUserPolicies',
-    (marker, o) =>
-      ctx.iam.send(
-        new ListAttachedUserPoliciesCommand({ UserName: userName, ...(marker ? { Marker: marker } : {}) }),
-        o,
-      ),
-    nextMarker,
-  );
+  const pages = sendPages(ctx, 'iam', 'ListAttachedUserPolicies', { UserName: userName });
   for await (const page of pages)
     for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) arns.push(p.PolicyArn);
   return arns;
@@ -40,17 +23,7 @@ export async function attachedPolicies(ctx: SsoContext, userName: string): Promi
 
 export async function listKeys(ctx: SsoContext, userName: string): Promise<AccessKeySummary[]> {
   const keys: AccessKeyMetadata[] = [];
-  const pages = awsPages(
-    ctx,
-    'iam',
-    'ListAccessKeys',
-    (marker, o) =>
-      ctx.iam.send(
-        new ListAccessKeysCommand({ UserName: userName, ...(marker ? { Marker: marker } : {}) }),
-        o,
-      ),
-    nextMarker,
-  );
+  const pages = sendPages(ctx, 'iam', 'ListAccessKeys', { UserName: userName });
   for await (const page of pages) keys.push(...(page.AccessKeyMetadata ?? []));
   return keys
     .filter((k): k is AccessKeyMetadata & { AccessKeyId: string } => typeof k.AccessKeyId === 'string')

@@ -2,7 +2,7 @@
  * Delivery of a newly created Okta access key's secret: straight to where it is needed, never to a log.
  */
 import { open, readFile } from 'node:fs/promises';
-import type { SsoContext } from '../../core/context.js';
+import { awsClient, type SsoContext } from '../../core/context.js';
 import { ConfigError, ConnectSsoError, ProviderError } from '../../core/errors.js';
 import type { Secret } from '../../core/secret.js';
 import { ownerDescription, ownershipOf, ownershipTags } from '../../providers/aws/tags.js';
@@ -150,11 +150,12 @@ async function secretsManager(ctx: SsoContext) {
     );
   }
   // The same account, credentials and endpoint override (a sandbox, LocalStack) as the IAM client.
-  const endpoint = await ctx.iam.config.endpoint?.();
+  const iam = await awsClient(ctx, 'iam');
+  const endpoint = await iam.config.endpoint?.();
   const client = new module.SecretsManagerClient({
     region: ctx.region,
-    credentials: ctx.iam.config.credentials,
-    maxAttempts: await ctx.iam.config.maxAttempts(),
+    credentials: iam.config.credentials,
+    maxAttempts: await iam.config.maxAttempts(),
     ...(endpoint
       ? {
           endpoint: `${endpoint.protocol}//${endpoint.hostname}${endpoint.port ? `:${endpoint.port}` : ''}${endpoint.path}`,

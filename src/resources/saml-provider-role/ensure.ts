@@ -3,26 +3,16 @@
  * assume through it (`Okta_Role`), the role's policies, and the provider ARN written back into the
  * Okta app (`settings.app.identityProviderArn`), which closes the circle app metadata → provider → app.
  */
-import {
-  AttachRolePolicyCommand,
-  CreateRoleCommand,
-  CreateSAMLProviderCommand,
-  DetachRolePolicyCommand,
-  TagRoleCommand,
-  TagSAMLProviderCommand,
-  UpdateAssumeRolePolicyCommand,
-  UpdateRoleCommand,
-  UpdateSAMLProviderCommand,
-} from '@aws-sdk/client-iam';
 import type { SsoContext } from '../../core/context.js';
 import { ConfigError, ConflictError, ProviderError } from '../../core/errors.js';
 import { checkRegion, type Partition } from '../../core/regions.js';
 import { BackoffTimeoutError, retryWithBackoff } from '../../core/retry.js';
 import { actionFor, type StepOptions, type StepResultBase } from '../../core/step.js';
 import { parseArn } from '../../providers/aws/arn.js';
-import { awsCall, isAwsError } from '../../providers/aws/call.js';
+import { isAwsError } from '../../providers/aws/call.js';
 import { decodePolicyDocument, samePolicy } from '../../providers/aws/policy-document.js';
 import { CreateRaceError, onceMoreIfRaced } from '../../providers/aws/race.js';
+import { send } from '../../providers/aws/send.js';
 import { notOursError, ownershipOf, ownershipTags } from '../../providers/aws/tags.js';
 import { parseIdpMetadata } from '../../saml/metadata.js';
 import {
@@ -546,37 +536,25 @@ async function link(ctx: SsoContext, desired: ResolvedInput): Promise<LinkIdenti
   let providerArn: string;
   if (!provider) {
     const created = await raced(`iam saml-provider ${providerName}`, () =>
-      awsCall(ctx, 'iam', 'CreateSAMLProvider', (o) =>
-        ctx.iam.send(
-          new CreateSAMLProviderCommand({
-            Name: providerName,
-            SAMLMetadataDocument: desired.xml,
-            Tags: ownershipTags(ctx),
-          }),
-          o,
-        ),
-      ),
+      send(ctx, 'iam', 'CreateSAMLProvider', {
+        Name: providerName,
+        SAMLMetadataDocument: desired.xml,
+        Tags: ownershipTags(ctx),
+      }),
     );
     providerArn = created.SAMLProviderArn ?? '';
     ctx.logger.info(`created iam saml-provider ${providerName}`, { arn: providerArn });
   } else {
     providerArn = provider.arn;
     if (adoptProvider) {
-      await awsCall(ctx, 'iam', 'TagSAMLProvider', (o) =>
-        ctx.iam.send(
-          new TagSAMLProviderCommand({ SAMLProviderArn: providerArn, Tags: ownershipTags(ctx) }),
-          o,
-        ),
-      );
+      await send(ctx, 'iam', 'TagSAMLProvider', { SAMLProviderArn: providerArn, Tags: ownershipTags(ctx) });
       ctx.logger.info(`tagged iam saml-provider ${provider.name} (adopted)`, { arn: providerArn });
     }
     if (updateMetadata) {
-      await awsCall(ctx, 'iam', 'UpdateSAMLProvider', (o) =>
-        ctx.iam.send(
-          new UpdateSAMLProviderCommand({ SAMLProviderArn: providerArn, SAMLMetadataDocument: desired.xml }),
-          o,
-        ),
-      );
+      await send(ctx, 'iam', 'UpdateSAMLProvider', {
+        SAMLProviderArn: providerArn,
+        SAMLMetadataDocument: desired.xml,
+      });
       ctx.logger.info(`updated iam saml-provider ${provider.name} metadata`, { arn: providerArn });
     }
   }
@@ -587,18 +565,13 @@ async function link(ctx: SsoContext, desired: ResolvedInput): Promise<LinkIdenti
   if (!role) {
     const created = await withPrincipalRetry(ctx, 'CreateRole', desired.consistencyTimeoutMs, () =>
       raced(`iam role ${roleName}`, () =>
-        awsCall(ctx, 'iam', 'CreateRole', (o) =>
-          ctx.iam.send(
-            new CreateRoleCommand({
-              RoleName: roleName,
-              AssumeRolePolicyDocument: trust,
-              Description: 'Okta SAML sign-in to Amazon Connect (connect-okta-sso)',
-              MaxSessionDuration: Math.max(DEFAULT_MAX_SESSION_DURATION, desired.sessionDuration ?? 0),
-              Tags: ownershipTags(ctx),
-            }),
-            o,
-          ),
-        ),
+        send(ctx, 'iam', 'CreateRole', {
+          RoleName: roleName,
+          AssumeRolePolicyDocument: trust,
+          Description: 'Okta SAML sign-in to Amazon Connect (connect-okta-sso)',
+          MaxSessionDuration: Math.max(DEFAULT_MAX_SESSION_DURATION, desired.sessionDuration ?? 0),
+          Tags: ownershipTags(ctx),
+        }),
       ),
     );
     roleArn = created.Role?.Arn;
@@ -606,37 +579,27 @@ async function link(ctx: SsoContext, desired: ResolvedInput): Promise<LinkIdenti
     ctx.logger.info(`created iam role ${roleName}`, { arn: roleArn });
   } else {
     if (adoptRole) {
-      await awsCall(ctx, 'iam', 'TagRole', (o) =>
-        ctx.iam.send(new TagRoleCommand({ RoleName: roleName, Tags: ownershipTags(ctx) }), o),
-      );
+      await send(ctx, 'iam', 'TagRole', { RoleName: roleName, Tags: ownershipTags(ctx) });
       ctx.logger.info(`tagged iam role ${roleName} (adopted)`);
     }
     if (updateTrust) {
       await withPrincipalRetry(ctx, 'UpdateAssumeRolePolicy', desired.consistencyTimeoutMs, () =>
-        awsCall(ctx, 'iam', 'UpdateAssumeRolePolicy', (o) =>
-          ctx.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trust }), o),
-        ),
+        send(ctx, 'iam', 'UpdateAssumeRolePolicy', { RoleName: roleName, PolicyDocument: trust }),
       );
       ctx.logger.info(`updated iam role ${roleName} trust policy`);
     }
     if (raiseSession && desired.sessionDuration !== undefined) {
       const duration = desired.sessionDuration;
-      await awsCall(ctx, 'iam', 'UpdateRole', (o) =>
-        ctx.iam.send(new UpdateRoleCommand({ RoleName: roleName, MaxSessionDuration: duration }), o),
-      );
+      await send(ctx, 'iam', 'UpdateRole', { RoleName: roleName, MaxSessionDuration: duration });
       ctx.logger.info(`updated iam role ${roleName} max session duration to ${duration}`);
     }
   }
   for (const arn of toAttach) {
-    await awsCall(ctx, 'iam', 'AttachRolePolicy', (o) =>
-      ctx.iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }), o),
-    );
+    await send(ctx, 'iam', 'AttachRolePolicy', { RoleName: roleName, PolicyArn: arn });
     ctx.logger.info(`attached ${arn} to iam role ${roleName}`);
   }
   if (toDetach) {
-    await awsCall(ctx, 'iam', 'DetachRolePolicy', (o) =>
-      ctx.iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: toDetach }), o),
-    );
+    await send(ctx, 'iam', 'DetachRolePolicy', { RoleName: roleName, PolicyArn: toDetach });
     ctx.logger.info(`detached ${toDetach} from iam role ${roleName}`);
   }
 

@@ -1,12 +1,7 @@
-import {
-  GetRoleCommand,
-  GetSAMLProviderCommand,
-  ListAttachedRolePoliciesCommand,
-  ListSAMLProvidersCommand,
-  type Role,
-} from '@aws-sdk/client-iam';
+import type { Role } from '@aws-sdk/client-iam';
 import type { SsoContext } from '../../core/context.js';
-import { awsCall, awsPages, isAwsError, nextMarker } from '../../providers/aws/call.js';
+import { isAwsError } from '../../providers/aws/call.js';
+import { send, sendPages } from '../../providers/aws/send.js';
 import { parseIdpMetadata } from '../../saml/metadata.js';
 
 /** An IAM SAML provider as the library reads it. */
@@ -19,9 +14,7 @@ export interface ProviderState {
 
 /** The account's IAM SAML providers, by lower-cased name (IAM names are unique without regard to case). */
 export async function listSamlProviders(ctx: SsoContext): Promise<Map<string, string>> {
-  const list = await awsCall(ctx, 'iam', 'ListSAMLProviders', (o) =>
-    ctx.iam.send(new ListSAMLProvidersCommand({}), o),
-  );
+  const list = await send(ctx, 'iam', 'ListSAMLProviders', {});
   const byName = new Map<string, string>();
   for (const p of list.SAMLProviderList ?? []) {
     const name = p.Arn?.split(':saml-provider/')[1];
@@ -33,9 +26,7 @@ export async function listSamlProviders(ctx: SsoContext): Promise<Map<string, st
 /** One provider by ARN: its name, metadata document and tags; undefined when it does not exist. */
 export async function getSamlProvider(ctx: SsoContext, arn: string): Promise<ProviderState | undefined> {
   try {
-    const provider = await awsCall(ctx, 'iam', 'GetSAMLProvider', (o) =>
-      ctx.iam.send(new GetSAMLProviderCommand({ SAMLProviderArn: arn }), o),
-    );
+    const provider = await send(ctx, 'iam', 'GetSAMLProvider', { SAMLProviderArn: arn });
     return {
       arn,
       name: arn.split(':saml-provider/')[1] ?? arn,
@@ -57,9 +48,7 @@ export async function findProvider(ctx: SsoContext, name: string): Promise<Provi
 /** The role named `roleName`, or undefined. */
 export async function findRole(ctx: SsoContext, roleName: string): Promise<Role | undefined> {
   try {
-    const { Role: role } = await awsCall(ctx, 'iam', 'GetRole', (o) =>
-      ctx.iam.send(new GetRoleCommand({ RoleName: roleName }), o),
-    );
+    const { Role: role } = await send(ctx, 'iam', 'GetRole', { RoleName: roleName });
     return role;
   } catch (error) {
     if (isAwsError(error, 'NoSuchEntity')) return undefined;
@@ -70,17 +59,7 @@ export async function findRole(ctx: SsoContext, roleName: string): Promise<Role 
 /** The ARNs of the managed policies attached to a role (every page). */
 export async function attachedPolicies(ctx: SsoContext, roleName: string): Promise<string[]> {
   const arns: string[] = [];
-  const pages = awsPages(
-    ctx,
-    'iam',
-    'ListAttachedRolePolicies',
-    (marker, o) =>
-      ctx.iam.send(
-        new ListAttachedRolePoliciesCommand({ RoleName: roleName, ...(marker ? { Marker: marker } : {}) }),
-        o,
-      ),
-    nextMarker,
-  );
+  const pages = sendPages(ctx, 'iam', 'ListAttachedRolePolicies', { RoleName: roleName });
   for await (const page of pages)
     for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) arns.push(p.PolicyArn);
   return arns;

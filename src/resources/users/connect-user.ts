@@ -5,20 +5,11 @@
  * spelled differently from the Okta app username is the classic reason why sign-in fails after a
  * successful SAML login. Security and routing profiles are given by name and resolved to ids here.
  */
-import {
-  CreateUserCommand,
-  DescribeUserCommand,
-  ListRoutingProfilesCommand,
-  ListSecurityProfilesCommand,
-  ListUsersCommand,
-  SearchUsersCommand,
-  UpdateUserRoutingProfileCommand,
-  UpdateUserSecurityProfilesCommand,
-} from '@aws-sdk/client-connect';
 import type { ConnectPhoneType } from '../../config/types.js';
 import type { SsoContext } from '../../core/context.js';
 import { ConfigError, ConflictError, ProviderError } from '../../core/errors.js';
-import { awsCall, awsPages, isAwsError, nextToken } from '../../providers/aws/call.js';
+import { isAwsError, nextToken } from '../../providers/aws/call.js';
+import { send, sendPages } from '../../providers/aws/send.js';
 
 export type { ConnectPhoneType };
 
@@ -121,21 +112,19 @@ async function listAllNamed(
     let items: { Id?: string | undefined; Name?: string | undefined }[];
     try {
       if (kind === 'security') {
-        const res = await awsCall(ctx, 'connect', 'ListSecurityProfiles', (o) =>
-          ctx.connect.send(
-            new ListSecurityProfilesCommand({ InstanceId: instanceId, MaxResults: 1000, ...page }),
-            o,
-          ),
-        );
+        const res = await send(ctx, 'connect', 'ListSecurityProfiles', {
+          InstanceId: instanceId,
+          MaxResults: 1000,
+          ...page,
+        });
         items = res.SecurityProfileSummaryList ?? [];
         nextToken = res.NextToken;
       } else {
-        const res = await awsCall(ctx, 'connect', 'ListRoutingProfiles', (o) =>
-          ctx.connect.send(
-            new ListRoutingProfilesCommand({ InstanceId: instanceId, MaxResults: 1000, ...page }),
-            o,
-          ),
-        );
+        const res = await send(ctx, 'connect', 'ListRoutingProfiles', {
+          InstanceId: instanceId,
+          MaxResults: 1000,
+          ...page,
+        });
         items = res.RoutingProfileSummaryList ?? [];
         nextToken = res.NextToken;
       }
@@ -271,21 +260,7 @@ export function caseVariantsOf(index: ConnectUserIndex, username: string): strin
  */
 export async function listConnectUsers(ctx: SsoContext, instanceId: string): Promise<ConnectUserIndex> {
   const index: ConnectUserIndex = { byUsername: new Map(), byLowerUsername: new Map() };
-  const pages = awsPages(
-    ctx,
-    'connect',
-    'ListUsers',
-    (token, o) =>
-      ctx.connect.send(
-        new ListUsersCommand({
-          InstanceId: instanceId,
-          MaxResults: 1000,
-          ...(token ? { NextToken: token } : {}),
-        }),
-        o,
-      ),
-    nextToken,
-  );
+  const pages = sendPages(ctx, 'connect', 'ListUsers', { InstanceId: instanceId, MaxResults: 1000 });
   for await (const page of pages) {
     for (const u of page.UserSummaryList ?? []) {
       if (u.Id && u.Username !== undefined) {
@@ -312,21 +287,7 @@ export async function searchConnectUserProfiles(
   instanceId: string,
 ): Promise<Map<string, ConnectUserProfiles>> {
   const out = new Map<string, ConnectUserProfiles>();
-  const pages = awsPages(
-    ctx,
-    'connect',
-    'SearchUsers',
-    (token, o) =>
-      ctx.connect.send(
-        new SearchUsersCommand({
-          InstanceId: instanceId,
-          MaxResults: 500,
-          ...(token ? { NextToken: token } : {}),
-        }),
-        o,
-      ),
-    nextToken,
-  );
+  const pages = sendPages(ctx, 'connect', 'SearchUsers', { InstanceId: instanceId, MaxResults: 500 });
   for await (const page of pages) {
     for (const u of page.Users ?? []) {
       if (u.Id) {
@@ -346,9 +307,7 @@ export async function describeConnectUserProfiles(
   instanceId: string,
   userId: string,
 ): Promise<ConnectUserProfiles & { arn: string | undefined }> {
-  const { User } = await awsCall(ctx, 'connect', 'DescribeUser', (o) =>
-    ctx.connect.send(new DescribeUserCommand({ InstanceId: instanceId, UserId: userId }), o),
-  );
+  const { User } = await send(ctx, 'connect', 'DescribeUser', { InstanceId: instanceId, UserId: userId });
   return {
     arn: User?.Arn,
     securityProfileIds: User?.SecurityProfileIds ?? [],
@@ -377,17 +336,12 @@ export async function findConnectUser(
   instanceId: string,
   username: string,
 ): Promise<{ user: ConnectUserState | undefined; caseVariants: string[] }> {
-  const search = await awsCall(ctx, 'connect', 'SearchUsers', (o) =>
-    ctx.connect.send(
-      new SearchUsersCommand({
-        InstanceId: instanceId,
-        SearchCriteria: {
-          StringCondition: { FieldName: 'Username', Value: username, ComparisonType: 'EXACT' },
-        },
-      }),
-      o,
-    ),
-  );
+  const search = await send(ctx, 'connect', 'SearchUsers', {
+    InstanceId: instanceId,
+    SearchCriteria: {
+      StringCondition: { FieldName: 'Username', Value: username, ComparisonType: 'EXACT' },
+    },
+  });
   const hit = search.Users?.find((u) => u.Username === username);
   if (hit?.Id && hit.Arn) {
     return {
@@ -405,9 +359,7 @@ export async function findConnectUser(
   const exactId = index.byUsername.get(username)?.id;
   const caseVariants = caseVariantsOf(index, username);
   if (!exactId) return { user: undefined, caseVariants };
-  const { User } = await awsCall(ctx, 'connect', 'DescribeUser', (o) =>
-    ctx.connect.send(new DescribeUserCommand({ InstanceId: instanceId, UserId: exactId }), o),
-  );
+  const { User } = await send(ctx, 'connect', 'DescribeUser', { InstanceId: instanceId, UserId: exactId });
   return {
     user: {
       id: exactId,
@@ -457,22 +409,17 @@ export async function ensureConnectUser(ctx: SsoContext, spec: ConnectUserSpec):
     let created: { UserId?: string | undefined; UserArn?: string | undefined };
     try {
       created = await pace('CreateUser', () =>
-        awsCall(ctx, 'connect', 'CreateUser', (o) =>
-          ctx.connect.send(
-            new CreateUserCommand({
-              InstanceId: instanceId,
-              Username: username,
-              IdentityInfo: { FirstName: spec.firstName, LastName: spec.lastName },
-              PhoneConfig: {
-                PhoneType: spec.phoneType,
-                ...(spec.deskPhoneNumber !== undefined ? { DeskPhoneNumber: spec.deskPhoneNumber } : {}),
-              },
-              SecurityProfileIds: wantedSecurity,
-              RoutingProfileId: profiles.routingProfile.id,
-            }),
-            o,
-          ),
-        ),
+        send(ctx, 'connect', 'CreateUser', {
+          InstanceId: instanceId,
+          Username: username,
+          IdentityInfo: { FirstName: spec.firstName, LastName: spec.lastName },
+          PhoneConfig: {
+            PhoneType: spec.phoneType,
+            ...(spec.deskPhoneNumber !== undefined ? { DeskPhoneNumber: spec.deskPhoneNumber } : {}),
+          },
+          SecurityProfileIds: wantedSecurity,
+          RoutingProfileId: profiles.routingProfile.id,
+        }),
       );
     } catch (error) {
       // Another run (or a retried request whose first answer was lost) created it after our read:
@@ -508,16 +455,11 @@ export async function ensureConnectUser(ctx: SsoContext, spec: ConnectUserSpec):
     );
     if (!dryRun) {
       await pace('UpdateUserSecurityProfiles', () =>
-        awsCall(ctx, 'connect', 'UpdateUserSecurityProfiles', (o) =>
-          ctx.connect.send(
-            new UpdateUserSecurityProfilesCommand({
-              InstanceId: instanceId,
-              UserId: user.id,
-              SecurityProfileIds: wantedSecurity,
-            }),
-            o,
-          ),
-        ),
+        send(ctx, 'connect', 'UpdateUserSecurityProfiles', {
+          InstanceId: instanceId,
+          UserId: user.id,
+          SecurityProfileIds: wantedSecurity,
+        }),
       );
       ctx.logger.info(`updated security profiles of connect user ${username}`, {
         instanceId,
@@ -532,16 +474,11 @@ export async function ensureConnectUser(ctx: SsoContext, spec: ConnectUserSpec):
     changes.push(`routing profile: '${from}' → '${profiles.routingProfile.name}'`);
     if (!dryRun) {
       await pace('UpdateUserRoutingProfile', () =>
-        awsCall(ctx, 'connect', 'UpdateUserRoutingProfile', (o) =>
-          ctx.connect.send(
-            new UpdateUserRoutingProfileCommand({
-              InstanceId: instanceId,
-              UserId: user.id,
-              RoutingProfileId: profiles.routingProfile.id,
-            }),
-            o,
-          ),
-        ),
+        send(ctx, 'connect', 'UpdateUserRoutingProfile', {
+          InstanceId: instanceId,
+          UserId: user.id,
+          RoutingProfileId: profiles.routingProfile.id,
+        }),
       );
       ctx.logger.info(`updated routing profile of connect user ${username}`, { instanceId, userId: user.id });
     }

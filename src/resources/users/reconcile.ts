@@ -16,7 +16,7 @@
  */
 
 import type { ResolvedUser } from '../../config/types.js';
-import type { SsoContext } from '../../core/context.js';
+import { awsClient, type SsoContext } from '../../core/context.js';
 import { ConfigError, ManualActionRequiredError, ProviderError } from '../../core/errors.js';
 import { awsErrorCode } from '../../providers/aws/call.js';
 import { isOktaError, oktaPages, oktaRequest } from '../../providers/okta/transport.js';
@@ -403,6 +403,8 @@ export async function reconcileUsers(
     group?.id !== undefined ? listGroupMembers(ctx, group.id) : Promise.resolve(undefined),
   ]);
   const okta = await ctx.okta();
+  // Paced per client (runs sharing a client share its pace); built now if the context builds its own.
+  const connectClient = await awsClient(ctx, 'connect');
   const run: Run = {
     ctx,
     input,
@@ -413,7 +415,7 @@ export async function reconcileUsers(
     bulkProfiles: undefined,
     profileLists: memo(() => listConnectProfiles(ctx, instanceId)),
     oktaPace: (operation, call) => pacerFor(okta, operation).run(ctx, operation, call),
-    connectPace: (operation, call) => pacerFor(ctx.connect, operation).run(ctx, operation, call),
+    connectPace: (operation, call) => pacerFor(connectClient, operation).run(ctx, operation, call),
   };
 
   // Existing Connect users whose profiles the config enforces: one bulk SearchUsers when it costs fewer

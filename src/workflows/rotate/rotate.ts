@@ -16,11 +16,10 @@
  */
 
 import { X509Certificate } from 'node:crypto';
-import { UpdateSAMLProviderCommand } from '@aws-sdk/client-iam';
 import type { AppKind, ConnectSsoConfig, ResolvedApp, ResolvedConfig } from '../../config/index.js';
 import type { SsoContext } from '../../core/context.js';
 import { ConfigError, ConflictError, ConnectSsoError, VerificationError } from '../../core/errors.js';
-import { awsCall } from '../../providers/aws/call.js';
+import { send } from '../../providers/aws/send.js';
 import { ownerDescription, ownershipOf } from '../../providers/aws/tags.js';
 import { oktaRequest } from '../../providers/okta/transport.js';
 import {
@@ -373,12 +372,7 @@ async function setProviderMetadata(
   xml: string,
   what: string,
 ): Promise<void> {
-  await awsCall(ctx, 'iam', 'UpdateSAMLProvider', (o) =>
-    ctx.iam.send(
-      new UpdateSAMLProviderCommand({ SAMLProviderArn: provider.arn, SAMLMetadataDocument: xml }),
-      o,
-    ),
-  );
+  await send(ctx, 'iam', 'UpdateSAMLProvider', { SAMLProviderArn: provider.arn, SAMLMetadataDocument: xml });
   ctx.logger.info(`updated iam saml-provider ${provider.name} metadata: ${what}`, { arn: provider.arn });
 }
 
