@@ -1,3 +1,4 @@
+/** The one place that finds a Connect instance (by alias) and reads why its creation failed. */
 import { DescribeInstanceCommand, type InstanceSummary, ListInstancesCommand } from '@aws-sdk/client-connect';
 import type { SsoContext } from '../../core/context.js';
 import { awsCall, awsPages, nextToken } from '../../providers/aws/call.js';

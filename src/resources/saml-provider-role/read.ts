@@ -1,3 +1,4 @@
+/** The one place that finds an app's IAM SAML provider and role, and the role's attached policies. */
 import {
   GetRoleCommand,
   GetSAMLProviderCommand,

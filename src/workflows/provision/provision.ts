@@ -17,11 +17,7 @@ import type { ConnectSsoConfig, ResolvedApp, ResolvedConfig } from '../../config
 import { isReadOperation } from '../../core/context.js';
 import { apiIntegrationTask } from '../../resources/api-integration/task.js';
 import { instanceActiveTask, instanceTask } from '../../resources/connect-instance/task.js';
-import {
-  federationPolicyTask,
-  oktaAccessPolicyTask,
-  type PolicyOut,
-} from '../../resources/iam-policies/task.js';
+import { federationPolicyTask, oktaAccessPolicyTask } from '../../resources/iam-policies/task.js';
 import { checkSink, preflightSink } from '../../resources/okta-api-user/secret-sink.js';
 import { oktaApiUserTask } from '../../resources/okta-api-user/task.js';
 import { oktaAppTask } from '../../resources/okta-app/task.js';
@@ -298,9 +294,8 @@ export async function provisionConnectSso(
       steps.push({ id, resource: task.resource, action: 'skipped', changes: [o.reason] });
     }
   }
-  const instance = out(instanceTask(resolved));
-  const active = out(instanceActiveTask(resolved, instanceTask(resolved)));
-  const policy = (id: string): PolicyOut['policyArn'] => out<PolicyOut>({ ref: { id } }).policyArn;
+  const instance = out(graph.instance);
+  const active = out(graph.active);
   const status: ProvisionResult['status'] =
     errors.length > 0 ? 'failed' : manualActions.length > 0 ? 'manual-action-required' : 'complete';
   return {
