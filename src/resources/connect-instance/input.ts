@@ -10,7 +10,7 @@ export type ConnectInstanceStatus = 'CREATION_IN_PROGRESS' | 'ACTIVE' | 'CREATIO
 export interface InstanceWaitOptions extends WaitOptions {
   /** Give up after this long, ms. Default 300 000 (5 minutes; creation usually takes about one). */
   timeoutMs?: number;
-  /** First delay between two `DescribeInstance` polls, ms; later delays back off up to 15 s. Default 2 000. */
+  /** First delay between two `DescribeInstance` polls, ms; later delays grow by 10 % up to 5 s. Default 500. */
   pollIntervalMs?: number;
 }
 
