@@ -150,12 +150,24 @@ export function assertionChecks(read: ReadAssertion, input: AssertionCheckInput)
         fix: recipientFix(d.recipient),
       });
     } else if (destination.value !== undefined && !recipients.includes(destination.value)) {
-      checks.push({
-        check: 'recipient',
-        status: 'warn',
-        message: `Recipient '${d.recipient}', but the Response's Destination is '${destination.value}'.`,
-        fix: recipientFix(destination.value),
-      });
+      // The HTTP-POST binding (SAML bindings §3.5.5.2): the Destination of a signed message must be the
+      // endpoint it arrived at. An unsigned Response's Destination is not authenticated: only a warning.
+      const expected = `expected ${recipients.map((r) => `'${r}'`).join(' or ')}`;
+      checks.push(
+        destination.signed
+          ? {
+              check: 'recipient',
+              status: 'fail',
+              message: `${AWS_INVALID_SAML_RESPONSE} The signed Response's Destination is '${destination.value}', ${expected}: a signed response must name the endpoint it is posted to (SAML HTTP-POST binding).`,
+              fix: recipientFix(destination.value),
+            }
+          : {
+              check: 'recipient',
+              status: 'warn',
+              message: `Recipient '${d.recipient}', but the Response's Destination is '${destination.value}' (${expected}; the Response is not signed, so its Destination is not authenticated).`,
+              fix: recipientFix(destination.value),
+            },
+      );
     } else {
       checks.push({
         check: 'recipient',
@@ -250,9 +262,9 @@ export function assertionChecks(read: ReadAssertion, input: AssertionCheckInput)
     } else if (accounts.length > 0) {
       checks.push({
         check: 'roles',
-        status: 'warn',
-        message: `Role and provider in different accounts: ${accounts.map((r) => `${r.roleArn} with ${r.providerArn}`).join('; ')}.`,
-        fix: "A role can only be assumed through a SAML provider of its own account: name the provider of the role's account.",
+        status: 'fail',
+        message: `${AWS_NOT_AUTHORIZED}: a role can only be assumed through a SAML provider of its own account, and ${accounts.map((r) => `${r.roleArn} (account ${r.roleArn.split(':')[4]}) is paired with ${r.providerArn} (account ${r.providerArn.split(':')[4]})`).join('; ')}${unverified}.`,
+        fix: "Name the provider of the role's account in the Role value: the Okta app's Identity Provider ARN (Sign On), or with group mapping its Role Value Pattern and group names.",
       });
     } else {
       checks.push({

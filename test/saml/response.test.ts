@@ -419,6 +419,39 @@ describe('checkSamlResponse: conditions', () => {
     expect(listed.assertion?.recipient).toBe(regional);
   });
 
+  it('fails a signed Response whose Destination is not the sign-in endpoint, naming the expected one', () => {
+    const evil = 'https://evil.example.com/saml';
+    const v = check(signed({ destination: evil }, { signResponse: true }));
+    expect(v.ok).toBe(false);
+    expect(failed(v)).toEqual(['recipient']);
+    const c = find(v, 'recipient');
+    expect(c.message).toContain(`The signed Response's Destination is '${evil}'`);
+    expect(c.message).toContain("expected 'https://signin.aws.amazon.com/saml'");
+    expect(c.fix).toContain('https://signin.aws.amazon.com/saml');
+    // Signed on the Response only, the same.
+    expect(
+      failed(check(signed({ destination: evil }, { signAssertion: false, signResponse: true }))),
+    ).toEqual(['recipient']);
+  });
+
+  it('accepts a signed Response for a regional endpoint only when recipients lists it', () => {
+    const regional = 'https://eu-west-2.signin.aws.amazon.com/saml';
+    const response = signed({ destination: regional }, { signResponse: true });
+    const notListed = check(response);
+    expect(failed(notListed)).toEqual(['recipient']);
+    expect(find(notListed, 'recipient').fix).toContain('regional sign-in endpoint');
+    const listed = check(response, { recipients: ['https://signin.aws.amazon.com/saml', regional] });
+    expect(listed.ok).toBe(true);
+    expect(find(listed, 'recipient').status).toBe('ok');
+  });
+
+  it("only warns about an unsigned Response's Destination (it is not authenticated)", () => {
+    const v = check(signed({ destination: 'https://evil.example.com/saml' }));
+    expect(v.ok).toBe(true);
+    expect(find(v, 'recipient').status).toBe('warn');
+    expect(find(v, 'recipient').message).toContain('the Response is not signed');
+  });
+
   it('fails a missing Recipient or NotOnOrAfter on the subject confirmation', () => {
     expect(
       find(check(signed({ recipient: null, destination: 'https://signin.aws.amazon.com/saml' })), 'recipient')
@@ -498,10 +531,25 @@ describe('checkSamlResponse: AWS attributes', () => {
     ).toBe(true);
   });
 
-  it('warns about a role and provider in different accounts', () => {
-    const v = check(signed({ roles: [`arn:aws:iam::999999999999:role/R,${PROVIDER}`] }));
-    expect(find(v, 'roles').status).toBe('warn');
-    expect(v.ok).toBe(true);
+  it('fails a role and provider in different accounts, naming both accounts (AWS sign-in refuses the pair)', () => {
+    const other = 'arn:aws:iam::999999999999:role/R';
+    const v = check(signed({ roles: [`${other},${PROVIDER}`] }));
+    expect(v.ok).toBe(false);
+    expect(failed(v)).toEqual(['roles']);
+    const c = find(v, 'roles');
+    expect(c.message).toMatch(/^Not authorized to perform sts:AssumeRoleWithSAML: /);
+    expect(c.message).toContain(
+      `${other} (account 999999999999) is paired with ${PROVIDER} (account ${ACCOUNT})`,
+    );
+    expect(c.fix).toContain("Name the provider of the role's account");
+    // One cross-account pair among good ones still fails: that role cannot be chosen at sign-in.
+    const mixed = check(
+      signed({ roles: [{ roleArn: ROLE, providerArn: PROVIDER }, `${other},${PROVIDER}`] }),
+    );
+    expect(failed(mixed)).toEqual(['roles']);
+    // Another partition is another account too.
+    const gov = check(signed({ roles: [`arn:aws-us-gov:iam::${ACCOUNT}:role/R,${PROVIDER}`] }));
+    expect(failed(gov)).toEqual(['roles']);
   });
 
   it('fails a missing or invalid RoleSessionName with the messages AWS shows', () => {
