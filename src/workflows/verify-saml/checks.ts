@@ -3,12 +3,12 @@
  * exist and verify the response), the roles (they exist and trust their provider), and the Connect user
  * named by RoleSessionName. Provider errors become failed checks.
  */
-import { GetRoleCommand, GetSAMLProviderCommand } from '@aws-sdk/client-iam';
 import type { SsoContext } from '../../core/context.js';
 import { ConnectSsoError } from '../../core/errors.js';
 import { parseArn } from '../../providers/aws/arn.js';
-import { awsCall, isAwsError } from '../../providers/aws/call.js';
+import { isAwsError } from '../../providers/aws/call.js';
 import { decodePolicyDocument } from '../../providers/aws/policy-document.js';
+import { findRole, getSamlProvider } from '../../resources/saml-provider-role/read.js';
 import { findConnectUser } from '../../resources/users/connect-user.js';
 import type { SamlAssertionInfo, SamlCheck } from '../../saml/types.js';
 import { AWS_NOT_AUTHORIZED, AWS_PROVIDER_MISSING, UPDATE_METADATA_FIX } from '../../saml/wording.js';
@@ -17,17 +17,13 @@ import { trustProblem } from './trust.js';
 /** A provider's metadata document as IAM holds it, or why it could not be read. */
 export type ProviderMetadata = { xml: string } | { missing: true } | { error: string };
 
-/** The SAML metadata document of an IAM identity provider. */
+/** The SAML metadata document of an IAM identity provider (the saml-provider-role resource's read). */
 export async function providerMetadata(ctx: SsoContext, providerArn: string): Promise<ProviderMetadata> {
-  // TODO(read): use the saml-provider-role resource's read (src/resources/saml-provider-role/read.ts)
-  // once it exists, instead of this GetSAMLProvider of its own.
   try {
-    const out = await awsCall(ctx, 'iam', 'GetSAMLProvider', (o) =>
-      ctx.iam.send(new GetSAMLProviderCommand({ SAMLProviderArn: providerArn }), o),
-    );
-    return { xml: out.SAMLMetadataDocument ?? '' };
+    const provider = await getSamlProvider(ctx, providerArn);
+    return provider ? { xml: provider.metadataXml } : { missing: true };
   } catch (error) {
-    if (isAwsError(error, 'NoSuchEntity')) return { missing: true };
+    // IAM answers InvalidInput for a malformed provider ARN: no such provider either.
     if (isAwsError(error, 'InvalidInput')) return { missing: true };
     if (error instanceof ConnectSsoError) return { error: error.message };
     throw error;
@@ -95,25 +91,24 @@ export async function roleTrustCheck(
   const problems: string[] = [];
   for (const pair of info.roles) {
     try {
-      // TODO(read): use the saml-provider-role resource's read (GetRole) from
-      // src/resources/saml-provider-role/read.ts once it exists, instead of this GetRole of its own.
-      const { Role } = await awsCall(ctx, 'iam', 'GetRole', (o) =>
-        ctx.iam.send(new GetRoleCommand({ RoleName: roleName(pair.roleArn) }), o),
-      );
-      if (Role?.Arn !== pair.roleArn) {
+      const role = await findRole(ctx, roleName(pair.roleArn));
+      if (!role) {
+        problems.push(`the role ${pair.roleArn} does not exist`);
+        continue;
+      }
+      if (role.Arn !== pair.roleArn) {
         problems.push(
-          `the role ${pair.roleArn} does not exist (this account has ${Role?.Arn ?? 'no such role'})`,
+          `the role ${pair.roleArn} does not exist (this account has ${role.Arn ?? 'no such role'})`,
         );
         continue;
       }
-      const policy = Role.AssumeRolePolicyDocument
-        ? decodePolicyDocument(Role.AssumeRolePolicyDocument)
+      const policy = role.AssumeRolePolicyDocument
+        ? decodePolicyDocument(role.AssumeRolePolicyDocument)
         : undefined;
       const problem = trustProblem(policy, pair.providerArn, info.recipient);
       if (problem) problems.push(`${pair.roleArn}: ${problem}`);
     } catch (error) {
-      if (isAwsError(error, 'NoSuchEntity')) problems.push(`the role ${pair.roleArn} does not exist`);
-      else if (error instanceof ConnectSsoError || error instanceof SyntaxError)
+      if (error instanceof ConnectSsoError || error instanceof SyntaxError)
         problems.push(`${pair.roleArn} could not be read: ${error.message}`);
       else throw error;
     }
