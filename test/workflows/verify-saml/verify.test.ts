@@ -29,19 +29,22 @@ import {
   USER,
 } from '../../saml/support.js';
 
+/** The trust policy the AWS guide writes for a SAML provider, with the statement's members overridden. */
+const trustPolicy = (provider: string, over: Record<string, unknown> = {}) => ({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: { Federated: provider },
+      Action: 'sts:AssumeRoleWithSAML',
+      Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
+      ...over,
+    },
+  ],
+});
+
 describe('trustProblem', () => {
-  const trust = (over: Record<string, unknown> = {}) => ({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: PROVIDER },
-        Action: 'sts:AssumeRoleWithSAML',
-        Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
-        ...over,
-      },
-    ],
-  });
+  const trust = (over: Record<string, unknown> = {}) => trustPolicy(PROVIDER, over);
   it('accepts the trust the guide writes and explains the others', () => {
     expect(trustProblem(trust(), PROVIDER, 'https://signin.aws.amazon.com/saml')).toBeUndefined();
     expect(trustProblem(trust(), `${PROVIDER}x`, undefined)).toMatch(/does not allow .*Principal\.Federated/);
@@ -61,18 +64,7 @@ describe('verifySamlResponse with a sandbox context', () => {
   let roleArn: string;
   let otherProviderArn: string;
 
-  const trustFor = (provider: string) =>
-    JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { Federated: provider },
-          Action: 'sts:AssumeRoleWithSAML',
-          Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
-        },
-      ],
-    });
+  const trustFor = (provider: string) => JSON.stringify(trustPolicy(provider));
 
   beforeAll(async () => {
     sb = await startTestSandbox();
