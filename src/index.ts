@@ -113,14 +113,14 @@ export type {
 export { assignUser } from './resources/users/assignment.js';
 export type { IdpMetadata, SigningCertificate } from './saml/metadata.js';
 export { parseIdpMetadata } from './saml/metadata.js';
+/** Pure: checks a SAML response with no I/O. */
+export { checkSamlResponse } from './saml/response.js';
 export type {
   CheckSamlResponseOptions,
   SamlAssertionInfo,
   SamlCheck,
   SamlVerification,
-  VerifySamlResponseOptions,
-} from './saml/response.js';
-export { checkSamlResponse, verifySamlResponse } from './saml/response.js';
+} from './saml/types.js';
 export type { DoctorFinding, DoctorOptions, DoctorReport, DoctorStatus } from './workflows/doctor/doctor.js';
 export { doctor } from './workflows/doctor/doctor.js';
 export { planConnectSso, provisionConnectSso } from './workflows/provision/provision.js';
@@ -151,3 +151,6 @@ export {
   RotationInterruptedError,
   rotateSigningCertificate,
 } from './workflows/rotate/rotate.js';
+export type { VerifySamlResponseOptions } from './workflows/verify-saml/verify.js';
+/** Calls AWS (IAM and Connect) given a context; otherwise the pure `checkSamlResponse`. */
+export { verifySamlResponse } from './workflows/verify-saml/verify.js';
