@@ -136,6 +136,23 @@ function withResourceDefaults(config: Loose): Loose {
 }
 
 /**
+ * The config of a resource from its config properties (the resource's own PascalCase properties left
+ * out): CloudFormation's strings coerced back, the resource's defaults applied, validated without Okta
+ * credentials. The CDK construct resolves its config with it at synth time, so that its IAM policy names
+ * exactly what the handler will create.
+ * @throws {ConfigError} naming the field path.
+ */
+export function resolveResourceConfig(properties: Record<string, unknown>): {
+  config: ConnectSsoConfig;
+  resolved: ResolvedConfig;
+} {
+  const config = withResourceDefaults(coerceToSchema(properties) as Loose) as unknown as ConnectSsoConfig;
+  // No environment: a Lambda's OKTA_API_TOKEN or ${NAME} references never stand in for the secret.
+  const resolved = validateConfig(config, { requireOktaAuth: false, env: {} });
+  return { config, resolved };
+}
+
+/**
  * Read a resource's properties: the config (validated, without Okta credentials) and the resource's
  * own settings. Pure: no call is made.
  * @throws {ConfigError} naming the property path (`apps[0].kind`, `OktaCredentialsSecret`).
@@ -162,9 +179,7 @@ export function parseProperties(properties: unknown): ParsedProperties {
       );
     }
   }
-  const config = withResourceDefaults(coerceToSchema(rest) as Loose) as unknown as ConnectSsoConfig;
-  // No environment: a Lambda's OKTA_API_TOKEN or ${NAME} references never stand in for the secret.
-  const resolved = validateConfig(config, { requireOktaAuth: false, env: {} });
+  const { config, resolved } = resolveResourceConfig(rest);
   const accessKeySecretName =
     properties.AccessKeySecretName ?? `connect-okta-sso/${resolved.instance.alias}/okta-access-key`;
   if (typeof accessKeySecretName !== 'string' || !/^[\w/+=.@-]{1,512}$/.test(accessKeySecretName)) {
