@@ -223,7 +223,8 @@ export async function destroyManagedPolicy(
   const versions = await policyVersions(ctx, arn);
   const old = versions
     .filter((v) => v.IsDefaultVersion !== true && v.VersionId)
-    .map((v) => v.VersionId as string);
+    .map((v) => v.VersionId as string)
+    .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)) || a.localeCompare(b));
   const detaching = dryRun ? [...attached.roles, ...attached.users] : [];
   const steps = [
     ...(detaching.length > 0 ? [`after it is detached from ${detaching.join(', ')}`] : []),
