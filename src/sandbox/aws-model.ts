@@ -7,9 +7,11 @@
  *   validateInput(service, operation, input)        -> throws ServiceError as the real service does for a
  *                                                     model violation (required member missing, length,
  *                                                     pattern, enum, range), with AWS's message form.
- *   parseQueryInput(operation, params)               -> IAM awsQuery form -> structured input per the model
- *   serializeQueryOutput(operation, output, reqId)   -> IAM XML `<OpResponse><OpResult>…` per output shape
- *   renderQueryError(code, message, type, reqId)     -> IAM `<ErrorResponse>` XML
+ *   parseQueryInput(operation, params, service?)     -> awsQuery form (IAM, or STS) -> structured input
+ *   serializeQueryOutput(operation, output, reqId, service?) -> XML `<OpResponse><OpResult>…` per output shape
+ *   renderQueryError(code, message, type, reqId, service?)   -> `<ErrorResponse>` XML
+ *   otherOperation(service, operation)               -> an operation of the service NOT emulated, or undefined
+ *   unemulatedRestOperation(method, rawPath, query?) -> the Connect operation a request names, not emulated
  *   matchRestOperation(method, rawPath, query?)      -> Connect restJson1 route: { operation, labels } | undefined
  *   parseRestInput(operation, labels, query, body, headers?) -> Connect input
  *   serializeRestOutput(operation, output)           -> { status, headers, body } JSON
@@ -64,7 +66,15 @@ export {
   type OperationInfo,
   operationInfo,
 } from './aws-model/errors.js';
-export { type AwsServiceName, type HttpBinding, IAM_XMLNS, isoSeconds } from './aws-model/model.js';
+export {
+  type AwsServiceName,
+  type HttpBinding,
+  IAM_XMLNS,
+  isoSeconds,
+  otherOperation,
+  type QueryServiceName,
+  xmlNamespace,
+} from './aws-model/model.js';
 export {
   __testing,
   escapeXml,
@@ -73,7 +83,12 @@ export {
   serializeQueryOutput,
 } from './aws-model/query.js';
 export { parseRestInput, type RestOutput, serializeRestOutput } from './aws-model/rest-json.js';
-export { matchRestOperation, matchUriTemplate, type RestMatch } from './aws-model/routes.js';
+export {
+  matchRestOperation,
+  matchUriTemplate,
+  type RestMatch,
+  unemulatedRestOperation,
+} from './aws-model/routes.js';
 export {
   collectViolations,
   validateInput,

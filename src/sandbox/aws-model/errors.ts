@@ -63,8 +63,9 @@ export function operationInfo(service: AwsServiceName, operation: string): Opera
 function errorInfoFromShape(service: AwsServiceName, shapeName: string): ErrorInfo | undefined {
   const s = MODELS[service].shapes[shapeName];
   if (!s?.error) return undefined;
-  const code = service === 'iam' && s.queryError ? s.queryError.code : shapeName;
-  const status = (service === 'iam' ? s.queryError?.httpResponseCode : undefined) ?? s.httpError ?? 400;
+  const query = service !== 'connect';
+  const code = query && s.queryError ? s.queryError.code : shapeName;
+  const status = (query ? s.queryError?.httpResponseCode : undefined) ?? s.httpError ?? 400;
   return { shape: shapeName, code, status, fault: s.error };
 }
 
@@ -86,6 +87,21 @@ const UNMODELLED_ERRORS: Readonly<Record<AwsServiceName, Readonly<Record<string,
     MalformedQueryString: 400,
     InternalFailure: 500,
     ServiceUnavailable: 503,
+    NotImplemented: 501,
+  },
+  sts: {
+    ValidationError: 400,
+    Throttling: 400,
+    AccessDenied: 403,
+    InvalidClientTokenId: 403,
+    SignatureDoesNotMatch: 403,
+    IncompleteSignature: 400,
+    MissingAuthenticationToken: 403,
+    InvalidAction: 400,
+    MissingAction: 400,
+    InternalFailure: 500,
+    ServiceUnavailable: 503,
+    NotImplemented: 501,
   },
   connect: {
     SerializationException: 400,
@@ -96,6 +112,7 @@ const UNMODELLED_ERRORS: Readonly<Record<AwsServiceName, Readonly<Record<string,
     IncompleteSignatureException: 403,
     MissingAuthenticationTokenException: 403,
     ServiceUnavailableException: 503,
+    NotImplemented: 501,
   },
 };
 
@@ -104,7 +121,7 @@ let errorIndex: Map<string, ErrorInfo> | undefined;
 function errorsByCode(): Map<string, ErrorInfo> {
   if (errorIndex) return errorIndex;
   const index = new Map<string, ErrorInfo>();
-  for (const service of ['iam', 'connect'] as const) {
+  for (const service of ['iam', 'connect', 'sts'] as const) {
     for (const [code, status] of Object.entries(UNMODELLED_ERRORS[service])) {
       index.set(`${service}:${code}`, {
         shape: code,

@@ -4,12 +4,16 @@
  */
 import connectModelJson from '../models/connect.json' with { type: 'json' };
 import iamModelJson from '../models/iam.json' with { type: 'json' };
+import stsModelJson from '../models/sts.json' with { type: 'json' };
 
 // ---------------------------------------------------------------------------------------------------------
 // Model types (the shape of ./models/*.json, see scripts/extract-models.mjs)
 
 /** The AWS services whose models this module carries. */
-export type AwsServiceName = 'iam' | 'connect';
+export type AwsServiceName = 'iam' | 'connect' | 'sts';
+
+/** The awsQuery services (form-encoded input, XML output). */
+export type QueryServiceName = 'iam' | 'sts';
 
 export interface Bounds {
   readonly min?: number;
@@ -82,16 +86,38 @@ export interface ServiceModel {
     readonly xmlNamespace?: string;
   };
   readonly operations: Readonly<Record<string, OperationModel>>;
+  /** The service's operations the sandbox does not emulate (with their HTTP binding for restJson1). */
+  readonly otherOperations?: Readonly<Record<string, { readonly method?: string; readonly uri?: string }>>;
   readonly shapes: Readonly<Record<string, ShapeModel>>;
 }
 
 export const MODELS: Readonly<Record<AwsServiceName, ServiceModel>> = {
   iam: iamModelJson as unknown as ServiceModel,
+  sts: stsModelJson as unknown as ServiceModel,
   connect: connectModelJson as unknown as ServiceModel,
 };
 
 /** The IAM XML namespace, also used by `<ErrorResponse>`. */
 export const IAM_XMLNS = MODELS.iam.metadata.xmlNamespace ?? 'https://iam.amazonaws.com/doc/2010-05-08/';
+
+/** The XML namespace of an awsQuery service's responses and errors. */
+export function xmlNamespace(service: QueryServiceName): string {
+  return service === 'iam'
+    ? IAM_XMLNS
+    : (MODELS.sts.metadata.xmlNamespace ?? 'https://sts.amazonaws.com/doc/2011-06-15/');
+}
+
+/**
+ * An operation of the service that the sandbox does not emulate: its HTTP binding (restJson1) or `{}`;
+ * undefined when the service has no such operation at all.
+ */
+export function otherOperation(
+  service: AwsServiceName,
+  operation: string,
+): { readonly method?: string; readonly uri?: string } | undefined {
+  const others = MODELS[service].otherOperations ?? {};
+  return Object.hasOwn(others, operation) ? others[operation] : undefined;
+}
 
 export function shapeOf(model: ServiceModel, id: string): ShapeModel {
   const s = model.shapes[id];

@@ -1,30 +1,31 @@
 /**
- * awsQuery (IAM): form-encoded input, XML output and the `<ErrorResponse>` envelope.
+ * awsQuery (IAM, STS): form-encoded input, XML output and the `<ErrorResponse>` envelope.
  */
 import { ServiceError } from '../emulator.js';
 import {
   epochMs,
-  IAM_XMLNS,
   INTEGER,
   isoSeconds,
   type MemberModel,
   MODELS,
   opOf,
+  type QueryServiceName,
   type ServiceModel,
   type ShapeModel,
   setOwn,
   shapeOf,
+  xmlNamespace,
 } from './model.js';
 
 // ---------------------------------------------------------------------------------------------------------
-// awsQuery (IAM): form input
+// awsQuery (IAM, STS): form input
 
 function queryError(message: string): ServiceError {
   return new ServiceError('ValidationError', message, 400, { fault: 'client' });
 }
 
 /**
- * Parse an IAM awsQuery request (the form body, or the URL query) into the operation's input structure:
+ * Parse an awsQuery request (IAM by default, or `service`) (the form body, or the URL query) into the operation's input structure:
  * scalars by member name (or `xmlName`), lists `Name.member.N` (1-based; `Name=` is an empty list), maps
  * `Name.entry.N.key`/`.value`, nested structures `A.B`, booleans (`true`/`false`), integers, timestamps
  * (ISO-8601 or epoch seconds → epoch ms), blobs (base64 → Buffer). Unknown parameters (`Action`,
@@ -36,17 +37,16 @@ function queryError(message: string): ServiceError {
 export function parseQueryInput<T extends object = Record<string, unknown>>(
   operation: string,
   params: URLSearchParams,
+  service: QueryServiceName = 'iam',
 ): T {
-  const model = MODELS.iam;
-  const op = opOf('iam', operation);
+  const model = MODELS[service];
+  const op = opOf(service, operation);
   if (!op) {
     throw new ServiceError(
       'InvalidAction',
-      `Could not find operation ${operation} for version 2010-05-08`,
+      `Could not find operation ${operation} for version ${model.metadata.version}`,
       400,
-      {
-        fault: 'client',
-      },
+      { fault: 'client' },
     );
   }
   if (!op.input) return {} as T;
@@ -167,7 +167,7 @@ function queryScalar(shape: ShapeModel, raw: string, key: string): unknown {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// awsQuery (IAM): XML output
+// awsQuery (IAM, STS): XML output
 
 // C0 controls (including tab, CR, LF), markup characters, NEL and LINE SEPARATOR.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: XML escaping must find control characters.
@@ -285,7 +285,7 @@ function xmlMembers(
 }
 
 /**
- * Serialize an IAM operation's output as AWS does:
+ * Serialize an awsQuery operation's output (IAM by default, or `service`) as AWS does:
  * `<OpResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><OpResult>…</OpResult><ResponseMetadata>
  * <RequestId>…</RequestId></ResponseMetadata></OpResponse>`. Members in model order; lists as `<member>`
  * items (`<Name/>` when empty); maps as `<entry><key/><value/></entry>`; timestamps `2024-01-02T03:04:05Z`;
@@ -296,11 +296,12 @@ export function serializeQueryOutput(
   operation: string,
   output: object | undefined,
   requestId: string,
+  service: QueryServiceName = 'iam',
 ): string {
-  const model = MODELS.iam;
-  const op = opOf('iam', operation);
-  if (!op) throw new Error(`aws-model: IAM operation ${operation} is not in the model`);
-  const out: string[] = [`<${operation}Response xmlns="${IAM_XMLNS}">`];
+  const model = MODELS[service];
+  const op = opOf(service, operation);
+  if (!op) throw new Error(`aws-model: ${service} operation ${operation} is not in the model`);
+  const out: string[] = [`<${operation}Response xmlns="${xmlNamespace(service)}">`];
   if (op.output) {
     out.push(`<${operation}Result>`);
     xmlMembers(model, shapeOf(model, op.output), (output ?? {}) as Record<string, unknown>, out);
@@ -312,7 +313,7 @@ export function serializeQueryOutput(
 }
 
 /**
- * IAM's error envelope:
+ * The awsQuery error envelope (IAM's namespace by default, or `service`'s):
  * `<ErrorResponse xmlns=…><Error><Type>Sender</Type><Code>…</Code><Message>…</Message></Error>
  * <RequestId>…</RequestId></ErrorResponse>`. `type` also accepts the ServiceError fault names.
  */
@@ -321,10 +322,11 @@ export function renderQueryError(
   message: string,
   type: 'Sender' | 'Receiver' | 'client' | 'server',
   requestId: string,
+  service: QueryServiceName = 'iam',
 ): string {
   const t = type === 'client' ? 'Sender' : type === 'server' ? 'Receiver' : type;
   return (
-    `<ErrorResponse xmlns="${IAM_XMLNS}"><Error><Type>${t}</Type><Code>${escapeXml(code)}</Code>` +
+    `<ErrorResponse xmlns="${xmlNamespace(service)}"><Error><Type>${t}</Type><Code>${escapeXml(code)}</Code>` +
     `<Message>${escapeXml(message)}</Message></Error><RequestId>${escapeXml(requestId)}</RequestId></ErrorResponse>`
   );
 }

@@ -15,6 +15,8 @@ interface Route {
   /** Sort key: more literal characters first, greedy labels last. */
   readonly literalLength: number;
   readonly greedy: boolean;
+  /** Whether the sandbox emulates the operation (false: an operation of the model it does not). */
+  readonly emulated?: boolean;
 }
 
 let routesByMethod: Map<string, Route[]> | undefined;
@@ -50,11 +52,18 @@ function compileRoute(operation: string, uri: string): Route {
 function routes(): Map<string, Route[]> {
   if (routesByMethod) return routesByMethod;
   const map = new Map<string, Route[]>();
+  const add = (operation: string, method: string, uri: string, emulated: boolean) => {
+    const list = map.get(method) ?? [];
+    list.push({ ...compileRoute(operation, uri), emulated });
+    map.set(method, list);
+  };
   for (const [operation, op] of Object.entries(MODELS.connect.operations)) {
-    if (!op.http) continue;
-    const list = map.get(op.http.method) ?? [];
-    list.push(compileRoute(operation, op.http.uri));
-    map.set(op.http.method, list);
+    if (op.http) add(operation, op.http.method, op.http.uri, true);
+  }
+  // The operations the sandbox does not emulate take part in routing too, so that a request for one of
+  // them is recognised (and answered NotImplemented) rather than routed to a looser emulated template.
+  for (const [operation, http] of Object.entries(MODELS.connect.otherOperations ?? {})) {
+    if (http.method && http.uri) add(operation, http.method, http.uri, false);
   }
   for (const list of map.values()) {
     list.sort(
@@ -119,12 +128,34 @@ export function matchRestOperation(
   rawPath: string,
   query?: URLSearchParams,
 ): RestMatch | undefined {
+  const found = findRoute(method, rawPath, query);
+  return found?.route.emulated ? { operation: found.route.operation, labels: found.labels } : undefined;
+}
+
+/**
+ * The Connect operation of the model that a request names but the sandbox does not emulate (to answer
+ * `NotImplemented` naming it), or undefined (an emulated operation, or no operation of the model).
+ */
+export function unemulatedRestOperation(
+  method: string,
+  rawPath: string,
+  query?: URLSearchParams,
+): string | undefined {
+  const found = findRoute(method, rawPath, query);
+  return found && !found.route.emulated ? found.route.operation : undefined;
+}
+
+function findRoute(
+  method: string,
+  rawPath: string,
+  query: URLSearchParams | undefined,
+): { route: Route; labels: Record<string, string> } | undefined {
   const candidates = routes().get(method.toUpperCase());
   if (!candidates) return undefined;
   for (const route of candidates) {
     const labels = matchRoute(route, rawPath, query);
     if (labels === null) return undefined;
-    if (labels) return { operation: route.operation, labels };
+    if (labels) return { route, labels };
   }
   return undefined;
 }

@@ -89,14 +89,14 @@ function violation(
 ): void {
   let shown: string;
   if (value === null || value === undefined) shown = ' null';
-  else if (ctx.service === 'iam' || sensitive) shown = '';
+  else if (ctx.service !== 'connect' || sensitive) shown = '';
   else shown = ` '${javaText(value)}'`;
   ctx.out.push(`Value${shown} at '${path}' failed to satisfy constraint: ${rule}`);
 }
 
 function patternText(ctx: ValidationContext, pattern: string): string {
-  if (ctx.service !== 'iam') return pattern;
-  // The IAM Smithy model wraps the legacy patterns in ^…$; the service prints the legacy form.
+  if (ctx.service === 'connect') return pattern;
+  // The IAM and STS Smithy models wrap the legacy patterns in ^…$; the services print the legacy form.
   let p = pattern;
   if (p.startsWith('^')) p = p.slice(1);
   if (p.endsWith('$') && !p.endsWith('\\$')) p = p.slice(0, -1);
@@ -104,7 +104,7 @@ function patternText(ctx: ValidationContext, pattern: string): string {
 }
 
 function enumText(ctx: ValidationContext, values: readonly (string | number)[]): string {
-  return ctx.service === 'iam'
+  return ctx.service !== 'connect'
     ? 'Member must satisfy enum value set'
     : `Member must satisfy enum value set: [${values.join(', ')}]`;
 }
@@ -283,7 +283,7 @@ export function collectViolations(service: AwsServiceName, operation: string, in
  * operation declares it, else `InvalidRequestException` (see the module comment for the evidence).
  */
 export function validationErrorCode(service: AwsServiceName, operation: string): string {
-  if (service === 'iam') return 'ValidationError';
+  if (service !== 'connect') return 'ValidationError';
   const errors = opOf(service, operation)?.errors ?? [];
   if (errors.includes('InvalidParameterException')) return 'InvalidParameterException';
   return 'InvalidRequestException';
