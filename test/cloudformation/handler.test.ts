@@ -217,6 +217,192 @@ describe('custom resource handler (plain CloudFormation)', () => {
     }
   });
 
+  it('Delete removes the setup and keeps the instance unless DeleteInstance is true', async () => {
+    const handler = createCustomResourceHandler(handlerOptions(sb, { logger: memoryLogger() }));
+    const props = baseProperties(sb, secret);
+    const create = cfnEvent(responses, 'Create', props);
+    await handler(create, lambdaContext());
+    const id = (await responses.waitFor(create.RequestId)).body.PhysicalResourceId;
+
+    const del = cfnEvent(responses, 'Delete', props, { PhysicalResourceId: id });
+    await handler(del, lambdaContext());
+    const answer = await responses.waitFor(del.RequestId);
+    expect(answer.body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id });
+    let state = sb.state();
+    expect(Object.keys(state.okta.apps)).toEqual([]);
+    expect(state.iam.roles).toEqual([]);
+    expect(state.iam.samlProviders).toEqual([]);
+    expect(state.iam.policies).toEqual([]);
+    expect(connectUsernames(sb)).toEqual([]);
+    expect(Object.values(state.connect.instances).map((i) => i.alias)).toEqual(['acme-cc']);
+
+    // CloudFormation may repeat a Delete: nothing left, nothing written.
+    sb.resetRequests();
+    const again = cfnEvent(responses, 'Delete', props, { PhysicalResourceId: id });
+    await handler(again, lambdaContext());
+    expect((await responses.waitFor(again.RequestId)).body.Status).toBe('SUCCESS');
+    expect(writes(sb)).toEqual([]);
+
+    // With DeleteInstance, the instance goes too.
+    const gone = cfnEvent(
+      responses,
+      'Delete',
+      { ...props, DeleteInstance: true },
+      { PhysicalResourceId: id },
+    );
+    await handler(gone, lambdaContext());
+    expect((await responses.waitFor(gone.RequestId)).body.Status).toBe('SUCCESS');
+    state = sb.state();
+    expect(Object.values(state.connect.instances).filter((i) => i.alias === 'acme-cc')).toEqual([]);
+  });
+
+  it('a Delete of a failed Create has nothing to do', async () => {
+    const handler = createCustomResourceHandler(handlerOptions(sb, { logger: memoryLogger() }));
+    const bad = cfnEvent(responses, 'Create', baseProperties(sb, secret, { apps: [] }));
+    await handler(bad, lambdaContext());
+    const failed = await responses.waitFor(bad.RequestId);
+    expect(failed.body.Status).toBe('FAILED');
+    sb.resetRequests();
+    const del = cfnEvent(responses, 'Delete', bad.ResourceProperties, {
+      PhysicalResourceId: failed.body.PhysicalResourceId,
+    });
+    await handler(del, lambdaContext());
+    expect((await responses.waitFor(del.RequestId)).body.Status).toBe('SUCCESS');
+    expect(sb.requests()).toEqual([]);
+  });
+
+  it('an Update that changes the alias replaces: a new id, then the Delete of the old id removes only the old setup', async () => {
+    const handler = createCustomResourceHandler(handlerOptions(sb, { logger: memoryLogger() }));
+    const oldProps = baseProperties(sb, secret);
+    const create = cfnEvent(responses, 'Create', oldProps);
+    await handler(create, lambdaContext());
+    const oldId = (await responses.waitFor(create.RequestId)).body.PhysicalResourceId;
+    const oldApps = Object.values(sb.state().okta.apps).map((a) => a.id);
+
+    const newProps = baseProperties(sb, secret, { instance: { alias: 'acme-cc2' } });
+    const update = cfnEvent(responses, 'Update', newProps, {
+      PhysicalResourceId: oldId,
+      OldResourceProperties: create.ResourceProperties,
+    });
+    await handler(update, lambdaContext());
+    const replaced = await responses.waitFor(update.RequestId);
+    expect(replaced.body.Status).toBe('SUCCESS');
+    expect(replaced.body.PhysicalResourceId).toBe('connect-okta-sso:us-east-1:acme-cc2');
+    expect(replaced.body.PhysicalResourceId).not.toBe(oldId);
+    expect(Object.keys(sb.state().okta.apps)).toHaveLength(4);
+
+    // CloudFormation then deletes the old resource, with its old properties.
+    const del = cfnEvent(responses, 'Delete', oldProps, { PhysicalResourceId: oldId });
+    await handler(del, lambdaContext());
+    expect((await responses.waitFor(del.RequestId)).body.Status).toBe('SUCCESS');
+    const state = sb.state();
+    const apps = Object.values(state.okta.apps);
+    expect(apps.map((a) => a.label).sort()).toEqual([
+      'Amazon Connect Administrator (acme-cc2)',
+      'Amazon Connect CCP (acme-cc2)',
+    ]);
+    expect(apps.some((a) => oldApps.includes(a.id))).toBe(false);
+    expect(state.iam.roles.map((r) => r.name).sort()).toEqual([
+      'Okta_CCP_Role_acme-cc2',
+      'Okta_Role_acme-cc2',
+    ]);
+    const newInstance = Object.values(state.connect.instances).find((i) => i.alias === 'acme-cc2');
+    expect(
+      Object.values(newInstance?.users ?? {})
+        .map((u) => u.username)
+        .sort(),
+    ).toEqual(['agent1@acme.com', 'jane.doe@acme.com']);
+  });
+
+  it('an Update that changes only the region fails before any write (aliases are global)', async () => {
+    const handler = createCustomResourceHandler(handlerOptions(sb, { logger: memoryLogger() }));
+    const props = baseProperties(sb, secret);
+    const create = cfnEvent(responses, 'Create', props);
+    await handler(create, lambdaContext());
+    const id = (await responses.waitFor(create.RequestId)).body.PhysicalResourceId;
+    sb.resetRequests();
+    const update = cfnEvent(
+      responses,
+      'Update',
+      { ...props, region: 'us-west-2' },
+      {
+        PhysicalResourceId: id,
+        OldResourceProperties: create.ResourceProperties,
+      },
+    );
+    await handler(update, lambdaContext());
+    const answer = await responses.waitFor(update.RequestId);
+    expect(answer.body.Status).toBe('FAILED');
+    expect(answer.body.Reason).toMatch(/^region: /);
+    expect(answer.body.PhysicalResourceId).toBe(id);
+    expect(writes(sb)).toEqual([]);
+  });
+
+  it('a Create that fails removes its own partial work, the instance it created included', async () => {
+    const handler = createCustomResourceHandler(handlerOptions(sb, { logger: memoryLogger() }));
+    const props = baseProperties(sb, secret, {
+      users: [{ login: 'nobody@acme.com', app: 'admin' }],
+    });
+    const create = cfnEvent(responses, 'Create', props);
+    await handler(create, lambdaContext());
+    const answer = await responses.waitFor(create.RequestId);
+    expect(answer.body.Status).toBe('FAILED');
+    expect(answer.body.Reason).toContain('nobody@acme.com');
+    expect(answer.body.Reason).toContain('partial work was removed');
+    const state = sb.state();
+    expect(Object.keys(state.okta.apps)).toEqual([]);
+    expect(state.iam.roles).toEqual([]);
+    expect(state.iam.samlProviders).toEqual([]);
+    expect(state.iam.policies).toEqual([]);
+    expect(Object.values(state.connect.instances).filter((i) => i.alias === 'acme-cc')).toEqual([]);
+  });
+
+  it('api-integration succeeds at the manual checkpoint with ManualActions, the key in Secrets Manager; the next update finishes', async () => {
+    const logger = memoryLogger();
+    const handler = createCustomResourceHandler(handlerOptions(sb, { logger }));
+    const props = baseProperties(sb, secret, { roleMapping: 'api-integration' });
+    const create = cfnEvent(responses, 'Create', props);
+    await handler(create, lambdaContext());
+    const answer = await responses.waitFor(create.RequestId);
+    expect(answer.body.Status).toBe('SUCCESS');
+    const data = answer.body.Data ?? {};
+    expect(data.Status).toBe('manual-action-required');
+    expect(data.ManualActions).toContain('Enable API integration');
+    expect(data.ManualActions).toContain(data.AccessKeyId);
+    expect(data.AccessKeySecretName).toBe('connect-okta-sso/acme-cc/okta-access-key');
+    expect(answer.body.Reason).toMatch(/Manual action required/);
+
+    // The key's secret is in Secrets Manager and nowhere in the response or the logs.
+    const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+    const sm = new SecretsManagerClient({
+      endpoint: sb.aws.endpoint,
+      region: sb.aws.region,
+      credentials: sb.aws.credentials,
+    });
+    const stored = JSON.parse(
+      (await sm.send(new GetSecretValueCommand({ SecretId: data.AccessKeySecretName }))).SecretString ?? '{}',
+    ) as { accessKeyId: string; secretAccessKey: string };
+    sm.destroy();
+    expect(stored.accessKeyId).toBe(data.AccessKeyId);
+    for (const text of [answer.raw, ...logger.lines]) {
+      expect(text).not.toContain(stored.secretAccessKey);
+      expect(text).not.toContain(sb.okta.token);
+    }
+
+    // The Okta admin does the clicks; the next stack update finishes.
+    for (const p of ['Admin', 'Ccp']) await sb.admin.enableApiIntegration(data[`${p}AppId`] ?? '', stored);
+    const update = cfnEvent(responses, 'Update', props, {
+      PhysicalResourceId: answer.body.PhysicalResourceId,
+      OldResourceProperties: create.ResourceProperties,
+    });
+    await handler(update, lambdaContext());
+    const done = await responses.waitFor(update.RequestId);
+    expect(done.body.Status).toBe('SUCCESS');
+    expect(done.body.Data?.Status).toBe('complete');
+    expect(done.body.Data?.ManualActions).toBeUndefined();
+    expect(connectUsernames(sb)).toEqual(['agent1@acme.com', 'jane.doe@acme.com']);
+  });
+
   it('retries the response PUT when the URL answers 5xx', async () => {
     const handler = createCustomResourceHandler(handlerOptions(sb, { logger: memoryLogger() }));
     responses.failNext(2);
