@@ -160,6 +160,15 @@ export type {
 } from './workflows/destroy/types.js';
 export type { DoctorFinding, DoctorOptions, DoctorReport, DoctorStatus } from './workflows/doctor/doctor.js';
 export { doctor } from './workflows/doctor/doctor.js';
+export type {
+  FleetPlan,
+  FleetTarget,
+  FleetTargetPlan,
+  PlanFleetOptions,
+} from './workflows/fleet/fleet.js';
+export { planFleet, renderFleetPlan } from './workflows/fleet/fleet.js';
+export { loadFleet } from './workflows/fleet/load.js';
+export { withInstanceScopedNames } from './workflows/fleet/names.js';
 export { planConnectSso, provisionConnectSso } from './workflows/provision/provision.js';
 export { renderPlan } from './workflows/provision/render.js';
 export type {

@@ -15,11 +15,11 @@
  * - the Okta credentials never come from the properties (they would be in the template): they come from
  *   the Secrets Manager secret named by `OktaCredentialsSecret`.
  */
-import { APP_DEFAULTS, type AppKind, NAME_DEFAULTS } from '../config/defaults.js';
 import type { ConnectSsoConfig, ResolvedConfig } from '../config/index.js';
 import { connectSsoConfigSchema } from '../config/schema.js';
 import { validateConfig } from '../config/validate.js';
 import { ConfigError } from '../core/errors.js';
+import { withInstanceScopedNames } from '../workflows/fleet/names.js';
 
 /** The properties of the resource itself, not part of the configuration. */
 export const RESOURCE_PROPERTY_NAMES = [
@@ -101,40 +101,6 @@ function flag(value: unknown, field: string): boolean {
   throw new ConfigError(field, `must be true or false (got ${JSON.stringify(value)})`);
 }
 
-/** `Okta_Role` → `Okta_Role_<alias>`: a name unique per instance (the alias is globally unique). */
-function scoped(base: string, alias: string, separator = '_'): string {
-  return `${base}${separator}${alias}`;
-}
-
-/** Fill in the custom resource's defaults: group mapping, and names unique per instance. */
-function withResourceDefaults(config: Loose): Loose {
-  const instance = isObject(config.instance) ? config.instance : undefined;
-  const alias = typeof instance?.alias === 'string' ? instance.alias : undefined;
-  const out: Loose = { ...config };
-  out.roleMapping ??= 'group-mapping';
-  if (alias === undefined) return out;
-  if (Array.isArray(config.apps)) {
-    out.apps = config.apps.map((app) => {
-      if (!isObject(app) || typeof app.kind !== 'string' || !(app.kind in APP_DEFAULTS)) return app;
-      const defaults = APP_DEFAULTS[app.kind as AppKind];
-      return {
-        ...app,
-        label: app.label ?? `${defaults.label} (${alias})`,
-        providerName: app.providerName ?? scoped(defaults.providerName, alias),
-        roleName: app.roleName ?? scoped(defaults.roleName, alias),
-      };
-    });
-  }
-  const names = isObject(config.names) ? config.names : {};
-  out.names = {
-    ...names,
-    federationPolicy: names.federationPolicy ?? scoped(NAME_DEFAULTS.federationPolicy, alias),
-    oktaAccessPolicy: names.oktaAccessPolicy ?? scoped(NAME_DEFAULTS.oktaAccessPolicy, alias),
-    oktaApiUser: names.oktaApiUser ?? scoped(NAME_DEFAULTS.oktaApiUser, alias),
-  };
-  return out;
-}
-
 /**
  * The config of a resource from its config properties (the resource's own PascalCase properties left
  * out): CloudFormation's strings coerced back, the resource's defaults applied, validated without Okta
@@ -146,7 +112,7 @@ export function resolveResourceConfig(properties: Record<string, unknown>): {
   config: ConnectSsoConfig;
   resolved: ResolvedConfig;
 } {
-  const config = withResourceDefaults(coerceToSchema(properties) as Loose) as unknown as ConnectSsoConfig;
+  const config = withInstanceScopedNames(coerceToSchema(properties) as Loose) as unknown as ConnectSsoConfig;
   // No environment: a Lambda's OKTA_API_TOKEN or ${NAME} references never stand in for the secret.
   const resolved = validateConfig(config, { requireOktaAuth: false, env: {} });
   return { config, resolved };
