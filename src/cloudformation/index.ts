@@ -19,6 +19,7 @@ export { parseOktaSecret } from './okta-credentials.js';
 export { APP_ATTRIBUTE_PREFIX, APP_ATTRIBUTES, attributesOf, SETUP_ATTRIBUTES } from './outputs.js';
 export type { ParsedProperties, ResourceSettings } from './properties.js';
 export { parseProperties, physicalIdOf, RESOURCE_PROPERTY_NAMES } from './properties.js';
+export type { Scrubber, SendResponseOptions } from './response.js';
 export { buildResponse, MAX_RESPONSE_BYTES, sendResponse } from './response.js';
 export type {
   ContinuationEvent,

@@ -68,7 +68,14 @@ export interface FleetTargetPlan {
   /** The plan; undefined when the target could not be planned (see `error`). */
   plan: ConnectSsoPlan | undefined;
   /** Why the target could not be planned (a read failed: credentials, permissions). */
-  error: { message: string; code: string } | undefined;
+  error:
+    | {
+        /** What failed, and the fix (never a secret). */
+        message: string;
+        /** The error's code (`PROVIDER_ERROR`, `CONFIG_INVALID`…). */
+        code: string;
+      }
+    | undefined;
 }
 
 /** A fleet plan: every target's plan, and the Okta side planned centrally. */
