@@ -22,6 +22,10 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
     summary: 'Show what apply would do, as a table (reads only)',
     load: async () => (await import('./commands/plan.js')).planCommand,
   },
+  fleet: {
+    summary: 'Plan many setups (accounts, regions) at once from a directory or a targets: YAML',
+    load: async () => (await import('./commands/fleet.js')).fleetCommand,
+  },
   apply: {
     summary: 'Create or update everything; stops at the one manual Okta step (exit 3)',
     load: async () => (await import('./commands/apply.js')).applyCommand,

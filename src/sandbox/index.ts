@@ -38,10 +38,14 @@ import type {
 } from './types.js';
 
 export type {
+  ConnectHierarchyGroupState,
+  ConnectHierarchyLevelState,
   ConnectIdentityManagementType,
   ConnectInstanceState,
   ConnectInstanceStatus,
   ConnectNamedResource,
+  ConnectQuickConnectState,
+  ConnectRoutingProfileState,
   ConnectState,
   ConnectUserState,
 } from './connect/state.js';

@@ -352,7 +352,14 @@ export class SandboxServer {
       const delay = typeof latency === 'number' ? latency : (latency[op.operation] ?? 0);
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
 
-      const rate = this.limiter.take(service, op.operation, op.write, req.path, this.options.now());
+      const rate = this.limiter.take(
+        service,
+        op.operation,
+        op.write,
+        req.path,
+        this.options.now(),
+        ctx.signedRegion,
+      );
       if (rate.okta) {
         oktaHeaders = {
           'X-Rate-Limit-Limit': String(rate.okta.limit),

@@ -5,7 +5,7 @@
 import { type ConnectState, createConnectState } from './connect/state.js';
 import { createIamState, type IamState } from './iam/state.js';
 import { createOktaState, type OktaState } from './okta/state.js';
-import { createSecretsManagerState, type SecretsManagerState } from './secretsmanager/index.js';
+import { createSecretsManagerState, type SecretsManagerState } from './secretsmanager/state.js';
 
 /** What the sandbox itself owns: its root credentials and the identifier generator's position. */
 export interface SandboxMeta {

@@ -46,8 +46,9 @@ export interface SandboxOptions {
   faults?: FaultSpec[];
   /**
    * `off` (default): no rate limiting. `realistic`: token buckets like the real default quotas (Okta
-   * per-endpoint-family limits with 429 + `X-Rate-Limit-Reset`; Connect `CreateUser` 2/s burst 5; IAM
-   * mutating calls).
+   * per-endpoint-family limits with 429 + `X-Rate-Limit-Reset`; Connect's user writes (`CreateUser`,
+   * `DeleteUser`, `UpdateUser*`) 2/s burst 5 each, per account and region, shared across instances, answered
+   * `ThrottlingException` (429); IAM mutating calls).
    */
   rateLimits?: 'off' | 'realistic';
   /**
