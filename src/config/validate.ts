@@ -416,6 +416,8 @@ function checkGroupMapping(views: readonly AppView[], roleMapping: RoleMapping, 
 function checkUsers(users: unknown, apps: AppView[] | undefined, issues: Issues): void {
   if (!Array.isArray(users)) return;
   const logins = new Map<string, number>();
+  // One message per unknown app name, however many users give it: worded once, shared.
+  const unknownApps = new Map<string, string>();
   users.forEach((user: unknown, index) => {
     if (!isObject(user)) return;
     const at = `users[${index}]`;
@@ -431,14 +433,16 @@ function checkUsers(users: unknown, apps: AppView[] | undefined, issues: Issues)
       } else logins.set(key, index);
     }
     if (typeof user.app === 'string' && apps && !issues.has(`${at}.app`) && !findApp(apps, user.app)) {
-      const listed = apps.filter((a, i) => apps.findIndex((b) => b.kind === a.kind) === i);
-      const near = closest(user.app, [...listed.map((a) => a.kind), ...listed.map((a) => a.label)]);
-      issues.add(
-        `${at}.app`,
-        `no app with kind or label ${describeValue(user.app)}${near ? ` (did you mean '${near}'?)` : ''}; the apps are ${listed
+      let message = unknownApps.get(user.app);
+      if (message === undefined) {
+        const listed = apps.filter((a, i) => apps.findIndex((b) => b.kind === a.kind) === i);
+        const near = closest(user.app, [...listed.map((a) => a.kind), ...listed.map((a) => a.label)]);
+        message = `no app with kind or label ${describeValue(user.app)}${near ? ` (did you mean '${near}'?)` : ''}; the apps are ${listed
           .map((a) => `${a.kind} ('${a.label}')`)
-          .join(', ')}`,
-      );
+          .join(', ')}`;
+        unknownApps.set(user.app, message);
+      }
+      issues.add(`${at}.app`, message);
     }
     const connect = user.connect;
     if (isObject(connect)) {
