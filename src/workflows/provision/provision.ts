@@ -62,12 +62,17 @@ function resourceTasks(config: ResolvedConfig) {
     const link = samlProviderRoleTask(app, oktaApp.ref, federationPolicy.ref);
     tasks.push(oktaApp, link);
     const base = { instance: instance.ref, active: active.ref, app: oktaApp.ref };
+    // No users of this app, no user step: a plan shows no "0 user assignment(s)" row (which would
+    // otherwise wait, "blocked", behind the app's manual step for nothing).
+    const hasUsers = config.users.some((u) => u.app === app.kind);
     if (apiUser) {
       const integration = apiIntegrationTask(app, { app: oktaApp.ref, link: link.ref, apiUser: apiUser.ref });
-      tasks.push(integration, usersTask(config, app, { ...base, integration: integration.ref }));
+      tasks.push(integration);
+      if (hasUsers) tasks.push(usersTask(config, app, { ...base, integration: integration.ref }));
     } else {
       const group = oktaGroupTask(config, app, { instance: instance.ref, app: oktaApp.ref, link: link.ref });
-      tasks.push(group, usersTask(config, app, { ...base, group: group.ref }));
+      tasks.push(group);
+      if (hasUsers) tasks.push(usersTask(config, app, { ...base, group: group.ref }));
     }
   }
   return { all: tasks, instance, active, federationPolicy, accessPolicy };
