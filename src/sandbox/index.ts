@@ -50,7 +50,6 @@ import type {
   SandboxOptions,
 } from './types.js';
 
-export type { AdminApiBackend } from './admin-api.js';
 export type {
   ConnectIdentityManagementType,
   ConnectInstanceState,

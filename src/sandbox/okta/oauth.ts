@@ -74,7 +74,7 @@ export const OKTA_SCOPES = [
 // ---------------------------------------------------------------------------------------------------------
 // Service apps (back door)
 
-/** What {@link registerServiceApp} takes. */
+/** What `sb.admin.createOktaServiceApp` takes: a service app's public key(s) and granted scopes. */
 export interface ServiceAppInput {
   /** The app's name. Default `Sandbox service app`. */
   name?: string;
@@ -84,7 +84,10 @@ export interface ServiceAppInput {
    */
   publicKey?: JsonWebKey | string;
   /** Several keys at once, as a JWK Set. */
-  jwks?: { keys: JsonWebKey[] };
+  jwks?: {
+    /** The public keys (JWKs; a `kid` each, or one is derived). */
+    keys: JsonWebKey[];
+  };
   /** The key id to register `publicKey` under. Default its `kid`, else its RFC 7638 thumbprint. */
   kid?: string;
   /** The Okta API scopes granted to the app (`okta.users.read`…). */

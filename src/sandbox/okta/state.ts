@@ -187,7 +187,12 @@ export interface OktaEventHook {
   /** The endpoint Okta calls. */
   uri: string;
   /** Extra headers Okta sends with every call. */
-  headers: { key: string; value: string }[];
+  headers: {
+    /** The header name. */
+    key: string;
+    /** Its value. */
+    value: string;
+  }[];
   /** The header that carries {@link OktaEventHook.secret} (`Authorization`), or null for none. */
   authHeader: string | null;
   /** The value of that header; redacted in `sb.state()`. */
