@@ -35,6 +35,7 @@ import {
   rotateSigningKey,
   type ServiceAppInput,
   updateOktaUser,
+  upgradeOktaState,
 } from './okta/index.js';
 import { createSecretsManagerEmulator, createSecretsManagerState } from './secretsmanager/index.js';
 import { type ResolvedSandboxOptions, SandboxServer } from './server.js';
@@ -370,8 +371,9 @@ function loadState(file: string | undefined, seed: number): SandboxState {
     const state = parsed as SandboxState;
     // A state file written before Secrets Manager was emulated has no part for it.
     state.secretsmanager ??= createSecretsManagerState();
-    // …nor an admin token.
+    // …nor an admin token, nor event hooks and OAuth clients.
     state.sandbox.adminToken ??= newAdminToken();
+    upgradeOktaState(state.okta);
     return state;
   }
   return createState(newSandboxMeta(seed));

@@ -172,6 +172,24 @@ describe('the sandbox guide from two terminals', () => {
     );
   }, 60_000);
 
+  it('a user pending activation (PROVISIONED) cannot sign in until she finishes it', async () => {
+    expect(
+      (await terminal2('sandbox admin add-user --login agent1@acme.com --status provisioned')).code,
+    ).toBe(0);
+    expect(guide).toContain('# add "  - { login: agent1@acme.com, app: admin }" under users: in sso.yaml');
+    const file = join(cwd, 'sso.yaml');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}  - { login: agent1@acme.com, app: admin }\n`);
+    expect((await terminal2('apply --yes')).code).toBe(0);
+    const refused = await terminal2('sandbox admin login --login agent1@acme.com');
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('✗ agent1@acme.com cannot sign in: it fails at okta');
+    expect(refused.stdout).toContain('PROVISIONED');
+    expect((await terminal2('sandbox admin activate-user --login agent1@acme.com')).code).toBe(0);
+    const signedIn = await terminal2('sandbox admin login --login agent1@acme.com');
+    expect(signedIn.code).toBe(0);
+    expect(signedIn.stdout).toContain('✓ agent1@acme.com signed in to Amazon Connect as agent1@acme.com');
+  }, 120_000);
+
   it('no secret in any output of terminal 2', () => {
     const secretOf = (name: string) => /^(.*)$/m.exec(sandboxEnvText.split(`${name}=`)[1] ?? '')?.[1] ?? '';
     const csv = readFileSync(join(cwd, 'okta_cli_user_accessKeys.csv'), 'utf8');

@@ -83,6 +83,7 @@ export { appSigningKey, ensureKeyMaterial } from './keys.js';
 export { buildIdpMetadata, idpEntityId, ssoUrl } from './metadata.js';
 export type { ServiceAppInput } from './oauth.js';
 export type { OktaApp, OktaSigningKey, OktaState } from './state.js';
+export { upgradeOktaState } from './util.js';
 
 type Handler = (ctx: Ctx, req: SandboxRequest, params: Params) => SandboxResponse | Promise<SandboxResponse>;
 
