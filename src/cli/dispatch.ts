@@ -43,7 +43,7 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
     load: async () => (await import('./commands/rotate-cert.js')).rotateCertCommand,
   },
   sandbox: {
-    summary: 'Run the AWS + Okta sandbox on 127.0.0.1 and print its environment',
+    summary: 'Run the AWS + Okta sandbox on 127.0.0.1 and print its environment; sandbox admin …',
     load: async () => (await import('./commands/sandbox.js')).sandboxCommand,
   },
   demo: {
