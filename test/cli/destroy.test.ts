@@ -84,7 +84,7 @@ describe('destroy', () => {
     expect(code).toBe(0);
     expect(io.out()).toMatch(/^- okta app "Amazon Connect CCP" +delete: deactivate, then delete/m);
     expect(io.out()).toMatch(/^- connect user agent1@acme\.com +delete/m);
-    expect(io.out()).toMatch(/^= connect instance cli-test +keep: kept: it holds contact data/m);
+    expect(io.out()).toMatch(/^= connect instance cli-test +keep: it holds contact data/m);
     expect(io.out()).toContain('Run connect-okta-sso destroy --config sso.yaml to delete these.');
     const json = await run(['--plan', '--json', '--delete-instance'], fakeIo({ env, cwd }));
     expect(json.code).toBe(0);
@@ -140,7 +140,7 @@ describe('destroy', () => {
     expect(code).toBe(0);
     expect(io.err()).toMatch(/^deleted okta app "Amazon Connect CCP" \(/m);
     expect(io.out()).toMatch(/^- deleted iam role Okta_CCP_Role$/m);
-    expect(io.out()).toMatch(/^= kept connect instance cli-test: kept: it holds contact data/m);
+    expect(io.out()).toMatch(/^= kept connect instance cli-test: it holds contact data/m);
     expect(io.out()).toContain('add --delete-instance to delete it too');
     expect(residue(sb.state(), 'cli-test')).toEqual([]);
 

@@ -97,13 +97,13 @@ export async function destroySamlInstance(
   const arn = instance.summary.Arn;
   const owner = ownershipOf(ctx, instance.tags);
   if (owner !== 'ours') {
-    return record(arn, 'foreign', `not touched: it ${ownerDescription(ctx, owner, instance.tags)}`);
+    return record(arn, 'foreign', `it ${ownerDescription(ctx, owner, instance.tags)}`);
   }
   if (input.deleteInstance !== true) {
     return record(
       arn,
       'keep',
-      'kept: it holds contact data, and instance deletions count against a quota of 100 creations and ' +
+      'it holds contact data, and instance deletions count against a quota of 100 creations and ' +
         'deletions per 30 days; pass deleteInstance: true (CLI --delete-instance) to delete it',
     );
   }

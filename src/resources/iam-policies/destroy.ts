@@ -200,7 +200,7 @@ export async function destroyManagedPolicy(
   const arn = policy.Arn ?? policyArn;
   const owner = ownershipOf(ctx, policy.Tags);
   if (owner !== 'ours') {
-    return record(arn, 'foreign', `not touched: it ${ownerDescription(ctx, owner, policy.Tags)}`);
+    return record(arn, 'foreign', `it ${ownerDescription(ctx, owner, policy.Tags)}`);
   }
 
   const attached = await attachedEntities(ctx, arn);

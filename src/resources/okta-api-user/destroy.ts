@@ -135,7 +135,7 @@ export async function destroyOktaApiUser(
         resource,
         arn,
         'foreign',
-        `not touched: it ${ownerDescription(ctx, owner, user.Tags)}`,
+        `it ${ownerDescription(ctx, owner, user.Tags)}`,
         dryRun,
       ),
     ];

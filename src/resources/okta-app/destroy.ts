@@ -99,7 +99,7 @@ export async function destroyOktaFederationApp(
         ownership.owner === 'other-stack'
           ? `it belongs to connect-okta-sso stack ${ownership.stacks.map((s) => `'${s}'`).join(', ')}, not '${ctx.stack}'`
           : 'it was not created by connect-okta-sso (its admin notes carry no ownership marker)';
-      records.push(destroyRecord('okta-app', name, app.id, 'foreign', `not touched: ${whose}`, dryRun));
+      records.push(destroyRecord('okta-app', name, app.id, 'foreign', whose, dryRun));
       continue;
     }
     const counts = await assignmentCounts(ctx, app.id);

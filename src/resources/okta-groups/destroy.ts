@@ -72,7 +72,7 @@ export async function destroyOktaGroup(
       stacks.length > 0
         ? `it belongs to connect-okta-sso stack ${stacks.map((s) => `'${s}'`).join(', ')}, not '${ctx.stack}'`
         : 'it was not created by connect-okta-sso (its description carries no ownership marker)';
-    return record(group.id, 'foreign', `not touched: ${whose}`);
+    return record(group.id, 'foreign', whose);
   }
   const members = await memberCount(ctx, group.id);
   const reason = `delete the group${members > 0 ? `; its ${members} membership(s) and app assignments go with it` : ''} (the Okta users stay)`;

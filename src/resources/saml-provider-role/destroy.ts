@@ -123,8 +123,7 @@ export async function destroySamlRole(
   if (!role) return record(undefined, 'absent', 'no such role');
   const arn = role.Arn;
   const owner = ownershipOf(ctx, role.Tags);
-  if (owner !== 'ours')
-    return record(arn, 'foreign', `not touched: it ${ownerDescription(ctx, owner, role.Tags)}`);
+  if (owner !== 'ours') return record(arn, 'foreign', `it ${ownerDescription(ctx, owner, role.Tags)}`);
 
   const attached = await attachedRolePolicies(ctx, roleName);
   const inline = await inlineRolePolicies(ctx, roleName);
@@ -232,7 +231,7 @@ export async function destroySamlProvider(
   if (!provider) return record(undefined, 'absent', 'no such provider');
   const owner = ownershipOf(ctx, provider.tags);
   if (owner !== 'ours') {
-    return record(provider.arn, 'foreign', `not touched: it ${ownerDescription(ctx, owner, provider.tags)}`);
+    return record(provider.arn, 'foreign', `it ${ownerDescription(ctx, owner, provider.tags)}`);
   }
   const reason = 'delete the provider';
   if (dryRun) return record(provider.arn, 'delete', reason);

@@ -216,7 +216,7 @@ export async function destroyConnectUsers(
             `connect user ${username}`,
             user.id,
             'foreign',
-            `not touched: it ${ownerDescription(ctx, owner, user.tags)}`,
+            `it ${ownerDescription(ctx, owner, user.tags)}`,
             dryRun,
           ),
         );
