@@ -102,6 +102,11 @@ export interface CreateContextOptions {
     /** The session token of temporary credentials. */
     sessionToken?: string | Secret;
   };
+  /**
+   * A profile of the AWS shared config and credentials files (`~/.aws/config`, `~/.aws/credentials`), as
+   * `AWS_PROFILE` names one. Ignored when `credentials` are given. Default: the SDK's default chain.
+   */
+  profile?: string;
   /** An AWS endpoint override (the sandbox, LocalStack). */
   endpoint?: string;
   /**
@@ -170,7 +175,7 @@ export function createContext(options: CreateContextOptions): SsoContext {
   const awsConfig = {
     region: options.region,
     maxAttempts: options.maxAttempts ?? 5,
-    ...(credentials ? { credentials } : {}),
+    ...(credentials ? { credentials } : options.profile ? { profile: options.profile } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   };
   const iam = new IAMClient(awsConfig);

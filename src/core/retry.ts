@@ -3,6 +3,7 @@
  * until ACTIVE, and retrying `CreateRole` while IAM has not yet propagated a new SAML provider.
  */
 import type { Clock } from './context.js';
+import { TimeoutError } from './errors.js';
 
 export interface BackoffOptions {
   /** First delay, ms. Default 500. */
@@ -15,14 +16,17 @@ export interface BackoffOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** Thrown by {@link retryWithBackoff} when the time is up; `lastError` is the last failure. */
-export class BackoffTimeoutError extends Error {
+/**
+ * Thrown by {@link retryWithBackoff} and {@link pollUntil} when the time is up; `lastError` is the last
+ * failure. A {@link TimeoutError} (code `TIMEOUT`), so callers need not know this class.
+ */
+export class BackoffTimeoutError extends TimeoutError {
   override name = 'BackoffTimeoutError';
   constructor(
     message: string,
     readonly lastError: unknown,
   ) {
-    super(message, { cause: lastError });
+    super(message, lastError === undefined ? undefined : { cause: lastError });
   }
 }
 
