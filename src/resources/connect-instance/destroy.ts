@@ -15,7 +15,8 @@ import { type DestroyRecord, type DestroyStepOptions, destroyRecord } from '../.
 import { ConfigError, ConflictError } from '../../core/errors.js';
 import { awsCall, isAwsError } from '../../providers/aws/call.js';
 import { ownerDescription, ownershipOf } from '../../providers/aws/tags.js';
-import { findInstanceByAlias, INSTANCE_ALIAS_PATTERN } from './ensure.js';
+import { INSTANCE_ALIAS_PATTERN } from './input.js';
+import { findInstanceByAlias } from './read.js';
 
 /** Input of {@link destroySamlInstance}. */
 export interface DestroySamlInstanceInput extends DestroyStepOptions {

@@ -11,7 +11,8 @@ import type { SsoContext } from '../../core/context.js';
 import { type DestroyRecord, type DestroyStepOptions, destroyRecord } from '../../core/destroy-step.js';
 import { ConfigError, ConflictError } from '../../core/errors.js';
 import { isOktaError, oktaPages, oktaRequest } from '../../providers/okta/transport.js';
-import { AWS_APP_NAME, appOwnership, findAppsByLabel, type OktaAppJson } from './ensure.js';
+import { appOwnership } from './ownership.js';
+import { AWS_APP_NAME, findAppsByLabel, type OktaAppJson } from './read.js';
 
 /** Input of {@link destroyOktaFederationApp}. */
 export interface DestroyOktaAppInput extends DestroyStepOptions {

@@ -10,7 +10,7 @@ import type { SsoContext } from '../../core/context.js';
 import { type DestroyRecord, type DestroyStepOptions, destroyRecord } from '../../core/destroy-step.js';
 import { ConfigError } from '../../core/errors.js';
 import { isOktaError, oktaPages, oktaRequest } from '../../providers/okta/transport.js';
-import { findOktaGroups, type OktaGroupJson } from './ensure.js';
+import { findOktaGroups, type OktaGroupJson } from './read.js';
 
 /** Input of {@link destroyOktaGroup}. */
 export interface DestroyOktaGroupInput extends DestroyStepOptions {
