@@ -202,7 +202,8 @@ export async function destroyConnectUsers(
     if (ownershipOf(ctx, user.tags) === 'ours') ours.set(user.id, user);
   }
   const names = [...new Set(input.usernames ?? [])];
-  const unseen = names.filter((n) => ![...ours.values()].some((u) => u.username === n));
+  const tagged = new Set([...ours.values()].map((u) => u.username));
+  const unseen = names.filter((n) => !tagged.has(n));
   let index: ConnectUserIndex | undefined;
   const allUsers = async () => {
     index ??= await listConnectUsers(ctx, instanceId);
