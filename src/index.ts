@@ -62,7 +62,11 @@ export type {
   DestroySamlInstanceInput,
   InstanceForDestroy,
 } from './resources/connect-instance/destroy.js';
-export { destroySamlInstance, INSTANCE_DELETE_WARNING } from './resources/connect-instance/destroy.js';
+export {
+  destroySamlInstance,
+  INSTANCE_DELETE_WARNING,
+  readInstanceForDestroy,
+} from './resources/connect-instance/destroy.js';
 export type {
   ConnectInstanceStatus,
   InstanceWaitOptions,

@@ -42,6 +42,10 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
     summary: "Rotate the Okta apps' SAML signing certificates without downtime",
     load: async () => (await import('./commands/rotate-cert.js')).rotateCertCommand,
   },
+  destroy: {
+    summary: 'Delete what apply built for the stack, newest first (--plan to see it; the instance stays)',
+    load: async () => (await import('./commands/destroy.js')).destroyCommand,
+  },
   sandbox: {
     summary: 'Run the AWS + Okta sandbox on 127.0.0.1 and print its environment; sandbox admin …',
     load: async () => (await import('./commands/sandbox.js')).sandboxCommand,

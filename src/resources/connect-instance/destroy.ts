@@ -15,7 +15,8 @@ import { type DestroyRecord, type DestroyStepOptions, destroyRecord } from '../.
 import { ConfigError, ConflictError } from '../../core/errors.js';
 import { awsCall, isAwsError } from '../../providers/aws/call.js';
 import { ownerDescription, ownershipOf } from '../../providers/aws/tags.js';
-import { findInstanceByAlias, INSTANCE_ALIAS_PATTERN } from './ensure.js';
+import { INSTANCE_ALIAS_PATTERN } from './input.js';
+import { findInstanceByAlias } from './read.js';
 
 /** Input of {@link destroySamlInstance}. */
 export interface DestroySamlInstanceInput extends DestroyStepOptions {
@@ -97,13 +98,13 @@ export async function destroySamlInstance(
   const arn = instance.summary.Arn;
   const owner = ownershipOf(ctx, instance.tags);
   if (owner !== 'ours') {
-    return record(arn, 'foreign', `not touched: it ${ownerDescription(ctx, owner, instance.tags)}`);
+    return record(arn, 'foreign', `it ${ownerDescription(ctx, owner, instance.tags)}`);
   }
   if (input.deleteInstance !== true) {
     return record(
       arn,
       'keep',
-      'kept: it holds contact data, and instance deletions count against a quota of 100 creations and ' +
+      'it holds contact data, and instance deletions count against a quota of 100 creations and ' +
         'deletions per 30 days; pass deleteInstance: true (CLI --delete-instance) to delete it',
     );
   }

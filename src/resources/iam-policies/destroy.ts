@@ -11,11 +11,9 @@
 import {
   DeletePolicyCommand,
   DeletePolicyVersionCommand,
-  GetPolicyCommand,
   ListEntitiesForPolicyCommand,
   ListPoliciesCommand,
   ListPolicyVersionsCommand,
-  type Policy,
   type PolicyVersion,
 } from '@aws-sdk/client-iam';
 import type { SsoContext } from '../../core/context.js';
@@ -25,6 +23,7 @@ import { checkRegion } from '../../core/regions.js';
 import { parseArn } from '../../providers/aws/arn.js';
 import { awsCall, awsPages, isAwsError, nextMarker } from '../../providers/aws/call.js';
 import { ownerDescription, ownershipOf } from '../../providers/aws/tags.js';
+import { getPolicy } from './read.js';
 
 /** Input of {@link destroyManagedPolicy}. */
 export interface DestroyManagedPolicyInput extends DestroyStepOptions {
@@ -72,19 +71,6 @@ export async function discoverIamAccount(
   const arn = page.Policies?.[0]?.Arn;
   const parsed = arn ? parseArn(arn) : undefined;
   return parsed?.accountId ? { partition: parsed.partition, accountId: parsed.accountId } : undefined;
-}
-
-// read: a policy by ARN, undefined when there is none.
-async function getPolicy(ctx: SsoContext, policyArn: string): Promise<Policy | undefined> {
-  try {
-    const out = await awsCall(ctx, 'iam', 'GetPolicy', (o) =>
-      ctx.iam.send(new GetPolicyCommand({ PolicyArn: policyArn }), o),
-    );
-    return out.Policy;
-  } catch (error) {
-    if (isAwsError(error, 'NoSuchEntity')) return undefined;
-    throw error;
-  }
 }
 
 /** What a policy is attached to. */
@@ -200,7 +186,7 @@ export async function destroyManagedPolicy(
   const arn = policy.Arn ?? policyArn;
   const owner = ownershipOf(ctx, policy.Tags);
   if (owner !== 'ours') {
-    return record(arn, 'foreign', `not touched: it ${ownerDescription(ctx, owner, policy.Tags)}`);
+    return record(arn, 'foreign', `it ${ownerDescription(ctx, owner, policy.Tags)}`);
   }
 
   const attached = await attachedEntities(ctx, arn);

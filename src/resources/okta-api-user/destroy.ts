@@ -8,73 +8,19 @@ import {
   DeleteUserCommand,
   DeleteUserPolicyCommand,
   DetachUserPolicyCommand,
-  GetUserCommand,
-  ListAccessKeysCommand,
-  ListAttachedUserPoliciesCommand,
   ListUserPoliciesCommand,
-  type User,
 } from '@aws-sdk/client-iam';
 import type { SsoContext } from '../../core/context.js';
 import { type DestroyRecord, type DestroyStepOptions, destroyRecord } from '../../core/destroy-step.js';
 import { ConfigError, ConflictError } from '../../core/errors.js';
 import { awsCall, awsPages, isAwsError, nextMarker } from '../../providers/aws/call.js';
 import { ownerDescription, ownershipOf } from '../../providers/aws/tags.js';
+import { attachedPolicies, getUser, listKeys } from './read.js';
 
 /** Input of {@link destroyOktaApiUser}. */
 export interface DestroyOktaApiUserInput extends DestroyStepOptions {
   /** The IAM user's name. Default `okta_cli_user`. */
   userName?: string;
-}
-
-// read: a user by name, undefined when there is none.
-async function getUser(ctx: SsoContext, userName: string): Promise<User | undefined> {
-  try {
-    const out = await awsCall(ctx, 'iam', 'GetUser', (o) =>
-      ctx.iam.send(new GetUserCommand({ UserName: userName }), o),
-    );
-    return out.User;
-  } catch (error) {
-    if (isAwsError(error, 'NoSuchEntity')) return undefined;
-    throw error;
-  }
-}
-
-// read: the access key ids of a user (the secrets IAM never shows again are not involved).
-async function accessKeyIds(ctx: SsoContext, userName: string): Promise<string[]> {
-  const ids: string[] = [];
-  const pages = awsPages(
-    ctx,
-    'iam',
-    'ListAccessKeys',
-    (marker, o) =>
-      ctx.iam.send(
-        new ListAccessKeysCommand({ UserName: userName, ...(marker ? { Marker: marker } : {}) }),
-        o,
-      ),
-    nextMarker,
-  );
-  for await (const page of pages)
-    for (const k of page.AccessKeyMetadata ?? []) if (k.AccessKeyId) ids.push(k.AccessKeyId);
-  return ids;
-}
-
-// read: the managed policies attached to a user.
-async function attachedUserPolicies(ctx: SsoContext, userName: string): Promise<string[]> {
-  const arns: string[] = [];
-  const pages = awsPages(
-    ctx,
-    'iam',
-    'ListAttachedUserPolicies',
-    (marker, o) =>
-      ctx.iam.send(
-        new ListAttachedUserPoliciesCommand({ UserName: userName, ...(marker ? { Marker: marker } : {}) }),
-        o,
-      ),
-    nextMarker,
-  );
-  for await (const page of pages)
-    for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) arns.push(p.PolicyArn);
-  return arns;
 }
 
 // read: the names of a user's inline policies.
@@ -135,14 +81,14 @@ export async function destroyOktaApiUser(
         resource,
         arn,
         'foreign',
-        `not touched: it ${ownerDescription(ctx, owner, user.Tags)}`,
+        `it ${ownerDescription(ctx, owner, user.Tags)}`,
         dryRun,
       ),
     ];
   }
 
-  const keys = await accessKeyIds(ctx, userName);
-  const attached = await attachedUserPolicies(ctx, userName);
+  const keys = (await listKeys(ctx, userName)).map((k) => k.accessKeyId);
+  const attached = await attachedPolicies(ctx, userName);
   const inline = await inlineUserPolicies(ctx, userName);
   const records: DestroyRecord[] = [];
   for (const keyId of keys) {

@@ -11,7 +11,8 @@ import type { SsoContext } from '../../core/context.js';
 import { type DestroyRecord, type DestroyStepOptions, destroyRecord } from '../../core/destroy-step.js';
 import { ConfigError, ConflictError } from '../../core/errors.js';
 import { isOktaError, oktaPages, oktaRequest } from '../../providers/okta/transport.js';
-import { AWS_APP_NAME, appOwnership, findAppsByLabel, type OktaAppJson } from './ensure.js';
+import { appOwnership } from './ownership.js';
+import { AWS_APP_NAME, findAppsByLabel, type OktaAppJson } from './read.js';
 
 /** Input of {@link destroyOktaFederationApp}. */
 export interface DestroyOktaAppInput extends DestroyStepOptions {
@@ -99,7 +100,7 @@ export async function destroyOktaFederationApp(
         ownership.owner === 'other-stack'
           ? `it belongs to connect-okta-sso stack ${ownership.stacks.map((s) => `'${s}'`).join(', ')}, not '${ctx.stack}'`
           : 'it was not created by connect-okta-sso (its admin notes carry no ownership marker)';
-      records.push(destroyRecord('okta-app', name, app.id, 'foreign', `not touched: ${whose}`, dryRun));
+      records.push(destroyRecord('okta-app', name, app.id, 'foreign', whose, dryRun));
       continue;
     }
     const counts = await assignmentCounts(ctx, app.id);

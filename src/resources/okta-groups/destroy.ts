@@ -10,7 +10,7 @@ import type { SsoContext } from '../../core/context.js';
 import { type DestroyRecord, type DestroyStepOptions, destroyRecord } from '../../core/destroy-step.js';
 import { ConfigError } from '../../core/errors.js';
 import { isOktaError, oktaPages, oktaRequest } from '../../providers/okta/transport.js';
-import { findOktaGroups, type OktaGroupJson } from './ensure.js';
+import { findOktaGroups, type OktaGroupJson } from './read.js';
 
 /** Input of {@link destroyOktaGroup}. */
 export interface DestroyOktaGroupInput extends DestroyStepOptions {
@@ -72,7 +72,7 @@ export async function destroyOktaGroup(
       stacks.length > 0
         ? `it belongs to connect-okta-sso stack ${stacks.map((s) => `'${s}'`).join(', ')}, not '${ctx.stack}'`
         : 'it was not created by connect-okta-sso (its description carries no ownership marker)';
-    return record(group.id, 'foreign', `not touched: ${whose}`);
+    return record(group.id, 'foreign', whose);
   }
   const members = await memberCount(ctx, group.id);
   const reason = `delete the group${members > 0 ? `; its ${members} membership(s) and app assignments go with it` : ''} (the Okta users stay)`;

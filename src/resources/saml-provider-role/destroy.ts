@@ -12,18 +12,14 @@ import {
   DeleteRolePolicyCommand,
   DeleteSAMLProviderCommand,
   DetachRolePolicyCommand,
-  GetRoleCommand,
-  GetSAMLProviderCommand,
-  ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
-  ListSAMLProvidersCommand,
-  type Role,
 } from '@aws-sdk/client-iam';
 import type { SsoContext } from '../../core/context.js';
 import { type DestroyRecord, type DestroyStepOptions, destroyRecord } from '../../core/destroy-step.js';
 import { ConfigError, ConflictError } from '../../core/errors.js';
 import { awsCall, awsPages, isAwsError, nextMarker } from '../../providers/aws/call.js';
 import { ownerDescription, ownershipOf } from '../../providers/aws/tags.js';
+import { attachedPolicies, findProvider, findRole } from './read.js';
 
 /** Input of {@link destroySamlRole}. */
 export interface DestroySamlRoleInput extends DestroyStepOptions {
@@ -35,38 +31,6 @@ export interface DestroySamlRoleInput extends DestroyStepOptions {
 export interface DestroySamlProviderInput extends DestroyStepOptions {
   /** The IAM SAML provider's name. Default `Okta_Connect_Admin`. */
   providerName?: string;
-}
-
-// read: a role by name, undefined when there is none.
-async function getRole(ctx: SsoContext, roleName: string): Promise<Role | undefined> {
-  try {
-    const { Role: role } = await awsCall(ctx, 'iam', 'GetRole', (o) =>
-      ctx.iam.send(new GetRoleCommand({ RoleName: roleName }), o),
-    );
-    return role;
-  } catch (error) {
-    if (isAwsError(error, 'NoSuchEntity')) return undefined;
-    throw error;
-  }
-}
-
-// read: the managed policies attached to a role.
-async function attachedRolePolicies(ctx: SsoContext, roleName: string): Promise<string[]> {
-  const arns: string[] = [];
-  const pages = awsPages(
-    ctx,
-    'iam',
-    'ListAttachedRolePolicies',
-    (marker, o) =>
-      ctx.iam.send(
-        new ListAttachedRolePoliciesCommand({ RoleName: roleName, ...(marker ? { Marker: marker } : {}) }),
-        o,
-      ),
-    nextMarker,
-  );
-  for await (const page of pages)
-    for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) arns.push(p.PolicyArn);
-  return arns;
 }
 
 // read: the names of a role's inline policies.
@@ -119,14 +83,13 @@ export async function destroySamlRole(
   const record = (id: string | undefined, action: DestroyRecord['action'], reason: string) =>
     destroyRecord('iam-role', resource, id, action, reason, dryRun);
 
-  const role = await getRole(ctx, roleName);
+  const role = await findRole(ctx, roleName);
   if (!role) return record(undefined, 'absent', 'no such role');
   const arn = role.Arn;
   const owner = ownershipOf(ctx, role.Tags);
-  if (owner !== 'ours')
-    return record(arn, 'foreign', `not touched: it ${ownerDescription(ctx, owner, role.Tags)}`);
+  if (owner !== 'ours') return record(arn, 'foreign', `it ${ownerDescription(ctx, owner, role.Tags)}`);
 
-  const attached = await attachedRolePolicies(ctx, roleName);
+  const attached = await attachedPolicies(ctx, roleName);
   const inline = await inlineRolePolicies(ctx, roleName);
   const steps = [
     ...attached.map((p) => `detach ${p.split(':policy/')[1] ?? p}`),
@@ -179,32 +142,6 @@ export async function destroySamlRole(
   return record(arn, 'delete', reason);
 }
 
-// read: a SAML provider by name (IAM names are unique ignoring case), with its tags.
-async function findSamlProvider(
-  ctx: SsoContext,
-  name: string,
-): Promise<
-  { arn: string; name: string; tags: { Key?: string | undefined; Value?: string | undefined }[] } | undefined
-> {
-  const list = await awsCall(ctx, 'iam', 'ListSAMLProviders', (o) =>
-    ctx.iam.send(new ListSAMLProvidersCommand({}), o),
-  );
-  const entry = (list.SAMLProviderList ?? []).find(
-    (p) => p.Arn?.split(':saml-provider/')[1]?.toLowerCase() === name.toLowerCase(),
-  );
-  if (!entry?.Arn) return undefined;
-  const arn = entry.Arn;
-  try {
-    const provider = await awsCall(ctx, 'iam', 'GetSAMLProvider', (o) =>
-      ctx.iam.send(new GetSAMLProviderCommand({ SAMLProviderArn: arn }), o),
-    );
-    return { arn, name: arn.split(':saml-provider/')[1] ?? name, tags: provider.Tags ?? [] };
-  } catch (error) {
-    if (isAwsError(error, 'NoSuchEntity')) return undefined;
-    throw error;
-  }
-}
-
 /**
  * Delete this stack's IAM SAML identity provider. Run it after the role that trusts it
  * ({@link destroySamlRole}) and the Okta app whose `identityProviderArn` names it.
@@ -228,11 +165,11 @@ export async function destroySamlProvider(
   const record = (id: string | undefined, action: DestroyRecord['action'], reason: string) =>
     destroyRecord('iam-saml-provider', resource, id, action, reason, dryRun);
 
-  const provider = await findSamlProvider(ctx, providerName);
+  const provider = await findProvider(ctx, providerName);
   if (!provider) return record(undefined, 'absent', 'no such provider');
   const owner = ownershipOf(ctx, provider.tags);
   if (owner !== 'ours') {
-    return record(provider.arn, 'foreign', `not touched: it ${ownerDescription(ctx, owner, provider.tags)}`);
+    return record(provider.arn, 'foreign', `it ${ownerDescription(ctx, owner, provider.tags)}`);
   }
   const reason = 'delete the provider';
   if (dryRun) return record(provider.arn, 'delete', reason);

@@ -25,7 +25,7 @@ import { ConfigError } from '../../core/errors.js';
 import { CONNECT_INSTANCE_ID } from '../../providers/aws/arn.js';
 import { awsCall, awsErrorCode, awsPages, isAwsError, nextToken } from '../../providers/aws/call.js';
 import { ownerDescription, ownershipOf, STACK_KEY } from '../../providers/aws/tags.js';
-import { listConnectUsers } from './connect-user.js';
+import { type ConnectUserIndex, listConnectUsers } from './connect-user.js';
 
 /** Input of {@link destroyConnectUsers}. */
 export interface DestroyConnectUsersInput extends DestroyStepOptions {
@@ -171,12 +171,15 @@ const gone = (error: unknown): void => {
 
 /**
  * Delete the Connect users of the instance that carry this stack's ownership tags, each after the
- * quick connects that name it. Returns, per user, one record per quick connect and then the user's,
- * plus a `foreign` record for each of `usernames` that exists without this stack's tags.
+ * quick connects that name it. Returns a `foreign` record for each of `usernames` that exists without
+ * this stack's tags and for each dangling quick connect, then per user one record per quick connect
+ * and the user's.
  *
- * Reads: `SearchUsers` with a tag filter (500 a page); when `usernames` are given, `ListUsers` (1,000 a
- * page) and `DescribeUser` for a named user the search did not return (its index can lag); when there is
- * a user to delete, `ListQuickConnects` (type USER) and `DescribeQuickConnect` per quick connect.
+ * Reads: `SearchUsers` with a tag filter (500 a page); `ListQuickConnects` (type USER) and
+ * `DescribeQuickConnect` per quick connect; `ListUsers` (1,000 a page) when `usernames` are given or a
+ * quick connect names another user, and `DescribeUser` for a named user the search did not return (its
+ * index can lag). A USER quick connect naming a user that no longer exists is reported as `foreign`
+ * with the command that deletes it, never deleted.
  * Writes: `DeleteQuickConnect`, `DeleteUser` (retried while throttled). A second run finds nothing
  * tagged and writes nothing.
  *
@@ -199,11 +202,17 @@ export async function destroyConnectUsers(
     if (ownershipOf(ctx, user.tags) === 'ours') ours.set(user.id, user);
   }
   const names = [...new Set(input.usernames ?? [])];
-  const unseen = names.filter((n) => ![...ours.values()].some((u) => u.username === n));
+  const tagged = new Set([...ours.values()].map((u) => u.username));
+  const unseen = names.filter((n) => !tagged.has(n));
+  let index: ConnectUserIndex | undefined;
+  const allUsers = async () => {
+    index ??= await listConnectUsers(ctx, instanceId);
+    return index;
+  };
   if (unseen.length > 0) {
-    const index = await listConnectUsers(ctx, instanceId);
+    const all = await allUsers();
     for (const username of unseen) {
-      const summary = index.byUsername.get(username);
+      const summary = all.byUsername.get(username);
       if (!summary) continue;
       const user = await describeUser(ctx, instanceId, summary.id);
       if (!user) continue;
@@ -216,7 +225,31 @@ export async function destroyConnectUsers(
             `connect user ${username}`,
             user.id,
             'foreign',
-            `not touched: it ${ownerDescription(ctx, owner, user.tags)}`,
+            `it ${ownerDescription(ctx, owner, user.tags)}`,
+            dryRun,
+          ),
+        );
+      }
+    }
+  }
+
+  // Quick connects left pointing at a user that is gone (deleted without them): reported with the fix,
+  // never deleted — nothing ties them to this stack any more.
+  const quickConnects = await userQuickConnects(ctx, instanceId);
+  const others = [...quickConnects.keys()].filter((userId) => !ours.has(userId));
+  if (others.length > 0) {
+    const existing = new Set([...(await allUsers()).byUsername.values()].map((u) => u.id));
+    for (const userId of others.filter((id) => !existing.has(id))) {
+      for (const qc of quickConnects.get(userId) ?? []) {
+        records.push(
+          destroyRecord(
+            'connect-quick-connect',
+            `connect quick connect '${qc.name}'`,
+            qc.id,
+            'foreign',
+            `it names Connect user ${userId}, which no longer exists (DeleteUser leaves a user's quick ` +
+              'connects behind), and nothing ties it to this stack: if it is yours, delete it (aws connect ' +
+              `delete-quick-connect --instance-id ${instanceId} --quick-connect-id ${qc.id})`,
             dryRun,
           ),
         );
@@ -225,7 +258,6 @@ export async function destroyConnectUsers(
   }
   if (ours.size === 0) return records;
 
-  const quickConnects = await userQuickConnects(ctx, instanceId);
   const users = [...ours.values()].sort((a, b) => a.username.localeCompare(b.username));
   for (const user of users) {
     const theirs = quickConnects.get(user.id) ?? [];

@@ -25,8 +25,8 @@ const WORD: Record<DestroyAction, string> = {
  *
  * ```
  * - okta app "Amazon Connect CCP"  delete: deactivate, then delete; its 2 user assignment(s) go with it
- * ! iam role Okta_Role             foreign: not touched: it was not created by connect-okta-sso (…)
- * = connect instance acme-cc       keep: kept: it holds contact data, …
+ * ! iam role Okta_Role             foreign: it was not created by connect-okta-sso (…)
+ * = connect instance acme-cc       keep: it holds contact data, …
  * 9 to delete, 1 kept, 1 foreign, 2 absent, 0 blocked
  * ```
  */

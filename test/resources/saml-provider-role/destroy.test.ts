@@ -12,7 +12,7 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/core/errors.js';
+import { ConfigError, ConflictError } from '../../../src/core/errors.js';
 import { ownershipTags } from '../../../src/providers/aws/tags.js';
 import { destroySamlProvider, destroySamlRole } from '../../../src/resources/saml-provider-role/destroy.js';
 import { samlTrustPolicy } from '../../../src/resources/saml-provider-role/ensure.js';
@@ -118,6 +118,66 @@ describe('destroySamlRole', () => {
     expect(other.reason).toContain("stack 'other-stack'");
     expect(writeOps()).toEqual([]);
     expect(roles()).toEqual(expect.arrayContaining(['Okta_Role_B', 'Okta_Role_C']));
+  });
+
+  it('explains a role still in use: a policy attached after the run looked (DeleteConflict)', async () => {
+    let attach: (() => void) | undefined;
+    const racy = await startTestSandbox({
+      // DeleteRole waits a moment in the sandbox, so the attachment below lands first.
+      latencyMs: { DeleteRole: 1000 },
+      onRequest: (e) => {
+        if (e.operation === 'DetachRolePolicy') attach?.();
+      },
+    });
+    try {
+      const racyIam = iamClient(racy);
+      const c = sandboxContext(racy, { stack: 'acme-cc' });
+      const { SAMLProviderArn } = await racyIam.send(
+        new CreateSAMLProviderCommand({ Name: 'Okta_R', SAMLMetadataDocument: METADATA }),
+      );
+      await racyIam.send(
+        new CreateRoleCommand({
+          RoleName: 'Okta_Role_R',
+          AssumeRolePolicyDocument: JSON.stringify(
+            samlTrustPolicy(SAMLProviderArn as string, ['https://signin.aws.amazon.com/saml']),
+          ),
+          Tags: ownershipTags({ stack: 'acme-cc' }),
+        }),
+      );
+      const mk = async (name: string) =>
+        (
+          await racyIam.send(
+            new CreatePolicyCommand({
+              PolicyName: name,
+              PolicyDocument: JSON.stringify({
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', Action: 'connect:GetFederationToken', Resource: '*' }],
+              }),
+            }),
+          )
+        ).Policy?.Arn as string;
+      const ours = await mk('p_ours');
+      const late = await mk('p_late');
+      await racyIam.send(new AttachRolePolicyCommand({ RoleName: 'Okta_Role_R', PolicyArn: ours }));
+      attach = () => {
+        attach = undefined;
+        void racyIam.send(new AttachRolePolicyCommand({ RoleName: 'Okta_Role_R', PolicyArn: late }));
+      };
+      const error = await destroySamlRole(c, { roleName: 'Okta_Role_R' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConflictError);
+      expect((error as ConflictError).resource).toBe('iam role Okta_Role_R');
+      expect((error as Error).message).toContain('the role is still in use (DeleteConflict');
+      expect((error as Error).message).toContain(
+        'aws iam list-attached-role-policies --role-name Okta_Role_R',
+      );
+      expect(racy.state().iam.roles.map((r) => r.name)).toContain('Okta_Role_R');
+
+      // Run again: the late policy is detached too, and the role goes.
+      expect((await destroySamlRole(c, { roleName: 'Okta_Role_R' })).action).toBe('delete');
+      expect(racy.state().iam.roles.map((r) => r.name)).not.toContain('Okta_Role_R');
+    } finally {
+      await racy.stop();
+    }
   });
 
   it('refuses a bad role name before any request', async () => {

@@ -7,6 +7,7 @@ import {
   type ConnectClient,
   CreateQuickConnectCommand,
   CreateUserCommand,
+  DeleteUserCommand,
   ListQuickConnectsCommand,
 } from '@aws-sdk/client-connect';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -127,6 +128,27 @@ describe('destroyConnectUsers', () => {
     const again = await destroyConnectUsers(ctx(), { instanceId, usernames: names });
     expect(again.map((r) => r.action)).toEqual(['foreign']);
     expect(writeOps()).toEqual([]);
+  });
+
+  it('reports a quick connect left behind by a user deleted without it, with the fix, and keeps it', async () => {
+    const gone = await handMadeUser('gone@acme.com');
+    await quickConnect('Transfer to the departed', gone);
+    await connect.send(new DeleteUserCommand({ InstanceId: instanceId, UserId: gone }));
+    sb.resetRequests();
+    const records = await destroyConnectUsers(ctx(), { instanceId });
+    expect(records).toEqual([
+      expect.objectContaining({
+        kind: 'connect-quick-connect',
+        resource: "connect quick connect 'Transfer to the departed'",
+        action: 'foreign',
+        reason: expect.stringContaining(`which no longer exists`),
+      }),
+    ]);
+    expect(records[0]?.reason).toContain(
+      `aws connect delete-quick-connect --instance-id ${instanceId} --quick-connect-id ${records[0]?.id}`,
+    );
+    expect(writeOps()).toEqual([]);
+    expect(await quickConnectNames()).toContain('Transfer to the departed');
   });
 
   it('refuses an instance ARN or a bad id before any request', async () => {

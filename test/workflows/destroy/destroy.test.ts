@@ -92,7 +92,7 @@ describe.each(MODES)('a fresh setup (%s)', (mode) => {
     expect(plan.summary.foreign).toBe(0);
     const text = renderDestroyPlan(plan);
     expect(text).toMatch(/^- okta app "Amazon Connect CCP" +delete: deactivate, then delete/m);
-    expect(text).toMatch(/^= connect instance acme-cc +keep: kept: it holds contact data/m);
+    expect(text).toMatch(/^= connect instance acme-cc +keep: it holds contact data/m);
 
     // The teardown.
     sb.resetRequests();
@@ -218,7 +218,9 @@ describe('resources with our names that are not ours', () => {
     const survivor = sb.state().iam.roles.find((r) => r.name === 'Okta_CCP_Role');
     expect(survivor?.tags).toEqual([]);
     expect(writes(sb).some((w) => w.operation === 'DeleteRole' && w.status === 200)).toBe(true);
-    expect(renderDestroyResult(result)).toContain('! left alone iam role Okta_CCP_Role: not touched');
+    expect(renderDestroyResult(result)).toContain(
+      '! left alone iam role Okta_CCP_Role: it was not created by connect-okta-sso',
+    );
   });
 
   it('a policy still attached to a role that is not ours blocks only its own delete, explained with the fix', async () => {

@@ -172,32 +172,44 @@ export function residue(state: SandboxState, stack: string, options: { instance?
 /** The resources of a stack that matter, comparable before and after another stack's teardown. */
 export function stackView(state: SandboxState, stack: string): unknown {
   const iam = state.iam;
+  const sorted = <T>(items: T[]): T[] =>
+    items.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   return {
-    users: iam.users
-      .filter((u) => tagged(u.tags, stack))
-      .map((u) => [u.name, [...u.attachedPolicies].sort()]),
-    keys: iam.accessKeys
-      .filter((k) => iam.users.some((u) => u.name === k.userName && tagged(u.tags, stack)))
-      .map((k) => k.status),
-    policies: iam.policies.filter((p) => tagged(p.tags, stack)).map((p) => [p.name, p.versions.length]),
-    roles: iam.roles
-      .filter((r) => tagged(r.tags, stack))
-      .map((r) => [r.name, [...r.attachedPolicies].sort()]),
-    providers: iam.samlProviders.filter((p) => tagged(p.tags, stack)).map((p) => p.name),
-    apps: Object.values(state.okta.apps)
-      .filter((a) => marked((a.settings.notes as { admin?: unknown } | undefined)?.admin, stack))
-      .map((a) => [a.label, a.status, Object.keys(state.okta.appUsers[a.id] ?? {}).length]),
-    groups: Object.values(state.okta.groups)
-      .filter((g) => marked(g.profile.description, stack))
-      .map((g) => [g.profile.name, g.members.length]),
-    instances: Object.values(state.connect.instances)
-      .filter((i) => i.tags['connect-okta-sso:stack'] === stack)
-      .map((i) => [
-        i.alias,
-        i.status,
-        Object.values(i.users)
-          .map((u) => u.username)
-          .sort(),
-      ]),
+    users: sorted(
+      iam.users.filter((u) => tagged(u.tags, stack)).map((u) => [u.name, [...u.attachedPolicies].sort()]),
+    ),
+    keys: sorted(
+      iam.accessKeys
+        .filter((k) => iam.users.some((u) => u.name === k.userName && tagged(u.tags, stack)))
+        .map((k) => k.status),
+    ),
+    policies: sorted(
+      iam.policies.filter((p) => tagged(p.tags, stack)).map((p) => [p.name, p.versions.length]),
+    ),
+    roles: sorted(
+      iam.roles.filter((r) => tagged(r.tags, stack)).map((r) => [r.name, [...r.attachedPolicies].sort()]),
+    ),
+    providers: sorted(iam.samlProviders.filter((p) => tagged(p.tags, stack)).map((p) => p.name)),
+    apps: sorted(
+      Object.values(state.okta.apps)
+        .filter((a) => marked((a.settings.notes as { admin?: unknown } | undefined)?.admin, stack))
+        .map((a) => [a.label, a.status, Object.keys(state.okta.appUsers[a.id] ?? {}).length]),
+    ),
+    groups: sorted(
+      Object.values(state.okta.groups)
+        .filter((g) => marked(g.profile.description, stack))
+        .map((g) => [g.profile.name, g.members.length]),
+    ),
+    instances: sorted(
+      Object.values(state.connect.instances)
+        .filter((i) => i.tags['connect-okta-sso:stack'] === stack)
+        .map((i) => [
+          i.alias,
+          i.status,
+          Object.values(i.users)
+            .map((u) => u.username)
+            .sort(),
+        ]),
+    ),
   };
 }
