@@ -28,8 +28,17 @@ export const OUTPUTS = [
   'dist/sandbox/index.cjs',
   'dist/sandbox/index.d.ts',
   'dist/sandbox/index.d.cts',
+  'dist/cloudformation/index.js',
+  'dist/cloudformation/index.cjs',
+  'dist/cloudformation/index.d.ts',
+  'dist/cloudformation/index.d.cts',
+  'dist/cdk/index.js',
+  'dist/cdk/index.cjs',
+  'dist/cdk/index.d.ts',
+  'dist/cdk/index.d.cts',
   'dist/cli/main.js',
   'dist/demo.js',
+  'dist/lambda/handler/index.mjs',
 ];
 
 /** What the build reads: a change to any of them makes dist/ stale. */

@@ -82,7 +82,7 @@ export interface OktaUserLike {
   /** `ACTIVE`, `PROVISIONED`, `STAGED`, … */
   status?: string | undefined;
   /** The profile (`login`, `firstName`, `lastName`, `email`, …). */
-  profile?: object | undefined;
+  profile?: Record<string, unknown> | undefined;
 }
 
 /** An app user (an assignment) as `applicationApi.getApplicationUser` returns it: the fields the library reads. */
@@ -468,6 +468,9 @@ export function normalizeOrgUrl(orgUrl: string): string {
   return url.origin;
 }
 
+/** The Okta SDK's `Client` (internal: the public types say {@link OktaClientLike}). */
+type OktaSdkClient = InstanceType<typeof import('@okta/okta-sdk-nodejs').Client>;
+
 async function createOktaClient(
   orgUrl: string | undefined,
   auth:
@@ -488,7 +491,7 @@ async function createOktaClient(
   };
   if ('token' in auth)
     return new Client({ ...common, token: auth.token as string, authorizationMode: 'SSWS' });
-  return new Client({
+  const client = new Client({
     ...common,
     authorizationMode: 'PrivateKey',
     clientId: auth.clientId,
@@ -496,4 +499,38 @@ async function createOktaClient(
     scopes: auth.scopes,
     ...(auth.keyId ? { keyId: auth.keyId } : {}),
   });
+  checkTokenResponses(client, normalized);
+  return client;
+}
+
+/**
+ * The SDK (8.1, src/oauth.js) never checks the token endpoint's answer (`Http.errorFilter` is undefined
+ * there), so a refused client assertion becomes the access token `undefined` and the next API call fails
+ * with a misleading "Invalid token provided". Refuse such an answer with Okta's own error instead (never
+ * the key), and name the token endpoint, so the cause is clear.
+ */
+function checkTokenResponses(client: OktaSdkClient, orgUrl: string): void {
+  const oauth = client.oauth as OktaSdkClient['oauth'] | undefined;
+  if (!oauth || typeof oauth.getAccessToken !== 'function') return;
+  const endpoint = `${orgUrl}/oauth2/v1/token`;
+  const original = oauth.getAccessToken.bind(oauth);
+  oauth.getAccessToken = async () => {
+    let answer: unknown;
+    try {
+      answer = await original();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      // The SDK signs its DPoP proof RS256 whatever the key, so an EC key fails before any request.
+      const hint = /unsupported algorithm/i.test(message)
+        ? ' (the Okta SDK signs only with RSA keys: register an RSA key with the service app)'
+        : '';
+      throw new Error(`Okta OAuth token request to ${endpoint} failed: ${message}${hint}`, { cause: error });
+    }
+    const token = answer as { access_token?: unknown; error?: unknown; error_description?: unknown } | null;
+    if (typeof token?.access_token === 'string' && token.access_token !== '') return answer as never;
+    oauth.clearCachedAccessToken();
+    const code = typeof token?.error === 'string' ? token.error : 'no access token';
+    const description = typeof token?.error_description === 'string' ? `: ${token.error_description}` : '';
+    throw new Error(`Okta OAuth token request to ${endpoint} failed: ${code}${description}`);
+  };
 }

@@ -52,6 +52,16 @@ export class ServiceError extends Error {
   }
 }
 
+/**
+ * The answer to an operation (or a service) the sandbox does not emulate: `NotImplemented`, HTTP 501
+ * (a server error the SDKs do not retry), naming it, in the service's own error envelope.
+ */
+export function notImplemented(service: string, operation: string): ServiceError {
+  return new ServiceError('NotImplemented', `The sandbox does not emulate ${service} ${operation}.`, 501, {
+    fault: 'server',
+  });
+}
+
 /** An operation the service recognised in a request; `run` performs it. */
 export interface ResolvedOperation {
   readonly operation: string;

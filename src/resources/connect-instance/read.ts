@@ -1,3 +1,4 @@
+/** The one place that finds a Connect instance (by alias) and reads why its creation failed. */
 import type { InstanceSummary } from '@aws-sdk/client-connect';
 import type { SsoContext } from '../../core/context.js';
 import { send, sendPages } from '../../providers/aws/send.js';

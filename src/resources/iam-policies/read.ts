@@ -1,3 +1,4 @@
+/** The one place that reads a managed policy by ARN. */
 import type { Policy } from '@aws-sdk/client-iam';
 import type { SsoContext } from '../../core/context.js';
 import { isAwsError } from '../../providers/aws/call.js';

@@ -1,3 +1,4 @@
+/** The one place that reads the Okta API user: the IAM user, its attached policies and its access keys. */
 import type { AccessKeyMetadata, User } from '@aws-sdk/client-iam';
 import type { SsoContext } from '../../core/context.js';
 import { isAwsError } from '../../providers/aws/call.js';

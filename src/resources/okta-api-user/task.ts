@@ -2,7 +2,8 @@
 import type { ResolvedConfig } from '../../config/index.js';
 import type { PolicyOut } from '../iam-policies/task.js';
 import { defineTask, fromStep, type TaskRef } from '../task.js';
-import { createOktaApiUser, markAccessKeyDelivered } from './ensure.js';
+import { createOktaApiUser } from './ensure.js';
+import { markAccessKeyDelivered } from './keys.js';
 import { deliverSecret, describeSink, sinkHolds } from './secret-sink.js';
 
 /** The API user task's output: the access key id Okta is to be given, once there is one. */

@@ -1,3 +1,4 @@
+/** The one place that finds and reads an Okta amazon_aws app: by label, by id, its metadata and its signing keys. */
 import type { SsoContext } from '../../core/context.js';
 import { oktaPages, oktaRequest } from '../../providers/okta/transport.js';
 

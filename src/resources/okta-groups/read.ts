@@ -1,3 +1,4 @@
+/** The one place that finds Okta groups by name and reads their members. */
 import type { SsoContext } from '../../core/context.js';
 import { oktaPages } from '../../providers/okta/transport.js';
 

@@ -1,3 +1,4 @@
+/** The one place that finds an app's IAM SAML provider and role, and the role's attached policies. */
 import type { Role } from '@aws-sdk/client-iam';
 import type { SsoContext } from '../../core/context.js';
 import { isAwsError } from '../../providers/aws/call.js';

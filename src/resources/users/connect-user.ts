@@ -10,6 +10,7 @@ import type { SsoContext } from '../../core/context.js';
 import { ConfigError, ConflictError, ProviderError } from '../../core/errors.js';
 import { isAwsError, nextToken } from '../../providers/aws/call.js';
 import { send, sendPages } from '../../providers/aws/send.js';
+import { ownershipTagMap } from '../../providers/aws/tags.js';
 
 export type { ConnectPhoneType };
 
@@ -419,6 +420,8 @@ export async function ensureConnectUser(ctx: SsoContext, spec: ConnectUserSpec):
           },
           SecurityProfileIds: wantedSecurity,
           RoutingProfileId: profiles.routingProfile.id,
+          // Ownership: only users that carry them are ever deleted by a teardown.
+          Tags: ownershipTagMap(ctx),
         }),
       );
     } catch (error) {

@@ -17,11 +17,7 @@ import type { ConnectSsoConfig, ResolvedApp, ResolvedConfig } from '../../config
 import { isReadOperation } from '../../core/context.js';
 import { apiIntegrationTask } from '../../resources/api-integration/task.js';
 import { instanceActiveTask, instanceTask } from '../../resources/connect-instance/task.js';
-import {
-  federationPolicyTask,
-  oktaAccessPolicyTask,
-  type PolicyOut,
-} from '../../resources/iam-policies/task.js';
+import { federationPolicyTask, oktaAccessPolicyTask } from '../../resources/iam-policies/task.js';
 import { checkSink, preflightSink } from '../../resources/okta-api-user/secret-sink.js';
 import { oktaApiUserTask } from '../../resources/okta-api-user/task.js';
 import { oktaAppTask } from '../../resources/okta-app/task.js';
@@ -66,12 +62,17 @@ function resourceTasks(config: ResolvedConfig) {
     const link = samlProviderRoleTask(app, oktaApp.ref, federationPolicy.ref);
     tasks.push(oktaApp, link);
     const base = { instance: instance.ref, active: active.ref, app: oktaApp.ref };
+    // No users of this app, no user step: a plan shows no "0 user assignment(s)" row (which would
+    // otherwise wait, "blocked", behind the app's manual step for nothing).
+    const hasUsers = config.users.some((u) => u.app === app.kind);
     if (apiUser) {
       const integration = apiIntegrationTask(app, { app: oktaApp.ref, link: link.ref, apiUser: apiUser.ref });
-      tasks.push(integration, usersTask(config, app, { ...base, integration: integration.ref }));
+      tasks.push(integration);
+      if (hasUsers) tasks.push(usersTask(config, app, { ...base, integration: integration.ref }));
     } else {
       const group = oktaGroupTask(config, app, { instance: instance.ref, app: oktaApp.ref, link: link.ref });
-      tasks.push(group, usersTask(config, app, { ...base, group: group.ref }));
+      tasks.push(group);
+      if (hasUsers) tasks.push(usersTask(config, app, { ...base, group: group.ref }));
     }
   }
   return { all: tasks, instance, active, federationPolicy, accessPolicy };
@@ -298,9 +299,8 @@ export async function provisionConnectSso(
       steps.push({ id, resource: task.resource, action: 'skipped', changes: [o.reason] });
     }
   }
-  const instance = out(instanceTask(resolved));
-  const active = out(instanceActiveTask(resolved, instanceTask(resolved)));
-  const policy = (id: string): PolicyOut['policyArn'] => out<PolicyOut>({ ref: { id } }).policyArn;
+  const instance = out(graph.instance);
+  const active = out(graph.active);
   const status: ProvisionResult['status'] =
     errors.length > 0 ? 'failed' : manualActions.length > 0 ? 'manual-action-required' : 'complete';
   return {
