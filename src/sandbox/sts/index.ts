@@ -192,8 +192,8 @@ export function createStsEmulator(): ServiceEmulator {
       return {
         operation: action,
         write: info.write,
-        // GetCallerIdentity needs no permission (AWS: "No permissions are required").
-        ...(action === 'GetCallerIdentity' ? {} : { action: info.action }),
+        // No IAM action: GetCallerIdentity needs no permission ("No permissions are required"), and
+        // AssumeRoleWithSAML is authorised by the role's trust policy, whoever (if anyone) signed it.
         run: () => {
           const input = parseQueryInput(action, params, 'sts');
           validateInput('sts', action, input);
