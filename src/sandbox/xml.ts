@@ -58,7 +58,7 @@ function scan(xml: string, limits: Required<XmlLimits>): string | undefined {
           bare += ch;
         }
       }
-      if (end === -1) break; // unterminated: the parser reports it
+      if (end === -1) return 'it is not well-formed XML (a tag is never closed)';
       if (bare.startsWith('/')) depth--;
       else {
         // Each `=` outside quotes is an attribute; its name is the word before it.
@@ -81,7 +81,8 @@ function scan(xml: string, limits: Required<XmlLimits>): string | undefined {
         }
       }
     }
-    if (end < at) break;
+    if (end < at)
+      return 'it is not well-formed XML (a comment, CDATA section or declaration is never closed)';
     at = xml.indexOf('<', end + 1);
   }
   return undefined;
