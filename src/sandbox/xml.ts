@@ -27,9 +27,12 @@ export type XmlParse = { ok: true; root: Element } | { ok: false; message: strin
 
 /**
  * A linear scan of the text (each character is looked at a bounded number of times, whatever the input):
- * nesting depth, attributes and namespace declarations, before any parser runs.
+ * nesting depth, attributes and namespace declarations, and that every element is closed by its own end
+ * tag (xmldom recovers from `<r><a></r>` silently; AWS would refuse such a document), before any parser
+ * runs.
  */
 function scan(xml: string, limits: Required<XmlLimits>): string | undefined {
+  const open: string[] = [];
   let depth = 0;
   let attributes = 0;
   let namespaces = 0;
@@ -59,8 +62,12 @@ function scan(xml: string, limits: Required<XmlLimits>): string | undefined {
         }
       }
       if (end === -1) return 'it is not well-formed XML (a tag is never closed)';
-      if (bare.startsWith('/')) depth--;
-      else {
+      const name = /^\/?([^\s/]*)/.exec(bare)?.[1] ?? '';
+      if (bare.startsWith('/')) {
+        depth--;
+        if (open.pop() !== name)
+          return `it is not well-formed XML (the end tag </${name}> closes nothing it opened)`;
+      } else {
         // Each `=` outside quotes is an attribute; its name is the word before it.
         const pieces = bare.split('=');
         for (let p = 0; p < pieces.length - 1; p++) {
@@ -76,6 +83,7 @@ function scan(xml: string, limits: Required<XmlLimits>): string | undefined {
           return `it declares more than ${limits.maxNamespaceDeclarations} namespaces; a SAML document needs far fewer`;
         }
         if (!bare.trimEnd().endsWith('/')) {
+          open.push(name);
           depth++;
           if (depth > limits.maxDepth) return `it nests elements more than ${limits.maxDepth} deep`;
         }
@@ -85,6 +93,7 @@ function scan(xml: string, limits: Required<XmlLimits>): string | undefined {
       return 'it is not well-formed XML (a comment, CDATA section or declaration is never closed)';
     at = xml.indexOf('<', end + 1);
   }
+  if (open.length > 0) return `it is not well-formed XML (<${open[open.length - 1]}> is never closed)`;
   return undefined;
 }
 
