@@ -56,6 +56,7 @@ export class SandboxServer {
   private readonly log: RequestLogEntry[] = [];
   private requestCounter = 0;
   private originValue = '';
+  private adminHandler: ((req: SandboxRequest) => Promise<SandboxResponse>) | undefined;
 
   constructor(
     readonly options: ResolvedSandboxOptions,
@@ -213,9 +214,21 @@ export class SandboxServer {
     }
   }
 
+  /**
+   * Serve `/__sandbox/…` with this handler: the admin API (./admin-api.ts), which checks its own token.
+   * Its requests are not in the request log: they stand for console clicks, not API calls.
+   */
+  mountAdmin(handler: (req: SandboxRequest) => Promise<SandboxResponse>): void {
+    this.adminHandler = handler;
+  }
+
   private async dispatch(req: SandboxRequest): Promise<Outcome> {
     const path = req.path;
-    if (path === '/api/v1' || path.startsWith('/api/v1/'))
+    if (this.adminHandler && (path === '/__sandbox' || path.startsWith('/__sandbox/'))) {
+      return { kind: 'response', response: await this.adminHandler(req), write: false };
+    }
+    // Okta: the management API, and the org authorization server's token endpoint (OAuth for Okta).
+    if (path === '/api/v1' || path.startsWith('/api/v1/') || path.startsWith('/oauth2/v1/'))
       return this.dispatchService('okta', req, this.context());
     // The sign-in simulation: Okta's SSO URL and AWS sign-in's POST /saml (browser traffic, unsigned).
     const signIn = req.headers.authorization === undefined ? resolveSignInRoute(req) : undefined;
@@ -380,12 +393,7 @@ export class SandboxServer {
     const base = { service, operation: 'Unknown', write: false };
     let oktaHeaders: Record<string, string> = {};
     try {
-      if (service === 'okta') {
-        const token = req.headers.authorization;
-        if (token !== `SSWS ${ctx.state.sandbox.oktaToken}`) {
-          throw new ServiceError('E0000011', 'Invalid token provided', 401);
-        }
-      }
+      // Okta authenticates in its emulator (an API token or an OAuth access token and its scopes).
       op = emulator.resolve(req, ctx);
       Object.assign(base, { operation: op.operation, write: op.write });
 

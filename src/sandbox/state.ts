@@ -16,6 +16,12 @@ export interface SandboxMeta {
   secretAccessKey: string;
   /** The Okta API token (`Authorization: SSWS <token>`). */
   oktaToken: string;
+  /**
+   * The token of the sandbox's own admin API (`/__sandbox/…`, `Authorization: Bearer <token>`): not an
+   * Okta or AWS credential. Set at start when absent (a state file written before the admin API). Redacted
+   * in `sb.state()`.
+   */
+  adminToken?: string;
   /** State of the seeded identifier generator, so ids stay unique across restarts with a state file. */
   rng: number;
 }
@@ -54,7 +60,7 @@ export function createState(sandbox: SandboxMeta): SandboxState {
 }
 
 const SECRET_KEYS =
-  /^(secretAccessKey|sessionToken|oktaToken|privateKey|privateKeyPem|token|password|secretString)$/;
+  /^(secretAccessKey|sessionToken|oktaToken|adminToken|privateKey|privateKeyPem|token|password|secretString|secret)$/;
 
 /**
  * A deep copy of the state with every secret value replaced by `[redacted]`: what `sb.state()` hands

@@ -243,7 +243,7 @@ ${USE}`,
     const result = await node(['use.mjs']);
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toMatchObject(EXPECTED_USE);
-    expect(JSON.parse(result.stdout).summary).toMatchObject({ create: 7, manual: 1, blocked: 1 });
+    expect(JSON.parse(result.stdout).summary).toMatchObject({ create: 7, manual: 1, blocked: 0 });
   });
 
   it('works from CommonJS: require(connect-okta-sso) and require(connect-okta-sso/sandbox)', async () => {

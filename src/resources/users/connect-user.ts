@@ -19,6 +19,7 @@ import type { ConnectPhoneType } from '../../config/types.js';
 import type { SsoContext } from '../../core/context.js';
 import { ConfigError, ConflictError, ProviderError } from '../../core/errors.js';
 import { awsCall, awsPages, isAwsError, nextToken } from '../../providers/aws/call.js';
+import { ownershipTagMap } from '../../providers/aws/tags.js';
 
 export type { ConnectPhoneType };
 
@@ -469,6 +470,8 @@ export async function ensureConnectUser(ctx: SsoContext, spec: ConnectUserSpec):
               },
               SecurityProfileIds: wantedSecurity,
               RoutingProfileId: profiles.routingProfile.id,
+              // Ownership: only users that carry them are ever deleted by a teardown.
+              Tags: ownershipTagMap(ctx),
             }),
             o,
           ),
