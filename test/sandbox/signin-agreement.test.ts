@@ -4,10 +4,12 @@
  * through both — and through the sandbox's STS `AssumeRoleWithSAML`, which shares the sign-in's checks —
  * and shows that they agree on accept / reject.
  *
- * Where they may differ, by design, each case says so:
- * - `library: 'warn:<check>'`: the library accepts today with a warning on that check, where AWS (and so
- *   the sandbox) refuses: a wrong Response Destination and a role/provider pair of two accounts (issue 12
- *   items 2 and 3 make both failures in the library; the assertion accepts either until then).
+ * Where they differ, by design, the case says so:
+ * - `library: 'warn:recipient'`: a wrong Destination on a Response that is not itself signed (Okta signs
+ *   the assertion only). The library fails a signed Response's wrong Destination (SAML bindings §3.5.5.2)
+ *   and only warns on an unsigned one, whose Destination nothing authenticates; the sandbox refuses both,
+ *   as SAML core §3.2.2 says a present Destination must match where the message arrived. The assertion
+ *   accepts a library failure too, so it holds if the library becomes as strict.
  * - `library: 'no-context'`: the check needs IAM (does the provider exist?), which `checkSamlResponse`
  *   has no access to by design; `verifySamlResponse` with a context is the one that looks.
  * - A sign-in can also fail after the SAML checks (the Connect user): `signIn` names that stage while the
@@ -141,17 +143,21 @@ const CASES: Case[] = [
     signIn: 'saml',
   },
   {
-    name: 'the right recipient, another Destination',
+    name: 'the right recipient, another Destination, the Response unsigned',
     xml: over({ destination: 'https://evil.example/saml' }),
     signIn: 'saml',
     library: 'warn:recipient',
+  },
+  {
+    name: 'the right recipient, another Destination, the Response signed',
+    xml: () => signedResponse({ destination: 'https://evil.example/saml' }, { signResponse: true }),
+    signIn: 'saml',
   },
   { name: 'another issuer', xml: over({ issuer: 'http://www.okta.com/exkSomeoneElse' }), signIn: 'saml' },
   {
     name: 'role and provider of two accounts',
     xml: over({ roles: [{ roleArn: 'arn:aws:iam::999999999999:role/Okta_Role', providerArn: PROVIDER }] }),
     signIn: 'saml',
-    library: 'warn:roles',
     pair: { roleArn: 'arn:aws:iam::999999999999:role/Okta_Role', providerArn: PROVIDER },
   },
   {
@@ -242,7 +248,7 @@ describe('the sandbox sign-in and the library agree on hostile responses', () =>
     } else if (c.library === 'no-context') {
       expect(library.ok).toBe(true);
     } else {
-      // Lenient today (a warning on that check), strict once issue 12 lands: never a silent pass.
+      // A warning on that check (or a failure, should the library become as strict): never a silent pass.
       const check = c.library.slice('warn:'.length);
       const warned = library.checks.some((k) => k.check === check && k.status === 'warn');
       expect(library.ok === false || warned).toBe(true);
@@ -282,7 +288,6 @@ describe('the sandbox sign-in and the library agree on hostile responses', () =>
     expect(CASES.filter((c) => c.signIn === 'signature').length).toBeGreaterThanOrEqual(5);
     expect(CASES.filter((c) => c.library !== undefined).map((c) => c.library)).toEqual([
       'warn:recipient',
-      'warn:roles',
       'no-context',
     ]);
     expect(sb.state().iam.samlProviders[0]?.signingCertificates).toEqual([CERT]);

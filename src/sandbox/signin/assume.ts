@@ -160,7 +160,7 @@ export function assumeRoleWithSaml(ctx: EmulatorContext, input: AssumeInput): As
     const sts =
       checked.check === 'time'
         ? { code: 'ExpiredTokenException', message: checked.detail }
-        : checked.check === 'subject'
+        : checked.message === NOT_AUTHORIZED
           ? accessDenied
           : invalidToken(checked.message === INVALID_SAML_RESPONSE ? checked.detail : checked.message);
     return failure('saml', checked.message, checked.detail, sts);

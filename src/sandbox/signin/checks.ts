@@ -236,9 +236,10 @@ export function checkAssertion(response: Element, assertion: Element, options: C
     const roleAccount = pair.roleArn.split(':')[4];
     const providerAccount = pair.providerArn.split(':')[4];
     if (roleAccount !== providerAccount) {
+      // No trust policy can name another account's provider: AWS refuses the pair as unauthorised.
       return failed(
         'roles',
-        INVALID_SAML_RESPONSE,
+        NOT_AUTHORIZED,
         `the Role value pairs a role of account ${roleAccount} with a SAML provider of account ${providerAccount}: a role is assumed only through a provider of its own account`,
       );
     }
