@@ -22,15 +22,16 @@ export interface DoctorFinding {
   status: DoctorStatus;
   /** What was found, with the values involved. */
   message: string;
-  /** For `warn` and `fail`: exactly what to do (a console path, or "run provision" / "run rotateSigningCertificate"). */
+  /** For `warn` and `fail`: exactly what to do (a console path, or "run apply" / "run rotate-cert"). */
   fix?: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Fix texts
 
-export const RUN_PROVISION = 'Run provision (provisionConnectSso) with this config';
-export const RUN_ROTATE = 'Run rotateSigningCertificate with this config';
+export const RUN_PROVISION = 'Run apply (`connect-okta-sso apply`, or provisionConnectSso) with this config';
+export const RUN_ROTATE =
+  'Run rotate-cert (`connect-okta-sso rotate-cert`, or rotateSigningCertificate) with this config';
 export const OKTA_APPS = 'In the Okta admin console, Applications → Applications';
 
 export const appPath = (label: string) => `${OKTA_APPS} → "${label}"`;
@@ -85,6 +86,8 @@ export interface Run {
   /** SAML providers by lower-cased name (IAM names ignore case). */
   providers: Map<string, string> | undefined;
   connectUsers: ConnectUserIndex | undefined;
+  /** Okta users who are not ACTIVE (cannot sign in), by id; read once, when the first app's users are checked. */
+  inactiveOktaUsers?: Map<string, { login: string; status: string }>;
 }
 
 export function add(
@@ -124,7 +127,7 @@ export async function guard(
       resource,
       'fail',
       `could not check: ${errorMessage(error)}`,
-      'Check that the credentials can read this resource (the doctor needs the IAM, Connect and Okta read permissions provision uses), then run doctor again.',
+      'Check that the credentials can read this resource (the doctor needs the IAM, Connect and Okta read permissions apply uses), then run doctor again.',
     );
   }
 }
@@ -156,8 +159,8 @@ export function ownershipFinding(
     check,
     resource,
     'warn',
-    `${subject} ${ownerDescription(run.ctx, owner, tags)}: provision refuses to change it`,
-    `If it is this setup's, run provision with adopt: true (it adds the ownership tags); otherwise choose another ${nameField} in the config.`,
+    `${subject} ${ownerDescription(run.ctx, owner, tags)}: apply refuses to change it`,
+    `If it is this setup's, run apply with adopt: true (it adds the ownership tags); otherwise choose another ${nameField} in the config.`,
   );
 }
 

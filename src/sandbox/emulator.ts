@@ -27,7 +27,16 @@ export interface SandboxResponse {
 /** Who signed an AWS request. */
 export type AwsCaller =
   | { kind: 'root'; accessKeyId: string }
-  | { kind: 'user'; accessKeyId: string; userName: string; userId: string };
+  | { kind: 'user'; accessKeyId: string; userName: string; userId: string }
+  | {
+      kind: 'assumed-role';
+      /** The temporary credentials' `ASIA…` key. */
+      accessKeyId: string;
+      roleName: string;
+      roleId: string;
+      roleArn: string;
+      roleSessionName: string;
+    };
 
 /**
  * An error in a service's own terms. Each service renders it in its envelope: IAM `<ErrorResponse>`,
@@ -72,6 +81,11 @@ export interface ResolvedOperation {
    * Absent for Okta.
    */
   readonly action?: string;
+  /**
+   * The resource ARN the permission check is about, when the operation has resource-level permissions
+   * the sandbox checks (Connect `GetFederationToken`: `<instance-arn>/user/<aws:userid>`); `*` otherwise.
+   */
+  readonly resource?: string;
   run(): SandboxResponse | Promise<SandboxResponse>;
 }
 

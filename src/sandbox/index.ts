@@ -39,8 +39,9 @@ import {
 } from './okta/index.js';
 import { createSecretsManagerEmulator, createSecretsManagerState } from './secretsmanager/index.js';
 import { type ResolvedSandboxOptions, SandboxServer } from './server.js';
-import { type SignInInput, type SignInResult, signIn } from './signin.js';
+import { type SignInInput, type SignInResult, signIn } from './signin/index.js';
 import { createState, redactedSnapshot, type SandboxState } from './state.js';
+import { createStsEmulator, createStsState } from './sts/index.js';
 import type {
   FaultSpec,
   RequestLogEntry,
@@ -99,8 +100,9 @@ export type {
   OktaUserStatus,
 } from './okta/state.js';
 export type { SecretsManagerState, StoredSecret } from './secretsmanager/index.js';
-export type { SignInFailure, SignInInput, SignInResult, SignInStage, SignInSuccess } from './signin.js';
+export type { SignInFailure, SignInInput, SignInResult, SignInStage, SignInSuccess } from './signin/index.js';
 export type { SandboxMeta } from './state.js';
+export type { StsSessionState, StsState } from './sts/index.js';
 export type { ServiceName } from './types.js';
 export type {
   FaultSpec,
@@ -318,7 +320,7 @@ function resolveOptions(options: SandboxOptions): ResolvedSandboxOptions {
     problems.push(`rateLimits: expected 'off' or 'realistic', got '${String(resolved.rateLimits)}'`);
   }
   resolved.faults.forEach((fault, i) => {
-    if (!['iam', 'connect', 'okta', 'secretsmanager'].includes(fault.service))
+    if (!['iam', 'connect', 'okta', 'secretsmanager', 'sts'].includes(fault.service))
       problems.push(`faults[${i}].service: unknown service`);
     if (!['throttle', 'server-error', 'reset'].includes(fault.kind))
       problems.push(`faults[${i}].kind: unknown kind`);
@@ -375,9 +377,10 @@ function loadState(file: string | undefined, seed: number): SandboxState {
     const state = parsed as SandboxState;
     // A state file written before Secrets Manager was emulated has no part for it.
     state.secretsmanager ??= createSecretsManagerState();
-    // …nor an admin token, nor event hooks and OAuth clients.
+    // …nor an admin token, nor event hooks and OAuth clients, nor STS sessions.
     state.sandbox.adminToken ??= newAdminToken();
     upgradeOktaState(state.okta);
+    state.sts ??= createStsState();
     return state;
   }
   return createState(newSandboxMeta(seed));
@@ -405,6 +408,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       connect: createConnectEmulator(),
       okta: createOktaEmulator(),
       secretsmanager: createSecretsManagerEmulator(),
+      sts: createStsEmulator(),
     },
     save,
   );

@@ -6,6 +6,7 @@ import { type ConnectState, createConnectState } from './connect/state.js';
 import { createIamState, type IamState } from './iam/state.js';
 import { createOktaState, type OktaState } from './okta/state.js';
 import { createSecretsManagerState, type SecretsManagerState } from './secretsmanager/state.js';
+import { createStsState, type StsState } from './sts/state.js';
 
 /** What the sandbox itself owns: its root credentials and the identifier generator's position. */
 export interface SandboxMeta {
@@ -42,6 +43,8 @@ export interface SandboxState {
   okta: OktaState;
   /** The emulated AWS Secrets Manager. */
   secretsmanager: SecretsManagerState;
+  /** The emulated AWS STS (temporary credentials it issued). */
+  sts: StsState;
 }
 
 export function createState(sandbox: SandboxMeta): SandboxState {
@@ -52,11 +55,12 @@ export function createState(sandbox: SandboxMeta): SandboxState {
     connect: createConnectState(),
     okta: createOktaState(),
     secretsmanager: createSecretsManagerState(),
+    sts: createStsState(),
   };
 }
 
 const SECRET_KEYS =
-  /^(secretAccessKey|oktaToken|adminToken|privateKey|privateKeyPem|token|password|secretString|secret)$/;
+  /^(secretAccessKey|sessionToken|oktaToken|adminToken|privateKey|privateKeyPem|token|password|secretString|secret)$/;
 
 /**
  * A deep copy of the state with every secret value replaced by `[redacted]`: what `sb.state()` hands

@@ -2,8 +2,11 @@
  * Public types of `connect-okta-sso/sandbox`.
  */
 
-/** The emulated services (`secretsmanager`: just enough for the secret sink that stores the Okta key). */
-export type ServiceName = 'iam' | 'connect' | 'okta' | 'secretsmanager';
+/**
+ * The emulated services (`secretsmanager`: just enough for the secret sink that stores the Okta key;
+ * `sts`: GetCallerIdentity and AssumeRoleWithSAML).
+ */
+export type ServiceName = 'iam' | 'connect' | 'okta' | 'secretsmanager' | 'sts';
 
 /** A fault injected deterministically (from the sandbox seed) into matching requests. */
 export interface FaultSpec {

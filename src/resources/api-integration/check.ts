@@ -25,7 +25,7 @@ export async function checkApiIntegration(run: Run, a: AppRun): Promise<void> {
       appRes,
       'fail',
       `the API integration's "Create Users" is not enabled (features: ${features.length > 0 ? features.join(', ') : 'none'}): Okta imports no role and users cannot be given one`,
-      `${appPath(app.label)} → Provisioning → Configure API Integration: tick "Enable API integration", enter the access key of the IAM user ${run.config.names.oktaApiUser}, Test API Credentials, Save; then Provisioning → To App → Edit: enable "Create Users" and "Update User Attributes", Save. Then run provision.`,
+      `${appPath(app.label)} → Provisioning → Configure API Integration: tick "Enable API integration", enter the access key of the IAM user ${run.config.names.oktaApiUser}, Test API Credentials, Save; then Provisioning → To App → Edit: enable "Create Users" and "Update User Attributes", Save. Then run apply.`,
     );
   }
   await guard(run, 'app.role-imported', appRes, async () => {
@@ -45,7 +45,7 @@ export async function checkApiIntegration(run: Run, a: AppRun): Promise<void> {
       appRes,
       'fail',
       `Okta has not imported the role ${app.roleName} (imported: ${imported.length > 0 ? imported.join(', ') : 'none'}): users cannot be assigned it`,
-      `${appPath(app.label)} → Provisioning → To App: make sure "Update User Attributes" is enabled; then ${OKTA_APPS} → More → "Refresh Application Data" (Okta imports the roles whose trust policy names the app's Identity Provider ARN). Then run provision.`,
+      `${appPath(app.label)} → Provisioning → To App: make sure "Update User Attributes" is enabled; then ${OKTA_APPS} → More → "Refresh Application Data" (Okta imports the roles whose trust policy names the app's Identity Provider ARN). Then run apply.`,
     );
   });
 }

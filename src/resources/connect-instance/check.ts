@@ -34,7 +34,7 @@ export async function checkInstance(run: Run): Promise<void> {
         resource,
         'warn',
         'still CREATION_IN_PROGRESS: users cannot sign in and no Connect user can be created yet',
-        `Wait a minute or two, then run provision again (it waits for ACTIVE and creates the users).`,
+        `Wait a minute or two, then run apply again (it waits for ACTIVE and creates the users).`,
       );
     } else {
       let reason: string | undefined;
@@ -48,7 +48,7 @@ export async function checkInstance(run: Run): Promise<void> {
         resource,
         'fail',
         `is ${status ?? 'in an unknown state'}${reason ? `: ${reason}` : ''}`,
-        `Delete the instance in the Amazon Connect console (Instances → ${alias} → Remove), then run provision again to create it (or choose another instance.alias).`,
+        `Delete the instance in the Amazon Connect console (Instances → ${alias} → Remove), then run apply again to create it (or choose another instance.alias).`,
       );
     }
 
@@ -61,7 +61,7 @@ export async function checkInstance(run: Run): Promise<void> {
         resource,
         'fail',
         `identity management is ${found.IdentityManagementType ?? 'unknown'}, not SAML: Okta sign-in cannot work with it`,
-        'The identity management of an instance can never change: choose another instance.alias so that provision creates a SAML instance (and remove this one in the Amazon Connect console if it is unused).',
+        'The identity management of an instance can never change: choose another instance.alias so that apply creates a SAML instance (and remove this one in the Amazon Connect console if it is unused).',
       );
     }
 

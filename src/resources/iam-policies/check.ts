@@ -134,7 +134,7 @@ export async function checkFederationPolicy(run: Run): Promise<void> {
       grant.status,
       grant.message,
       grant.status === 'warn'
-        ? `Narrow the resource to ${expected}: run provision (it writes a new default policy version).`
+        ? `Narrow the resource to ${expected}: run apply (it writes a new default policy version).`
         : `${RUN_PROVISION} (it writes a new default version with the resource ${expected}), or in the IAM console → Policies → ${name} → Edit, set the Resource of connect:GetFederationToken to ${expected}.`,
     );
   });

@@ -30,7 +30,7 @@ export async function checkOktaApp(run: Run, a: AppRun): Promise<void> {
         appRes,
         'fail',
         `${found.length} amazon_aws apps are labelled "${app.label}" (${found.map((f) => `${f.id} ${f.status}`).join(', ')}): the label is how this setup finds its app`,
-        `${OKTA_APPS}: rename or delete all but one of them, then run provision.`,
+        `${OKTA_APPS}: rename or delete all but one of them, then run apply.`,
       );
       return;
     }
@@ -46,9 +46,9 @@ export async function checkOktaApp(run: Run, a: AppRun): Promise<void> {
       owner.owner === 'ours'
         ? `admin notes carry '${ownershipMarker(run.ctx.stack)}'`
         : owner.owner === 'other-stack'
-          ? `belongs to stack ${owner.stacks.map((s) => `'${s}'`).join(', ')}, not '${run.ctx.stack}': provision refuses to change it`
-          : 'was not created by connect-okta-sso (its admin notes carry no ownership marker): provision refuses to change it',
-      `If it is this setup's, run provision with adopt: true (it adds '${ownershipMarker(run.ctx.stack)}' to the app's admin notes); otherwise choose another apps[].label.`,
+          ? `belongs to stack ${owner.stacks.map((s) => `'${s}'`).join(', ')}, not '${run.ctx.stack}': apply refuses to change it`
+          : 'was not created by connect-okta-sso (its admin notes carry no ownership marker): apply refuses to change it',
+      `If it is this setup's, run apply with adopt: true (it adds '${ownershipMarker(run.ctx.stack)}' to the app's admin notes); otherwise choose another apps[].label.`,
     );
     if (okta.status === 'ACTIVE') add(run, 'app.active', appRes, 'ok', 'ACTIVE');
     else {
@@ -58,7 +58,7 @@ export async function checkOktaApp(run: Run, a: AppRun): Promise<void> {
         appRes,
         'fail',
         `is ${okta.status}: Okta shows it to no one and signs no SAML response`,
-        `${appPath(app.label)} → General → Activate (or run provision, which activates it).`,
+        `${appPath(app.label)} → General → Activate (or run apply, which activates it).`,
       );
     }
   });

@@ -46,6 +46,7 @@ export async function checkUsers(run: Run, a: AppRun): Promise<void> {
       }
     }
     const members = groupMode && group ? await listGroupMembers(ctx, group.id) : undefined;
+    run.inactiveOktaUsers ??= await listInactiveOktaUsers(run);
     if (run.instance?.status === 'ACTIVE' && !run.connectUsers) {
       run.connectUsers = await listConnectUsers(ctx, run.instance.id);
     }
@@ -95,7 +96,7 @@ export async function checkUser(
         resource,
         'fail',
         `no Okta user with login '${login}'`,
-        `Create the user in the Okta admin console (Directory → People → Add person), or correct users[].login in the config; then run provision.`,
+        `Create the user in the Okta admin console (Directory → People → Add person), or correct users[].login in the config; then run apply.`,
       );
       return;
     }
@@ -155,6 +156,9 @@ export async function checkUser(
     }
   }
 
+  const inactive = oktaUserId ? run.inactiveOktaUsers?.get(oktaUserId) : undefined;
+  if (inactive) checkOktaStatus(run, resource, inactive);
+
   const username = appUser?.credentials?.userName;
   const index = run.connectUsers;
   if (!username || !index || !run.instance) return;
@@ -170,7 +174,7 @@ export async function checkUser(
       resource,
       'fail',
       `the Connect user is '${variant}' but the Okta app username is '${username}': Connect compares usernames with case, so the sign-in finds no user ("Session expired" / access denied)`,
-      `Either change the app username in ${appPath(app.label)} → Assignments → ${login} → edit → User Name to '${variant}', or delete the Connect user '${variant}' (Amazon Connect console → Users → User management) and run provision to create '${username}'.`,
+      `Either change the app username in ${appPath(app.label)} → Assignments → ${login} → edit → User Name to '${variant}', or delete the Connect user '${variant}' (Amazon Connect console → Users → User management) and run apply to create '${username}'.`,
     );
     return;
   }
@@ -186,3 +190,73 @@ export async function checkUser(
 
 // ---------------------------------------------------------------------------------------------------------
 // Entry point
+
+/**
+ * The Okta users who cannot sign in (status other than ACTIVE): one paged search, however many users the
+ * config has. A user created through the API without a password is PROVISIONED until the activation is
+ * finished, and Okta signs no SAML response for them until then.
+ */
+async function listInactiveOktaUsers(run: Run): Promise<Map<string, { login: string; status: string }>> {
+  const out = new Map<string, { login: string; status: string }>();
+  for await (const page of oktaPages<{ id: string; status?: string; profile?: { login?: string } }>(
+    run.ctx,
+    'ListUsers',
+    '/api/v1/users',
+    { search: 'status ne "ACTIVE"', limit: 200 },
+  )) {
+    for (const u of page) out.set(u.id, { login: u.profile?.login ?? u.id, status: u.status ?? 'UNKNOWN' });
+  }
+  return out;
+}
+
+/** What each non-ACTIVE Okta status means for a sign-in, and the fix. */
+const OKTA_STATUS: Record<string, { status: 'warn' | 'fail'; message: string; fix: string }> = {
+  PROVISIONED: {
+    status: 'warn',
+    message:
+      'has not finished activating the Okta account (PROVISIONED): Okta lets the user sign in only after setting a password from the activation email',
+    fix: 'Ask the user to finish the activation from the email, or in the Okta admin console → Directory → People → the user → Resend Activation Email (or set a password there).',
+  },
+  STAGED: {
+    status: 'warn',
+    message: 'is STAGED in Okta (created, never activated): the user cannot sign in',
+    fix: 'In the Okta admin console → Directory → People → the user → Activate.',
+  },
+  RECOVERY: {
+    status: 'warn',
+    message: 'is in password recovery (RECOVERY): no sign-in until the password is reset',
+    fix: 'Ask the user to finish the password reset, or reset it in the Okta admin console → Directory → People → the user.',
+  },
+  PASSWORD_EXPIRED: {
+    status: 'warn',
+    message: "has an expired Okta password (PASSWORD_EXPIRED): Okta asks for a new one at the next sign-in",
+    fix: 'Nothing to do in this setup: the user sets a new password when Okta asks.',
+  },
+  LOCKED_OUT: {
+    status: 'fail',
+    message: 'is LOCKED_OUT of Okta (too many failed sign-ins)',
+    fix: 'In the Okta admin console → Directory → People → the user → Unlock.',
+  },
+  SUSPENDED: {
+    status: 'fail',
+    message: 'is SUSPENDED in Okta: the user cannot sign in',
+    fix: 'In the Okta admin console → Directory → People → the user → Unsuspend, if they should have access.',
+  },
+  DEPROVISIONED: {
+    status: 'fail',
+    message: 'is deactivated in Okta (DEPROVISIONED): the user cannot sign in',
+    fix: 'Reactivate the user in the Okta admin console if they should have access, or remove her from users in the config.',
+  },
+};
+
+function checkOktaStatus(run: Run, resource: string, user: { login: string; status: string }): void {
+  const known = OKTA_STATUS[user.status];
+  add(
+    run,
+    'user.okta-status',
+    resource,
+    known?.status ?? 'warn',
+    known ? `${user.login} ${known.message}` : `${user.login} has Okta status ${user.status}, not ACTIVE`,
+    known?.fix ?? 'In the Okta admin console → Directory → People, look at the user and make them ACTIVE.',
+  );
+}

@@ -101,6 +101,23 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   GetFederationToken: op(getFederationToken),
 };
 
+/**
+ * `GetFederationToken`'s resource for the permission check: `<instance-arn>/user/<aws:userid>` of the
+ * caller's session, as the federation policy (`…/user/${aws:userid}`) names it.
+ */
+function federationResource(
+  ctx: EmulatorContext,
+  operation: string,
+  labels: Readonly<Record<string, string>>,
+): string | undefined {
+  const caller = ctx.caller;
+  if (operation !== 'GetFederationToken' || caller?.kind !== 'assumed-role') return undefined;
+  const region = ctx.signedRegion ?? ctx.region;
+  const instance = labels.InstanceId ?? '';
+  const id = /:instance\/([^/]+)$/.exec(instance)?.[1] ?? instance;
+  return `arn:aws:connect:${region}:${ctx.accountId}:instance/${id}/user/${caller.roleId}:${caller.roleSessionName}`;
+}
+
 function respond(ctx: EmulatorContext, operation: string, output: object): SandboxResponse {
   const out = serializeRestOutput(operation, output);
   return {
@@ -130,10 +147,12 @@ export function createConnectEmulator(): ServiceEmulator {
         );
       }
       const operation = match.operation;
+      const resource = federationResource(ctx, operation, match.labels);
       return {
         operation,
         write: info.write,
         action: info.action,
+        ...(resource ? { resource } : {}),
         run() {
           const input = parseRestInput(operation, match.labels, req.query, req.body, req.headers);
           validateInput('connect', operation, input);

@@ -11,7 +11,7 @@ import type {
   SandboxResponse,
   ServiceEmulator,
 } from '../emulator.js';
-import { ServiceError } from '../emulator.js';
+import { notImplemented, ServiceError } from '../emulator.js';
 
 import type { StoredSecret } from './state.js';
 
@@ -185,7 +185,11 @@ export function createSecretsManagerEmulator(): ServiceEmulator {
     resolve(req: SandboxRequest, ctx: EmulatorContext): ResolvedOperation {
       const target = req.headers['x-amz-target'] ?? '';
       const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-      const handler = HANDLERS[operation];
+      const handler = Object.hasOwn(HANDLERS, operation) ? HANDLERS[operation] : undefined;
+      if (req.method === 'POST' && !handler && /^secretsmanager\.[A-Z][A-Za-z]+$/.test(target)) {
+        // A Secrets Manager operation the sandbox does not emulate (RotateSecret, TagResource…), named.
+        throw notImplemented('AWS Secrets Manager', operation);
+      }
       if (req.method !== 'POST' || !handler) {
         throw err('UnknownOperationException', `Unknown operation ${target || '(no X-Amz-Target)'}`);
       }

@@ -102,7 +102,7 @@ function checkOptions(options: DoctorOptions): void {
  * api-integration: `okta-access-policy.ownership`, `okta-api-user.ownership`; per app: `app.exists|ownership|active`,
  * `provider.exists|ownership|certificate`, `certificate.expiry`, `role.exists|ownership|trust-provider|trust-action|trust-audience|federation-policy`,
  * `app.identity-provider-arn`, `app.relay-state`, api-integration: `app.api-integration`, `app.role-imported`;
- * group-mapping: `group.exists|assigned|role`; per user: `user.assigned`, `user.connect`.
+ * group-mapping: `group.exists|assigned|role`; per user: `user.assigned`, `user.okta-status` (only when the Okta user is not ACTIVE), `user.connect`.
  *
  * @throws {ConfigError} an invalid config or option (before any call). Provider errors do not throw:
  *   they become `fail` findings of the check that needed the read.
