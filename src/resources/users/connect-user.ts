@@ -8,7 +8,7 @@
 import type { ConnectPhoneType } from '../../config/types.js';
 import type { SsoContext } from '../../core/context.js';
 import { ConfigError, ConflictError, ProviderError } from '../../core/errors.js';
-import { isAwsError, } from '../../providers/aws/call.js';
+import { isAwsError } from '../../providers/aws/call.js';
 import { send, sendPages } from '../../providers/aws/send.js';
 import { ownershipTagMap } from '../../providers/aws/tags.js';
 
