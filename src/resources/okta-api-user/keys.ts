@@ -181,7 +181,12 @@ export async function applyKeys(
       continue;
     }
     if (write.kind === 'create') {
-      const made = await createKeyAlone(ctx, userName, new Set(keys.map((k) => k.accessKeyId)), delivery?.onCreated);
+      const made = await createKeyAlone(
+        ctx,
+        userName,
+        new Set(keys.map((k) => k.accessKeyId)),
+        delivery?.onCreated,
+      );
       warnings.push(...made.warnings);
       if (made.concurrent) {
         // Another run's key: it retires the old keys (if any) itself.

@@ -1,8 +1,8 @@
 /** api-integration mode: the IAM user whose access key Okta uses, in the provisioning graph. */
 import type { ResolvedConfig } from '../../config/index.js';
 import type { SsoContext } from '../../core/context.js';
-import type { SecretSink } from '../plan.js';
 import type { PolicyOut } from '../iam-policies/task.js';
+import type { SecretSink } from '../plan.js';
 import { defineTask, fromStep, type TaskRef } from '../task.js';
 import { createOktaApiUser } from './ensure.js';
 import { markAccessKeyDelivered } from './keys.js';
