@@ -70,6 +70,16 @@ async function commandFor(
   ) => object;
 }
 
+/** Options of {@link send}. */
+export interface SendOptions {
+  /**
+   * Pass the context's abort signal to the request itself, so that an abort cancels it in flight.
+   * Default true. False for a call whose answer must not be lost (CreateAccessKey: it holds the only
+   * copy of the secret); the abort is still honoured before the call and after it.
+   */
+  abortInFlight?: boolean;
+}
+
 /**
  * One AWS call: `new <operation>Command(input)` sent with the context's client of `service`.
  * @throws {ProviderError} for every AWS error; the abort reason when the context's signal aborts.
@@ -80,11 +90,13 @@ export async function send<S extends AwsServiceName, Op extends AwsOperation<S>>
   service: S,
   operation: Op,
   input: NoInfer<AwsInput<S, Op>>,
+  options: SendOptions = {},
 ): Promise<AwsOutput<S, Op>> {
   ctx.signal?.throwIfAborted();
   const [Command, client] = await Promise.all([commandFor(service, operation), awsClient(ctx, service)]);
+  const abortInFlight = options.abortInFlight ?? true;
   return (await awsCall(ctx, service, operation, (o) =>
-    (client as unknown as SendingClient).send(new Command(input), o),
+    (client as unknown as SendingClient).send(new Command(input), abortInFlight ? o : {}),
   )) as AwsOutput<S, Op>;
 }
 
