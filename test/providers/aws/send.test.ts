@@ -102,6 +102,40 @@ describe('send', () => {
   });
 });
 
+describe('send and an abort during the request', () => {
+  it('cancels the request in flight by default; { abortInFlight: false } lets the answer arrive', async () => {
+    const slow = await startTestSandbox({ latencyMs: { CreateUser: 1500 } });
+    try {
+      const run = async (name: string, abortInFlight?: boolean) => {
+        const controller = new AbortController();
+        const ctx = createContext({
+          region: slow.aws.region,
+          endpoint: slow.aws.endpoint,
+          credentials: slow.aws.credentials,
+          maxAttempts: 1,
+          signal: controller.signal,
+        });
+        const call = send(
+          ctx,
+          'iam',
+          'CreateUser',
+          { UserName: name },
+          abortInFlight === undefined ? {} : { abortInFlight },
+        );
+        setTimeout(() => controller.abort(new Error('stop')), 50);
+        return call.then(
+          (out) => `created ${out.User?.UserName}`,
+          (error: unknown) => `refused: ${(error as Error).message}`,
+        );
+      };
+      expect(await run('cancelled')).toBe('refused: stop');
+      expect(await run('kept', false)).toBe('created kept');
+    } finally {
+      await slow.stop();
+    }
+  });
+});
+
 describe("createContext's AWS clients", () => {
   it('are built on first use, once: awsClient and ctx.iam give the same SDK client', async () => {
     const ctx = createContext({
