@@ -66,7 +66,7 @@ export {
   VerificationError,
 } from './core/errors.js';
 export { Secret } from './core/secret.js';
-export type { StepAction, StepOptions, StepResultBase } from './core/step.js';
+export type { StepAction, StepOptions, StepResultBase, WaitOptions } from './core/step.js';
 export type {
   DestroySamlInstanceInput,
   InstanceForDestroy,
@@ -185,6 +185,7 @@ export { withInstanceScopedNames } from './workflows/fleet/names.js';
 export { planConnectSso, provisionConnectSso } from './workflows/provision/provision.js';
 export { renderPlan } from './workflows/provision/render.js';
 export type {
+  AccessKeyOutcome,
   ConnectSsoPlan,
   PlanAction,
   PlanItem,

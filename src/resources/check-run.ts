@@ -7,6 +7,7 @@ import { isOktaError } from '../providers/okta/transport.js';
 import type { OktaAppJson } from './okta-app/ensure.js';
 import type { ConnectUserIndex } from './users/connect-user.js';
 
+/** A check's verdict: `ok`, `warn` (works, needs attention) or `fail` (sign-in breaks). */
 export type DoctorStatus = 'ok' | 'warn' | 'fail';
 
 /** The outcome of one check of one resource. */
