@@ -16,7 +16,6 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { parse } from 'yaml';
 import type { ConnectSsoConfig } from '../../config/index.js';
 import { ConfigError } from '../../core/errors.js';
 import type { FleetTarget } from './fleet.js';
@@ -27,8 +26,11 @@ const CONFIG_FILE = /\.(ya?ml|json)$/i;
 
 async function readDocument(path: string): Promise<unknown> {
   const text = await readFile(path, 'utf8');
+  const json = extname(path).toLowerCase() === '.json';
+  // yaml is loaded when a YAML file is read, not when the library is imported (~25 ms).
+  const yaml = json ? undefined : await import('yaml');
   try {
-    return extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parse(text);
+    return yaml ? yaml.parse(text) : JSON.parse(text);
   } catch (error) {
     throw new ConfigError(
       path,
