@@ -18,6 +18,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
@@ -188,6 +189,32 @@ describe('the built Lambda bundle: the file', () => {
     for (const file of oktaFiles) {
       expect(file).not.toMatch(/^src\/(client|index|generated\/(apis|models)\/.*|generated\/index)\.js$/);
     }
+  });
+
+  it('its slim Okta client has every typed SDK method the library calls anywhere (even off the handler paths)', () => {
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+      );
+    const src = join(root, 'src');
+    const calls = new Set<string>();
+    for (const file of files(src).filter((f) => !f.startsWith(join(src, 'sandbox')))) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/\.(\w+Api)\.(\w+)\b/g))
+        calls.add(`${m[1]}.${m[2]}`);
+    }
+    expect(calls.size).toBeGreaterThan(0);
+    const { Client } = createRequire(import.meta.url)('../../src/cloudformation/lambda/okta-slim.cjs') as {
+      Client: new (config: object) => Record<string, unknown>;
+    };
+    const client = new Client({ orgUrl: 'https://acme.okta.com/', token: 'not-a-token' });
+    const missing = [...calls].filter((call) => {
+      const [api = '', method = ''] = call.split('.');
+      return typeof (client[api] as Record<string, unknown> | undefined)?.[method] !== 'function';
+    });
+    expect(missing).toEqual([]);
+    // What the raw transport (src/providers/okta/transport.ts) uses.
+    expect(client.baseUrl).toBe('https://acme.okta.com');
+    expect(typeof (client.http as { http?: unknown }).http).toBe('function');
   });
 
   it('imports nothing but Node built-ins and the AWS SDK v3 clients the Lambda runtime provides', () => {
