@@ -57,6 +57,7 @@ const bundle = join(root, 'dist', 'lambda', 'handler', 'index.mjs');
 const runtime = join(import.meta.dirname, 'lambda-runtime.mjs');
 const FUNCTION_NAME = 'connect-okta-sso';
 const FUNCTION_ARN = `arn:aws:lambda:us-east-1:123456789012:function:${FUNCTION_NAME}`;
+const HOUR = 3_600_000;
 
 /** What the runtime stand-in reports of one invocation. */
 type RuntimeResult =
@@ -246,16 +247,20 @@ describe('the built Lambda bundle: plain CloudFormation, group mapping, Create â
   let taskRoot: string;
   let env: Record<string, string>;
   const invocations: Invocation[] = [];
+  let clockOffset = 0;
   /** The function, as Lambda runs it for CloudFormation and for its own asynchronous re-invocations. */
   const runHandler = async (event: ContinuationEvent, timeoutMs: number) => {
+    // The instance becomes ACTIVE only once the request has been continued in a new invocation: the
+    // sandbox's clock jumps past its creation then (no race with the invocations' real deadlines).
+    if ((event[CONTINUATION_KEY]?.attempt ?? 0) > 0) clockOffset = 2 * HOUR;
     const run = await invoke(taskRoot, env, 'handler', event, timeoutMs);
     invocations.push(run);
   };
 
   beforeAll(async () => {
-    // A new instance takes 5 s to become ACTIVE; an invocation lasts 4 s (and keeps 1 s of it to hand
-    // over): the Create needs several.
-    sb = await startTestSandbox({ instanceCreationMs: 5_000 });
+    // A new instance takes an hour (of the sandbox's clock) to become ACTIVE; an invocation lasts 4 s
+    // and keeps a quarter of it to hand over (re-invoke or answer).
+    sb = await startTestSandbox({ instanceCreationMs: HOUR, now: () => Date.now() + clockOffset });
     responses = await startResponseServer();
     lambda = await startLambdaService(sb, { [FUNCTION_NAME]: (payload) => runHandler(payload, 4_000) });
     createOktaUsers(sb);
@@ -419,9 +424,11 @@ describe('the built Lambda bundle: CDK Provider framework, api-integration, Crea
   let taskRoot: string;
   let env: Record<string, string>;
   const invocations: Invocation[] = [];
+  let clockOffset = 0;
 
   beforeAll(async () => {
-    sb = await startTestSandbox({ instanceCreationMs: 1_500 });
+    // The instance becomes ACTIVE only when the sandbox's clock jumps, after the first incomplete poll.
+    sb = await startTestSandbox({ instanceCreationMs: HOUR, now: () => Date.now() + clockOffset });
     responses = await startResponseServer();
     lambda = await startLambdaService(sb, {});
     createOktaUsers(sb);
@@ -448,6 +455,7 @@ describe('the built Lambda bundle: CDK Provider framework, api-integration, Crea
       if (!run.result.ok) throw new Error(`isComplete failed: ${run.result.errorMessage}`);
       const answer = run.result.value as IsCompleteResponse;
       if (answer.IsComplete) return { ...answer, polls };
+      clockOffset = 2 * HOUR;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     throw new Error('isComplete never said done');
