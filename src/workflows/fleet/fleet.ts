@@ -70,7 +70,7 @@ export interface FleetTargetPlan {
   /** Why the target could not be planned (a read failed: credentials, permissions). */
   error:
     | {
-        /** What failed, and the fix (never a secret). */
+        /** What failed: the first failed read's resource and message, or the error that stopped the plan (never a secret). */
         message: string;
         /** The error's code (`PROVIDER_ERROR`, `CONFIG_INVALID`…). */
         code: string;
