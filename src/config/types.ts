@@ -472,6 +472,8 @@ export interface ResolvedUser {
   login: string;
   /** The kind of the user's app (`app` given as a kind or a label; kinds are unique). */
   app: AppKind;
+  /** The user's path in the config (`users[3]`, `users.list[3]`), for plans and errors. */
+  field?: string;
   /** The user's Connect side, defaults applied. */
   connect: ResolvedUserConnect;
 }

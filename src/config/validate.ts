@@ -546,12 +546,13 @@ function resolveApp(app: AppConfig, roleMapping: RoleMapping): ResolvedApp {
   };
 }
 
-function resolveUser(user: UserConfig, apps: readonly ResolvedApp[]): ResolvedUser {
+function resolveUser(user: UserConfig, apps: readonly ResolvedApp[], field: string): ResolvedUser {
   const connect = user.connect ?? {};
   const app = findApp(apps, user.app) as ResolvedApp;
   return {
     login: user.login,
     app: app.kind,
+    field,
     connect: {
       securityProfiles: (connect.securityProfiles ?? DEFAULT_SECURITY_PROFILES).slice(),
       routingProfile: connect.routingProfile ?? DEFAULT_ROUTING_PROFILE,
@@ -675,6 +676,7 @@ export function validateConfig(input: unknown, options: ValidateConfigOptions = 
   const apps = config.apps.map((app) => resolveApp(app, roleMapping));
   const names = config.names ?? {};
   const listed = Array.isArray(config.users) ? config.users : (config.users?.list ?? []);
+  const listedPrefix = Array.isArray(config.users) || config.users === undefined ? 'users' : 'users.list';
   return {
     stack: config.stack ?? config.instance.alias,
     region: config.region,
@@ -688,7 +690,7 @@ export function validateConfig(input: unknown, options: ValidateConfigOptions = 
     okta: { orgUrl: okta.orgUrl, auth: okta.auth },
     roleMapping,
     apps,
-    users: listed.map((user) => resolveUser(user, apps)),
+    users: listed.map((user, i) => resolveUser(user, apps, `${listedPrefix}[${i}]`)),
     usersFromOkta: resolveFromOkta(Array.isArray(config.users) ? undefined : config.users?.fromOkta, apps),
     mappings: (config.mappings ?? []).map(resolveMapping),
     sync: {

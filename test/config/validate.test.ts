@@ -114,6 +114,7 @@ describe('defaults', () => {
     expect(plain).toEqual({
       login: 'agent1@acme.com',
       app: 'admin',
+      field: 'users[0]',
       connect: {
         securityProfiles: ['Agent'],
         routingProfile: 'Basic Routing Profile',
