@@ -6,8 +6,9 @@
  * `UpdateUserRoutingProfile`, `UpdateUserSecurityProfiles` and `SearchUsers` default to 2 requests/s;
  * `ListUsers` and `DescribeUser` to 10). Each kind of call gets a token bucket refilled at its quota,
  * shared by every run in the process that works on the same account and region with the same clock.
- * The buckets hold one token (no burst): the service's own bucket (burst 5) then has room for the jitter
- * between when a request is sent and when it arrives.
+ * The buckets hold two tokens: a call that starts late (a busy event loop) does not lose its turn, and
+ * the service's own bucket (burst 5) still has three tokens of room — 1.5 s of jitter between when
+ * requests are sent and when they arrive — so calls sent at this pace are not throttled.
  *
  * A throttling answer anyway (another client spends the same quota) empties the bucket for a back-off
  * (exponential, with jitter, up to 30 s) and the call is retried, for up to ten minutes.
@@ -58,6 +59,9 @@ const USER_WRITES = new Set([
   'UpdateUserHierarchy',
   'UpdateUserPhoneConfig',
 ]);
+
+/** Tokens a bucket holds: see the module comment (Connect's own bursts are 5). */
+const BUCKET_CAPACITY = 2;
 
 /** Keep retrying one throttled call for this long before its error is the caller's. */
 const THROTTLE_GIVE_UP_MS = 10 * 60_000;
@@ -175,7 +179,7 @@ export class ConnectPacer {
     }
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      bucket = new TokenBucket(rate, 1, this.clock);
+      bucket = new TokenBucket(rate, BUCKET_CAPACITY, this.clock);
       this.buckets.set(key, bucket);
     }
     return bucket;
