@@ -164,6 +164,7 @@ export {
 } from './workflows/rotate/rotate.js';
 export type {
   ConnectPaceLimits,
+  HeaderLookup,
   OktaEventHookHandler,
   OktaEventHookHandlerOptions,
   OktaEventHookListenerOptions,

@@ -21,6 +21,12 @@ import { ReconcileQueue } from './queue.js';
 import { syncUsers } from './sync.js';
 import type { SyncUsersOptions, SyncUsersResult } from './types.js';
 
+/** Headers read by name (a fetch `Headers` object). */
+export interface HeaderLookup {
+  /** The value of a header (names in any case), or `null`. */
+  get(name: string): string | null;
+}
+
 /** An HTTP request as the handler needs it; build it from your framework's request (see the guide). */
 export interface OktaHookRequest {
   /** `GET` (Okta's one-time verification) or `POST` (event deliveries). */
@@ -29,7 +35,7 @@ export interface OktaHookRequest {
    * The request headers: a record (Node's `IncomingMessage.headers`, Lambda's `event.headers`, Express's
    * `req.headers`; names in any case) or a `Headers` object.
    */
-  headers: Record<string, string | string[] | undefined> | { get(name: string): string | null };
+  headers: Record<string, string | string[] | undefined> | HeaderLookup;
   /** The body: text, bytes, or JSON already parsed (Express's `express.json()`). Absent for a GET. */
   body?: string | Uint8Array | object | null;
 }

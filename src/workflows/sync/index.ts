@@ -3,6 +3,7 @@
  * event hook handler that triggers targeted ones.
  */
 export type {
+  HeaderLookup,
   OktaEventHookHandler,
   OktaEventHookHandlerOptions,
   OktaEventHookStats,

@@ -545,8 +545,10 @@ export function planLeaver(
 
 /** Why a person's Connect user should be offboarded. */
 export function leaveReason(person: DesiredPerson | undefined): string {
-  if (!person) return 'the Okta user is in none of the synced groups and apps, nor in users.list, or was deleted';
-  if (!person.inScope) return `the Okta user ${person.login} is in none of the synced groups and apps, nor in users.list`;
+  if (!person)
+    return 'the Okta user is in none of the synced groups and apps, nor in users.list, or was deleted';
+  if (!person.inScope)
+    return `the Okta user ${person.login} is in none of the synced groups and apps, nor in users.list`;
   return `the Okta user ${person.login} is ${person.status}`;
 }
 
