@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { defineConfig } from 'tsup';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
@@ -6,7 +7,14 @@ const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { versio
 export default defineConfig([
   {
     // The library and the sandbox: dual ESM + CJS with type declarations for each.
-    entry: { index: 'src/index.ts', 'sandbox/index': 'src/sandbox/index.ts' },
+    // `cdk/index` keeps aws-cdk-lib and constructs external (optional peer dependencies): only users of
+    // that subpath load them.
+    entry: {
+      index: 'src/index.ts',
+      'sandbox/index': 'src/sandbox/index.ts',
+      'cloudformation/index': 'src/cloudformation/index.ts',
+      'cdk/index': 'src/cdk/index.ts',
+    },
     format: ['esm', 'cjs'],
     dts: true,
     // No source maps: the code is not minified, and maps would triple the tarball.
@@ -27,5 +35,35 @@ export default defineConfig([
     splitting: false,
     banner: { js: '#!/usr/bin/env node' },
     define: { PACKAGE_VERSION: JSON.stringify(version) },
+  },
+  {
+    // The custom resource's Lambda code: one self-contained, minified ES module in a directory of its
+    // own (the CDK construct and the StackSets template deploy that directory as the function's code).
+    // The AWS SDK v3 clients come from the Lambda runtime (Node.js 20+ ships them); the Okta SDK is
+    // reduced to what the library calls (src/cloudformation/lambda/okta-slim.cjs).
+    entry: { 'lambda/handler/index': 'src/cloudformation/lambda/index.ts' },
+    format: ['esm'],
+    outExtension: () => ({ js: '.mjs' }),
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    sourcemap: false,
+    splitting: false,
+    dts: false,
+    noExternal: [/^(?!@aws-sdk\/).*/],
+    external: [/^@aws-sdk\//],
+    banner: {
+      js: "import{createRequire as __cosRequire}from'node:module';const require=__cosRequire(import.meta.url);",
+    },
+    esbuildPlugins: [
+      {
+        name: 'okta-slim',
+        setup(build) {
+          build.onResolve({ filter: /^@okta\/okta-sdk-nodejs$/ }, () => ({
+            path: resolve('src/cloudformation/lambda/okta-slim.cjs'),
+          }));
+        },
+      },
+    ],
   },
 ]);

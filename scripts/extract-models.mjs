@@ -8,6 +8,7 @@
  *   {
  *     "metadata":   { service, protocol, version, xmlNamespace?, source },
  *     "operations": { Name: { input, output, errors[], readonly, http? } },
+ *     "otherOperations": { Name: { method?, uri? } },   (the service's operations the sandbox does not emulate)
  *     "shapes":     { Name: shape }
  *   }
  * Shape ids are local names (the service namespace stripped); prelude shapes keep their absolute id
@@ -21,7 +22,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const specDir = resolve(root, '../shared/specs/aws');
+// The official models live beside the project (../shared/specs/aws); AWS_SPECS_DIR points elsewhere
+// (a git worktree, a CI checkout).
+const specDir = resolve(process.env.AWS_SPECS_DIR ?? resolve(root, '../shared/specs/aws'));
 const outDir = join(root, 'src/sandbox/models');
 
 const SERVICES = {
@@ -44,7 +47,16 @@ const SERVICES = {
     source: 'aws/api-models-aws connect/service/2017-08-08/connect-2017-08-08.json @ 56c8953e (Apache-2.0)',
     operations: `CreateInstance DescribeInstance ListInstances DeleteInstance CreateUser DescribeUser ListUsers
       SearchUsers DeleteUser UpdateUserSecurityProfiles UpdateUserIdentityInfo UpdateUserRoutingProfile
-      ListSecurityProfiles ListRoutingProfiles TagResource UntagResource ListTagsForResource GetFederationToken`,
+      ListSecurityProfiles ListRoutingProfiles TagResource UntagResource ListTagsForResource GetFederationToken
+      UpdateUserHierarchy CreateUserHierarchyGroup ListUserHierarchyGroups DescribeUserHierarchyGroup
+      DescribeUserHierarchyStructure UpdateUserHierarchyStructure CreateRoutingProfile DescribeRoutingProfile
+      ListQueues CreateQuickConnect ListQuickConnects DescribeQuickConnect DeleteQuickConnect`,
+  },
+  sts: {
+    file: 'sts.json',
+    namespace: 'com.amazonaws.sts',
+    source: 'aws/api-models-aws sts/service/2011-06-15/sts-2011-06-15.json @ 56c8953e (Apache-2.0)',
+    operations: 'GetCallerIdentity AssumeRoleWithSAML',
   },
 };
 
@@ -217,6 +229,17 @@ function extract(name, cfg) {
     shapes[key] = out;
   }
 
+  // Every other operation of the service, so that the sandbox can tell an operation it does not emulate
+  // (answered `NotImplemented`) from one that does not exist: names, and the HTTP binding for restJson1.
+  const others = {};
+  for (const [id, shape] of Object.entries(all)) {
+    if (shape.type !== 'operation' || !id.startsWith(`${cfg.namespace}#`)) continue;
+    const op = local(id);
+    if (op in operations) continue;
+    const http = shape.traits?.['smithy.api#http'];
+    others[op] = http ? { method: http.method, uri: http.uri } : {};
+  }
+
   const metadata = {
     service: name,
     protocol,
@@ -226,7 +249,7 @@ function extract(name, cfg) {
       xmlNamespace: service.traits['smithy.api#xmlNamespace'].uri,
     }),
   };
-  return sortKeys({ metadata, operations, shapes });
+  return sortKeys({ metadata, operations, otherOperations: others, shapes });
 }
 
 mkdirSync(outDir, { recursive: true });

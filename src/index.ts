@@ -52,6 +52,12 @@ export {
 export type { ConnectPhoneType } from './config/types.js';
 export type { Clock, CreateContextOptions, Logger, SsoContext } from './core/context.js';
 export { createContext, silentLogger, systemClock } from './core/context.js';
+export type {
+  DestroyAction,
+  DestroyRecord,
+  DestroyResourceKind,
+  DestroyStepOptions,
+} from './core/destroy-step.js';
 export {
   ConfigError,
   ConflictError,
@@ -64,12 +70,23 @@ export {
 export { Secret } from './core/secret.js';
 export type { StepAction, StepOptions, StepResultBase } from './core/step.js';
 export type {
+  DestroySamlInstanceInput,
+  InstanceForDestroy,
+} from './resources/connect-instance/destroy.js';
+export {
+  destroySamlInstance,
+  INSTANCE_DELETE_WARNING,
+  readInstanceForDestroy,
+} from './resources/connect-instance/destroy.js';
+export type {
   ConnectInstanceStatus,
   InstanceWaitOptions,
   SamlInstanceInput,
   SamlInstanceResult,
 } from './resources/connect-instance/ensure.js';
 export { createSamlInstance } from './resources/connect-instance/ensure.js';
+export type { DestroyManagedPolicyInput } from './resources/iam-policies/destroy.js';
+export { destroyManagedPolicy } from './resources/iam-policies/destroy.js';
 export type {
   FederationPolicyInput,
   ManagedPolicyOptions,
@@ -84,6 +101,8 @@ export {
   federationPolicyDocument,
   oktaAccessPolicyDocument,
 } from './resources/iam-policies/ensure.js';
+export type { DestroyOktaApiUserInput } from './resources/okta-api-user/destroy.js';
+export { destroyOktaApiUser } from './resources/okta-api-user/destroy.js';
 export type {
   AccessKeyDelivery,
   AccessKeyPolicy,
@@ -98,6 +117,8 @@ export {
   KEY_DELIVERED_TAG_PREFIX,
   markAccessKeyDelivered,
 } from './resources/okta-api-user/ensure.js';
+export type { DestroyOktaAppInput } from './resources/okta-app/destroy.js';
+export { destroyOktaFederationApp } from './resources/okta-app/destroy.js';
 export type {
   FederationAppMetadata,
   OktaFederationAppInput,
@@ -107,6 +128,13 @@ export type {
 export { createOktaFederationApp } from './resources/okta-app/ensure.js';
 export type { RelayDestination, RelayStateInput } from './resources/okta-app/relay-state.js';
 export { buildRelayState } from './resources/okta-app/relay-state.js';
+export type { DestroyOktaGroupInput } from './resources/okta-groups/destroy.js';
+export { destroyOktaGroup } from './resources/okta-groups/destroy.js';
+export type {
+  DestroySamlProviderInput,
+  DestroySamlRoleInput,
+} from './resources/saml-provider-role/destroy.js';
+export { destroySamlProvider, destroySamlRole } from './resources/saml-provider-role/destroy.js';
 export type {
   LinkIdentityProviderInput,
   LinkIdentityProviderResult,
@@ -122,18 +150,40 @@ export type {
   AssignUserResult,
 } from './resources/users/assignment.js';
 export { assignUser } from './resources/users/assignment.js';
+export type { DestroyConnectUsersInput } from './resources/users/destroy.js';
+export { destroyConnectUsers } from './resources/users/destroy.js';
 export type { IdpMetadata, SigningCertificate } from './saml/metadata.js';
 export { parseIdpMetadata } from './saml/metadata.js';
+/** Pure: checks a SAML response with no I/O. */
+export { checkSamlResponse } from './saml/response.js';
 export type {
   CheckSamlResponseOptions,
   SamlAssertionInfo,
   SamlCheck,
   SamlVerification,
-  VerifySamlResponseOptions,
-} from './saml/response.js';
-export { checkSamlResponse, verifySamlResponse } from './saml/response.js';
+} from './saml/types.js';
+export { destroyConnectSso, planDestroy } from './workflows/destroy/destroy.js';
+export { renderDestroyPlan, renderDestroyResult } from './workflows/destroy/render.js';
+export type {
+  DestroyEvent,
+  DestroyedResource,
+  DestroyOptions,
+  DestroyPlan,
+  DestroyPlanItem,
+  DestroyResult,
+  DestroyStepRecord,
+} from './workflows/destroy/types.js';
 export type { DoctorFinding, DoctorOptions, DoctorReport, DoctorStatus } from './workflows/doctor/doctor.js';
 export { doctor } from './workflows/doctor/doctor.js';
+export type {
+  FleetPlan,
+  FleetTarget,
+  FleetTargetPlan,
+  PlanFleetOptions,
+} from './workflows/fleet/fleet.js';
+export { planFleet, renderFleetPlan } from './workflows/fleet/fleet.js';
+export { loadFleet } from './workflows/fleet/load.js';
+export { withInstanceScopedNames } from './workflows/fleet/names.js';
 export { planConnectSso, provisionConnectSso } from './workflows/provision/provision.js';
 export { renderPlan } from './workflows/provision/render.js';
 export type {
@@ -181,3 +231,6 @@ export type {
   SyncUsersResult,
 } from './workflows/sync/index.js';
 export { createOktaEventHookHandler, oktaEventHookListener, syncUsers } from './workflows/sync/index.js';
+export type { VerifySamlResponseOptions } from './workflows/verify-saml/verify.js';
+/** Calls AWS (IAM and Connect) given a context; otherwise the pure `checkSamlResponse`. */
+export { verifySamlResponse } from './workflows/verify-saml/verify.js';

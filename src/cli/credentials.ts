@@ -226,12 +226,13 @@ export async function buildContext(
   const sessionToken = env.AWS_SESSION_TOKEN?.trim();
   const fromEnv = !options.profile && accessKeyId && secretAccessKey;
   const okta = options.okta;
-  const ctx = lib.createContext({
+  return lib.createContext({
     region: config.region,
     stack: config.stack,
     logger: options.logger,
     ...(out.io.signal ? { signal: out.io.signal } : {}),
     ...(endpoint ? { endpoint } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
     ...(fromEnv
       ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } }
       : {}),
@@ -250,17 +251,4 @@ export async function buildContext(
         }
       : {}),
   });
-  if (!options.profile) return ctx;
-  // createContext has no profile option: the same clients, built for the profile.
-  const [{ IAMClient }, { ConnectClient }] = await Promise.all([
-    import('@aws-sdk/client-iam'),
-    import('@aws-sdk/client-connect'),
-  ]);
-  const aws = {
-    region: config.region,
-    profile: options.profile,
-    maxAttempts: 5,
-    ...(endpoint ? { endpoint } : {}),
-  };
-  return { ...ctx, iam: new IAMClient(aws), connect: new ConnectClient(aws) };
 }

@@ -22,6 +22,10 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
     summary: 'Show what apply would do, as a table (reads only)',
     load: async () => (await import('./commands/plan.js')).planCommand,
   },
+  fleet: {
+    summary: 'Plan many setups (accounts, regions) at once from a directory or a targets: YAML',
+    load: async () => (await import('./commands/fleet.js')).fleetCommand,
+  },
   apply: {
     summary: 'Create or update everything; stops at the one manual Okta step (exit 3)',
     load: async () => (await import('./commands/apply.js')).applyCommand,
@@ -42,8 +46,12 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
     summary: "Rotate the Okta apps' SAML signing certificates without downtime",
     load: async () => (await import('./commands/rotate-cert.js')).rotateCertCommand,
   },
+  destroy: {
+    summary: 'Delete what apply built for the stack, newest first (--plan to see it; the instance stays)',
+    load: async () => (await import('./commands/destroy.js')).destroyCommand,
+  },
   sandbox: {
-    summary: 'Run the AWS + Okta sandbox on 127.0.0.1 and print its environment',
+    summary: 'Run the AWS + Okta sandbox on 127.0.0.1 and print its environment; sandbox admin …',
     load: async () => (await import('./commands/sandbox.js')).sandboxCommand,
   },
   demo: {

@@ -146,6 +146,12 @@ export function explain(error: unknown, configPath?: string): Explained {
         : undefined;
       const credential = field && /^okta\.(token|privateKey|clientId)$/.test(field);
       const isFile = field !== undefined && /\.(ya?ml|json)$/i.test(field);
+      // loadConfig keeps the file system's error as the cause: ENOENT is a missing file, not a bad one.
+      const missing = isFile && causes(error).some((c) => str((c as Props | null)?.code) === 'ENOENT');
+      const positioned = isFile && /:\d+:\d+: /.test(message);
+      // The message lists the first problems only ("… and N more"); the JSON document has them all.
+      const more =
+        issues && /\n {2}… and \d+ more/.test(message) ? ` --json lists all ${issues.length} problems.` : '';
       return {
         exitCode: EXIT.usage,
         code,
@@ -154,9 +160,11 @@ export function explain(error: unknown, configPath?: string): Explained {
         ...(issues && issues.length > 1 ? { issues } : {}),
         fix: credential
           ? 'Set OKTA_API_TOKEN in the environment, or OKTA_CLIENT_ID and OKTA_PRIVATE_KEY_FILE (OAuth), or pipe a token with --okta-token-stdin. Never put a secret on the command line.'
-          : isFile
-            ? `Correct ${field} at the position shown (connect-okta-sso init writes a valid starter file).`
-            : `Correct ${field ?? 'the setting'} in ${where}; the configuration reference lists every field and its default.`,
+          : missing
+            ? `Create it with connect-okta-sso init --out ${field} (a commented starter config), or pass --config with the path of an existing file.`
+            : isFile
+              ? `Correct ${field}${positioned ? ' at the position shown' : ''} (connect-okta-sso init writes a valid starter file).${more}`
+              : `Correct ${field ?? 'the setting'} in ${where}; the configuration reference lists every field and its default.${more}`,
       };
     }
     case 'RESOURCE_CONFLICT':

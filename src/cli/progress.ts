@@ -17,8 +17,6 @@ export interface Progress {
 
 export interface ProgressOptions {
   debug: boolean;
-  /** How many users each `users:<kind>` step reconciles (from the config), to attribute user counts. */
-  usersPerStep: ReadonlyMap<string, number>;
   /** Force a renderer (tests); default: live on a TTY stderr (unless TERM=dumb), plain otherwise. */
   live?: boolean;
   /** Live renderer: least time between two redraws for counts, in ms. Default 80. */
@@ -42,38 +40,6 @@ type Row = {
   users?: { done: number; total: number };
 };
 
-/**
- * The library emits two kinds of `progress` events: the graph's (steps done of all steps; the first
- * one has done 0) and a users step's (users done of that step's users). Tell them apart and attribute
- * user counts to the running users step with that many users.
- */
-class ProgressSplitter {
-  private graphTotal: number | undefined;
-  private graphDone = 0;
-  readonly running = new Set<string>();
-
-  constructor(private readonly usersPerStep: ReadonlyMap<string, number>) {}
-
-  classify(
-    event: Extract<ProvisionEvent, { type: 'progress' }>,
-  ): { kind: 'graph' } | { kind: 'users'; id: string | undefined } {
-    // The graph reports right after a step finishes, counting the steps still running: while a users
-    // step runs that count is at least 1. A users step always reports `running: 0`.
-    const usersSteps = [...this.running].filter((id) => id.startsWith('users:'));
-    if (this.graphTotal === undefined || usersSteps.length === 0 || event.running > 0) {
-      this.graphTotal ??= event.total;
-      this.graphDone = event.done;
-      return { kind: 'graph' };
-    }
-    const id = usersSteps.find((c) => this.usersPerStep.get(c) === event.total) ?? usersSteps[0];
-    return { kind: 'users', id };
-  }
-
-  get steps(): { done: number; total: number | undefined } {
-    return { done: this.graphDone, total: this.graphTotal };
-  }
-}
-
 function makeLogger(debug: boolean, print: (line: string) => void): Logger {
   return {
     debug: (message) => {
@@ -90,7 +56,6 @@ function makeLogger(debug: boolean, print: (line: string) => void): Logger {
 /** Plain lines: one per finished step; user counts every 10 % (and at the end). */
 class PlainProgress implements Progress {
   readonly logger: Logger;
-  private readonly splitter: ProgressSplitter;
   private readonly resources = new Map<string, string>();
   private readonly lastShown = new Map<string, number>();
 
@@ -98,37 +63,37 @@ class PlainProgress implements Progress {
     private readonly out: Output,
     options: ProgressOptions,
   ) {
-    this.splitter = new ProgressSplitter(options.usersPerStep);
     this.logger = makeLogger(options.debug, (line) => out.err(line));
   }
 
   onEvent(event: ProvisionEvent): void {
     switch (event.type) {
       case 'step-started':
-        this.splitter.running.add(event.id);
         this.resources.set(event.id, event.resource);
         return;
       case 'step-finished':
-        this.splitter.running.delete(event.id);
         if (event.action === 'manual') return; // the manual-action event says it
         this.out.err(`${DONE_WORD[event.action]} ${event.resource} (${formatMs(event.ms)})`);
         return;
       case 'step-failed':
-        this.splitter.running.delete(event.id);
         this.out.err(`failed ${event.resource}: ${event.error.message}`);
         return;
       case 'manual-action':
         this.out.err(`manual action needed: ${event.resource}`);
         return;
-      case 'progress': {
-        const c = this.splitter.classify(event);
-        if (c.kind === 'graph' || event.total === 0) return;
-        const key = c.id ?? 'users';
+      case 'waiting-for-manual-action':
+        printWaiting(this.out, event);
+        return;
+      case 'progress':
+        return;
+      case 'users-progress': {
+        if (event.total === 0) return;
+        const key = event.id;
         const step = Math.max(1, Math.ceil(event.total / 10));
         const last = this.lastShown.get(key) ?? 0;
         if (event.done === event.total || event.done - last >= step) {
           this.lastShown.set(key, event.done);
-          const what = c.id ? (this.resources.get(c.id) ?? c.id) : 'users';
+          const what = this.resources.get(event.id) ?? event.id;
           this.out.err(`${what}: ${event.done}/${event.total}`);
         }
         return;
@@ -142,7 +107,7 @@ class PlainProgress implements Progress {
 /** The live block: one line per step, redrawn in place. */
 class LiveProgress implements Progress {
   readonly logger: Logger;
-  private readonly splitter: ProgressSplitter;
+  private graph: { done: number; total: number | undefined } = { done: 0, total: undefined };
   private readonly rows = new Map<string, Row>();
   private drawn = 0;
   private lastDraw = 0;
@@ -155,7 +120,6 @@ class LiveProgress implements Progress {
     private readonly out: Output,
     options: ProgressOptions,
   ) {
-    this.splitter = new ProgressSplitter(options.usersPerStep);
     this.logger = makeLogger(options.debug, (line) => this.above(line));
     this.redrawMs = options.redrawMs ?? 80;
   }
@@ -190,7 +154,7 @@ class LiveProgress implements Progress {
   }
 
   private render(): string[] {
-    const { done, total } = this.splitter.steps;
+    const { done, total } = this.graph;
     const seconds = ((Date.now() - this.started) / 1000).toFixed(0);
     const header = `Applying: ${done}/${total ?? '?'} steps, ${seconds} s`;
     const rows = [...this.rows.values()];
@@ -235,12 +199,10 @@ class LiveProgress implements Progress {
   onEvent(event: ProvisionEvent): void {
     switch (event.type) {
       case 'step-started':
-        this.splitter.running.add(event.id);
         this.rows.set(event.id, { resource: event.resource, state: 'running' });
         this.draw(true);
         return;
       case 'step-finished': {
-        this.splitter.running.delete(event.id);
         const row = this.rows.get(event.id) ?? { resource: event.resource, state: 'running' };
         this.rows.set(event.id, {
           ...row,
@@ -253,7 +215,6 @@ class LiveProgress implements Progress {
         return;
       }
       case 'step-failed': {
-        this.splitter.running.delete(event.id);
         const row = this.rows.get(event.id) ?? { resource: event.resource, state: 'running' };
         this.rows.set(event.id, { ...row, state: 'failed', error: event.error.message });
         this.draw(true);
@@ -261,12 +222,18 @@ class LiveProgress implements Progress {
       }
       case 'manual-action':
         return;
-      case 'progress': {
-        const c = this.splitter.classify(event);
-        if (c.kind === 'users' && c.id) {
-          const row = this.rows.get(c.id);
-          if (row) row.users = { done: event.done, total: event.total };
-        }
+      case 'waiting-for-manual-action':
+        this.finish();
+        printWaiting(this.out, event);
+        this.finished = false;
+        return;
+      case 'progress':
+        this.graph = { done: event.done, total: event.total };
+        this.draw();
+        return;
+      case 'users-progress': {
+        const row = this.rows.get(event.id);
+        if (row) row.users = { done: event.done, total: event.total };
         this.draw();
         return;
       }
@@ -289,4 +256,20 @@ export function createProgress(out: Output, options: ProgressOptions): Progress 
 /** A logger for commands without a progress display: warnings always, details with `--debug`. */
 export function commandLogger(out: Output, debug: boolean): Logger {
   return makeLogger(debug, (line) => out.err(line));
+}
+
+/** The clicks a run waits for, then how long it waits (the library sends them before it starts waiting). */
+function printWaiting(
+  out: Output,
+  event: Extract<ProvisionEvent, { type: 'waiting-for-manual-action' }>,
+): void {
+  out.err('Manual action required — Okta has no API for this step. In the Okta admin console:');
+  out.err(`  ${event.resource}:`);
+  for (const [i, a] of event.actions.entries())
+    out.err(
+      `    ${i + 1}. ${a.replace('Run again (or pass wait: { timeoutMs }): the run resumes', 'apply is waiting and resumes')}`,
+    );
+  out.err(
+    `Waiting up to ${Math.round(event.timeoutMs / 60_000)} min for these steps (Ctrl-C stops waiting; apply resumes later).`,
+  );
 }

@@ -133,22 +133,33 @@ function hasType(value: unknown, type: string): boolean {
   }
 }
 
-/** Edit distance counting a swap of neighbours as one edit (optimal string alignment), for "did you mean". */
+/**
+ * Edit distance counting a swap of neighbours as one edit (optimal string alignment), for "did you mean".
+ * Three rolling rows instead of the whole matrix: "did you mean" runs once per problem, and a config may
+ * have thousands.
+ */
 function distance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  const at = (i: number, j: number) => (d[i] as number[])[j] as number;
+  const n = b.length;
+  let before: number[] = []; // row i - 2
+  let previous: number[] = []; // row i - 1
+  let current: number[] = []; // row i
+  for (let j = 0; j <= n; j++) previous.push(j);
   for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
+    current[0] = i;
+    for (let j = 1; j <= n; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      let best = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + cost,
+      );
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, at(i - 2, j - 2) + 1);
-      (d[i] as number[])[j] = best;
+        best = Math.min(best, (before[j - 2] as number) + 1);
+      current[j] = best;
     }
+    [before, previous, current] = [previous, current, before];
   }
-  return at(a.length, b.length);
+  return previous[n] as number;
 }
 
 /**
@@ -157,22 +168,43 @@ function distance(a: string, b: string): number {
  * `apiUser`).
  */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  // The same typo is often made many times (every user naming the same unknown app): answer it once.
+  const key = `${word.toLowerCase()}\u0000${candidates.join('\u0000')}`;
+  if (closestCache.has(key)) return closestCache.get(key);
+  const answer = closestUncached(word, candidates);
+  if (closestCache.size >= CLOSEST_CACHE_SIZE) closestCache.clear();
+  closestCache.set(key, answer);
+  return answer;
+}
+
+const CLOSEST_CACHE_SIZE = 512;
+const closestCache = new Map<string, string | undefined>();
+
+function closestUncached(word: string, candidates: readonly string[]): string | undefined {
   const lower = word.toLowerCase();
-  const same = candidates.find((c) => c.toLowerCase() === lower);
-  if (same) return same;
+  const lowered = candidates.map((c) => c.toLowerCase());
+  const same = lowered.indexOf(lower);
+  if (same !== -1) return candidates[same];
+  const allowed = lower.length >= 5 ? 2 : 1;
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
-    const d = distance(lower, candidate.toLowerCase());
+  lowered.forEach((candidate, i) => {
+    // The distance is at least the difference in length: a candidate that much longer or shorter can
+    // never be close enough, so it is not measured (the answer is the same, without the work).
+    if (Math.abs(candidate.length - lower.length) > allowed) return;
+    const d = distance(lower, candidate);
     if (d < bestDistance) {
-      best = candidate;
+      best = candidates[i];
       bestDistance = d;
     }
-  }
-  if (best !== undefined && bestDistance <= (lower.length >= 5 ? 2 : 1)) return best;
+  });
+  if (best !== undefined && bestDistance <= allowed) return best;
   if (lower.length < 3) return undefined;
   const containing = candidates
-    .filter((c) => c.toLowerCase().includes(lower) || (c.length >= 3 && lower.includes(c.toLowerCase())))
+    .filter((c, i) => {
+      const l = lowered[i] as string;
+      return l.includes(lower) || (c.length >= 3 && lower.includes(l));
+    })
     .sort((x, y) => x.length - y.length);
   return containing[0];
 }
@@ -201,7 +233,67 @@ function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/** Schema objects whose keywords were already checked against {@link SUPPORTED} (each is checked once). */
+const verifiedSchemas = new WeakSet<object>();
+
+/** The length of a string in code points (what `minLength`/`maxLength` count), without an array. */
+function codePoints(value: string): number {
+  let count = value.length;
+  for (let i = 0; i < value.length - 1; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--;
+        i++;
+      }
+    }
+  }
+  return count;
+}
+
+/**
+ * A string that is the same for two values exactly when {@link deepEqual} says they are equal, for the
+ * JSON values a config holds; `undefined` for anything else (then the slow pairwise comparison is used).
+ */
+function canonical(value: unknown): string | undefined {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return String(value);
+    case 'number':
+      // NaN equals nothing, not even itself; 0 and -0 are equal.
+      return Number.isNaN(value) ? undefined : `n${value === 0 ? 0 : value}`;
+    case 'object': {
+      if (Array.isArray(value)) {
+        const parts: string[] = [];
+        for (const item of value) {
+          const part = canonical(item);
+          if (part === undefined) return undefined;
+          parts.push(part);
+        }
+        return `[${parts.join(',')}]`;
+      }
+      if (!isPlainObject(value) || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+      const parts: string[] = [];
+      for (const key of Object.keys(value).sort()) {
+        const part = canonical(value[key]);
+        if (part === undefined) return undefined;
+        parts.push(`${JSON.stringify(key)}:${part}`);
+      }
+      return `{${parts.join(',')}}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
 class Checker {
+  /** Resolved `$ref`s: a config with thousands of users resolves `#/$defs/user` once. */
+  private readonly refs = new Map<string, JsonSchema>();
+
   constructor(private readonly root: SchemaObject) {}
 
   check(schema: JsonSchema, value: unknown, path: Path, issues: SchemaIssue[]): void {
@@ -212,8 +304,11 @@ class Checker {
       push('is not allowed here');
       return;
     }
-    for (const keyword of Object.keys(schema)) {
-      if (!SUPPORTED.has(keyword)) throw new Error(`unsupported JSON Schema keyword '${keyword}'`);
+    if (!verifiedSchemas.has(schema)) {
+      for (const keyword of Object.keys(schema)) {
+        if (!SUPPORTED.has(keyword)) throw new Error(`unsupported JSON Schema keyword '${keyword}'`);
+      }
+      verifiedSchemas.add(schema);
     }
     const secret = schema.writeOnly === true;
     const got = (v: unknown) => (secret ? '' : `, got ${describeValue(v)}`);
@@ -264,6 +359,15 @@ class Checker {
   }
 
   private resolve(ref: string): JsonSchema {
+    let resolved = this.refs.get(ref);
+    if (resolved === undefined) {
+      resolved = this.lookup(ref);
+      this.refs.set(ref, resolved);
+    }
+    return resolved;
+  }
+
+  private lookup(ref: string): JsonSchema {
     if (!ref.startsWith('#')) throw new Error(`only local $ref is supported, got '${ref}'`);
     let node: unknown = this.root;
     for (const raw of ref.slice(1).split('/').slice(1)) {
@@ -275,7 +379,7 @@ class Checker {
   }
 
   private checkString(schema: SchemaObject, value: string, secret: boolean, push: (m: string) => void): void {
-    const length = [...value].length;
+    const length = codePoints(value);
     if (typeof schema.minLength === 'number' && length < schema.minLength) {
       push(
         schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters long`,
@@ -375,8 +479,17 @@ class Checker {
       });
     }
     if (schema.uniqueItems === true) {
+      // Each item against a map of the ones before it; pairwise when some item is not plain JSON.
+      const keys = value.map(canonical);
+      const plain = keys.every((key) => key !== undefined);
+      const firstOf = new Map<string, number>();
       value.forEach((item, i) => {
-        const first = value.findIndex((other) => deepEqual(other, item));
+        let first: number;
+        if (plain) {
+          const key = keys[i] as string;
+          first = firstOf.get(key) ?? i;
+          if (first === i) firstOf.set(key, i);
+        } else first = value.findIndex((other) => deepEqual(other, item));
         if (first < i) push(`repeats ${formatPath([...path, first])} (${describeValue(item)})`, [...path, i]);
       });
     }

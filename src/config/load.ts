@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Document, LineCounter, Node } from 'yaml';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, listProblems } from '../core/errors.js';
 import type { ResolvedConfig } from './types.js';
 import { type ValidateConfigOptions, validateConfig } from './validate.js';
 
@@ -44,7 +44,7 @@ function fileError(file: string, problems: readonly Problem[]): ConfigError {
   error.message =
     problems.length === 1
       ? `${where(problems[0] as Problem)}: ${problems[0]?.message}`
-      : `${problems.length} problems in ${file}:\n${problems.map((p) => `  - ${where(p)}: ${p.message}`).join('\n')}`;
+      : listProblems(`${problems.length} problems in ${file}:`, problems, (p) => `${where(p)}: ${p.message}`);
   return error;
 }
 
@@ -358,9 +358,16 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
     buffer = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'unreadable');
-    throw new ConfigError(path, `cannot read the config file (${why})`);
+    if (code === 'ENOENT') {
+      throw new ConfigError(
+        path,
+        `the config file does not exist (no such file); create one with connect-okta-sso init --out ${path}`,
+        undefined,
+        { cause: error },
+      );
+    }
+    const why = code === 'EISDIR' ? 'it is a directory' : (code ?? 'unreadable');
+    throw new ConfigError(path, `cannot read the config file (${why})`, undefined, { cause: error });
   }
   if (buffer.length > MAX_FILE_BYTES) {
     throw new ConfigError(path, `the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`);
@@ -376,14 +383,16 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
     return validateConfig(parsed.value, options);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    const lines = error.issues.map((issue) => {
+    // Only the problems the message lists are located (the message shows the first few; `issues` has all).
+    const line = (issue: { field: string; message: string }) => {
       const position = parsed.locate(issue.field);
       return `${position ? `${path}:${position.line}:${position.col}` : path}: ${issue.field}: ${issue.message}`;
-    });
+    };
+    const { issues } = error;
     error.message =
-      lines.length === 1
-        ? (lines[0] as string)
-        : `${lines.length} problems in ${path}:\n${lines.map((l) => `  - ${l}`).join('\n')}`;
+      issues.length === 1
+        ? line(issues[0] as { field: string; message: string })
+        : listProblems(`${issues.length} problems in ${path}:`, issues, line);
     throw error;
   }
 }

@@ -102,6 +102,11 @@ export interface CreateContextOptions {
     /** The session token of temporary credentials. */
     sessionToken?: string | Secret;
   };
+  /**
+   * A profile of the AWS shared config and credentials files (`~/.aws/config`, `~/.aws/credentials`), as
+   * `AWS_PROFILE` names one. Ignored when `credentials` are given. Default: the SDK's default chain.
+   */
+  profile?: string;
   /** An AWS endpoint override (the sandbox, LocalStack). */
   endpoint?: string;
   /**
@@ -170,7 +175,7 @@ export function createContext(options: CreateContextOptions): SsoContext {
   const awsConfig = {
     region: options.region,
     maxAttempts: options.maxAttempts ?? 5,
-    ...(credentials ? { credentials } : {}),
+    ...(credentials ? { credentials } : options.profile ? { profile: options.profile } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   };
   const iam = new IAMClient(awsConfig);
@@ -244,7 +249,7 @@ async function createOktaClient(
   };
   if ('token' in auth)
     return new Client({ ...common, token: auth.token as string, authorizationMode: 'SSWS' });
-  return new Client({
+  const client = new Client({
     ...common,
     authorizationMode: 'PrivateKey',
     clientId: auth.clientId,
@@ -252,4 +257,38 @@ async function createOktaClient(
     scopes: auth.scopes,
     ...(auth.keyId ? { keyId: auth.keyId } : {}),
   });
+  checkTokenResponses(client, normalized);
+  return client;
+}
+
+/**
+ * The SDK (8.1, src/oauth.js) never checks the token endpoint's answer (`Http.errorFilter` is undefined
+ * there), so a refused client assertion becomes the access token `undefined` and the next API call fails
+ * with a misleading "Invalid token provided". Refuse such an answer with Okta's own error instead (never
+ * the key), and name the token endpoint, so the cause is clear.
+ */
+function checkTokenResponses(client: OktaClient, orgUrl: string): void {
+  const oauth = client.oauth as OktaClient['oauth'] | undefined;
+  if (!oauth || typeof oauth.getAccessToken !== 'function') return;
+  const endpoint = `${orgUrl}/oauth2/v1/token`;
+  const original = oauth.getAccessToken.bind(oauth);
+  oauth.getAccessToken = async () => {
+    let answer: unknown;
+    try {
+      answer = await original();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      // The SDK signs its DPoP proof RS256 whatever the key, so an EC key fails before any request.
+      const hint = /unsupported algorithm/i.test(message)
+        ? ' (the Okta SDK signs only with RSA keys: register an RSA key with the service app)'
+        : '';
+      throw new Error(`Okta OAuth token request to ${endpoint} failed: ${message}${hint}`, { cause: error });
+    }
+    const token = answer as { access_token?: unknown; error?: unknown; error_description?: unknown } | null;
+    if (typeof token?.access_token === 'string' && token.access_token !== '') return answer as never;
+    oauth.clearCachedAccessToken();
+    const code = typeof token?.error === 'string' ? token.error : 'no access token';
+    const description = typeof token?.error_description === 'string' ? `: ${token.error_description}` : '';
+    throw new Error(`Okta OAuth token request to ${endpoint} failed: ${code}${description}`);
+  };
 }

@@ -25,6 +25,28 @@ export class ConnectSsoError extends Error {
   }
 }
 
+/**
+ * How many problems a {@link ConfigError}'s message lists; the rest are counted ("… and 180 more") and
+ * every one is in {@link ConfigError.issues}.
+ */
+export const CONFIG_ERROR_LISTED = 20;
+
+/**
+ * The message of several problems: a header, then one `  - line` per problem up to
+ * {@link CONFIG_ERROR_LISTED}, then `  … and N more (error.issues lists all M)`. Only the lines shown are
+ * rendered, so a config with 16,000 problems costs 20 lines, not 16,000.
+ */
+export function listProblems<T>(
+  header: string,
+  problems: readonly T[],
+  line: (problem: T) => string,
+): string {
+  const shown = problems.slice(0, CONFIG_ERROR_LISTED).map((p) => `  - ${line(p)}`);
+  const rest = problems.length - shown.length;
+  if (rest > 0) shown.push(`  … and ${rest} more (error.issues lists all ${problems.length})`);
+  return `${header}\n${shown.join('\n')}`;
+}
+
 /** Invalid input or configuration; `field` names the offending path (`users[3].login`). */
 export class ConfigError extends ConnectSsoError {
   /** `'ConfigError'` */
@@ -34,8 +56,10 @@ export class ConfigError extends ConnectSsoError {
   /** The path of the offending input or config field: `region`, `users[3].login`, `apps[1].label`. */
   readonly field: string;
   /**
-   * Every problem found, when several were (the first is `field`): each with its `field` path and a
-   * `message` that says what is allowed.
+   * Every problem found (the first is `field`), each with its `field` path and a `message` that says
+   * what is allowed. Always complete: the error's `message` lists at most the first 20 and counts the
+   * rest (`… and 180 more`); this array holds them all, and the CLI's `--json` error document prints
+   * them all.
    */
   readonly issues: readonly {
     /** The field's path. */
@@ -48,20 +72,30 @@ export class ConfigError extends ConnectSsoError {
    * @param field - See {@link ConfigError.field}.
    * @param message - What is wrong and what is allowed; the error's message is `field: message`.
    * @param issues - Every problem, when several were found. Default: this one.
+   * @param options - `cause`: the underlying error (a file system error when a config file cannot be
+   *   read), kept as `error.cause`.
    */
-  constructor(field: string, message: string, issues?: readonly { field: string; message: string }[]) {
-    super('CONFIG_INVALID', `${field}: ${message}`);
+  constructor(
+    field: string,
+    message: string,
+    issues?: readonly { field: string; message: string }[],
+    options?: { cause?: unknown },
+  ) {
+    super('CONFIG_INVALID', `${field}: ${message}`, options);
     this.field = field;
     this.issues = issues ?? [{ field, message }];
   }
 
-  /** One error for several problems: the message lists them all. */
+  /**
+   * One error for several problems. The message lists the first 20 and then `… and N more`;
+   * {@link ConfigError.issues} keeps every one.
+   */
   static of(issues: readonly { field: string; message: string }[]): ConfigError {
     const [first] = issues;
     if (!first) throw new TypeError('ConfigError.of needs at least one issue');
     const error = new ConfigError(first.field, first.message, issues);
     if (issues.length > 1) {
-      error.message = `${issues.length} problems:\n${issues.map((i) => `  - ${i.field}: ${i.message}`).join('\n')}`;
+      error.message = listProblems(`${issues.length} problems:`, issues, (i) => `${i.field}: ${i.message}`);
     }
     return error;
   }

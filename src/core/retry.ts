@@ -3,6 +3,7 @@
  * until ACTIVE, and retrying `CreateRole` while IAM has not yet propagated a new SAML provider.
  */
 import type { Clock } from './context.js';
+import { TimeoutError } from './errors.js';
 
 export interface BackoffOptions {
   /** First delay, ms. Default 500. */
@@ -11,27 +12,43 @@ export interface BackoffOptions {
   maxDelayMs?: number;
   /** Give up after this long, ms. */
   timeoutMs: number;
+  /** How much each delay grows over the one before. Default 2 (retries), 1.1 for {@link pollUntil}. */
+  growth?: number;
   clock: Clock;
   signal?: AbortSignal | undefined;
 }
 
-/** Thrown by {@link retryWithBackoff} when the time is up; `lastError` is the last failure. */
-export class BackoffTimeoutError extends Error {
+/**
+ * Thrown by {@link retryWithBackoff} and {@link pollUntil} when the time is up; `lastError` is the last
+ * failure. A {@link TimeoutError} (code `TIMEOUT`), so callers need not know this class.
+ */
+export class BackoffTimeoutError extends TimeoutError {
   override name = 'BackoffTimeoutError';
   constructor(
     message: string,
     readonly lastError: unknown,
   ) {
-    super(message, { cause: lastError });
+    super(message, lastError === undefined ? undefined : { cause: lastError });
   }
 }
 
-/** Exponential delays with full jitter, capped, summing to at most the remaining time. */
+/** Exponential delays with jitter (retries of a contended call), capped. */
 function nextDelay(attempt: number, options: BackoffOptions): number {
   const base = options.initialDelayMs ?? 500;
   const cap = options.maxDelayMs ?? 10_000;
-  const exp = Math.min(cap, base * 2 ** attempt);
+  const exp = Math.min(cap, base * (options.growth ?? 2) ** attempt);
   return Math.round(exp / 2 + Math.random() * (exp / 2));
+}
+
+/**
+ * The delay before poll `attempt + 1` of a state that changes once (an instance becoming ACTIVE, a
+ * console click): no jitter (nothing contends), growing slowly from `initialDelayMs` to `maxDelayMs`, so
+ * that the poll that sees the change comes at most about `growth - 1` of the elapsed time after it.
+ */
+function nextPollDelay(attempt: number, options: BackoffOptions): number {
+  const base = options.initialDelayMs ?? 500;
+  const cap = options.maxDelayMs ?? 10_000;
+  return Math.round(Math.min(cap, base * (options.growth ?? 1.1) ** attempt));
 }
 
 /**
@@ -61,7 +78,8 @@ export async function retryWithBackoff<T>(
 }
 
 /**
- * Poll `check` until it returns a value other than `undefined`, with back-off, until `timeoutMs`.
+ * Poll `check` until it returns a value other than `undefined`, on a slowly growing schedule (see
+ * `growth`), until `timeoutMs`.
  * @throws {BackoffTimeoutError} when the time is up.
  */
 export async function pollUntil<T>(
@@ -74,7 +92,7 @@ export async function pollUntil<T>(
     const value = await check(attempt);
     if (value !== undefined) return value;
     const elapsed = options.clock.now() - start;
-    const delay = Math.min(nextDelay(attempt, options), options.timeoutMs - elapsed);
+    const delay = Math.min(nextPollDelay(attempt, options), options.timeoutMs - elapsed);
     if (delay <= 0)
       throw new BackoffTimeoutError(`still waiting after ${attempt + 1} checks in ${elapsed} ms`, undefined);
     await options.clock.sleep(delay, options.signal);

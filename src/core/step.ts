@@ -32,3 +32,28 @@ export function actionFor(exists: boolean, changes: readonly string[]): StepActi
   if (!exists) return 'created';
   return changes.length > 0 ? 'updated' : 'unchanged';
 }
+
+/**
+ * How long and how often to poll while waiting for something (an instance to become ACTIVE, a console
+ * click to be done). Every wait of the library takes `wait?: boolean | WaitOptions`: `true` waits with the
+ * defaults of that wait, `false` (or absent) does not wait.
+ */
+export interface WaitOptions {
+  /** Give up after this long, in milliseconds. The default depends on the wait (its docs say it). */
+  timeoutMs?: number;
+  /** First delay between two polls, in milliseconds; later delays back off. The default depends on the wait. */
+  pollIntervalMs?: number;
+}
+
+/** Normalise `wait?: boolean | WaitOptions` to the options to wait with, or undefined for "do not wait". */
+export function waitOptions(
+  wait: boolean | WaitOptions | undefined,
+  defaults: { timeoutMs: number; pollIntervalMs: number },
+): { timeoutMs: number; pollIntervalMs: number } | undefined {
+  if (wait === undefined || wait === false) return undefined;
+  if (wait === true) return { ...defaults };
+  return {
+    timeoutMs: wait.timeoutMs ?? defaults.timeoutMs,
+    pollIntervalMs: wait.pollIntervalMs ?? defaults.pollIntervalMs,
+  };
+}

@@ -1,23 +1,30 @@
 /**
- * The XML plumbing of SAML response verification: a parser that refuses what a SAML response never
- * needs (DOCTYPE, entity declarations, absurd nesting), namespace-aware DOM helpers, and XML-DSig
- * verification with `xml-crypto` against trusted certificates only — never the certificate the
- * document carries in `KeyInfo` — that hands back the canonical XML of the element the signature
- * covers, so callers read values from what was signed rather than from a fresh look-up that an
- * unsigned decoy could answer (XML signature wrapping).
+ * XML-DSig verification of SAML signatures with `xml-crypto`, against trusted certificates only — never
+ * the certificate the document carries in `KeyInfo` — handing back the canonical XML of the element the
+ * signature covers, so callers read values from what was signed rather than from a fresh look-up that an
+ * unsigned decoy could answer (XML signature wrapping). Each signature is checked once: the signing
+ * certificate is picked while the signature value is verified, not by repeating the whole check (and
+ * its canonicalization) per certificate. The parser and DOM helpers live in ./xml.ts and are
+ * re-exported here for existing importers.
  */
-import { X509Certificate } from 'node:crypto';
-import { DOMParser } from '@xmldom/xmldom';
-import { XMLValidator } from 'fast-xml-parser';
-import { SignedXml } from 'xml-crypto';
+import { verify, X509Certificate } from 'node:crypto';
+import { type SignatureAlgorithm, SignedXml } from 'xml-crypto';
 import { ENVELOPED_SIGNATURE, EXC_C14N, RSA_SHA256, SHA256, XMLDSIG_NS } from './sign.js';
+import { attr, children, parseXmlStrict, textOf } from './xml.js';
 
-/** Deeper than any SAML response (≈ 8 levels); a guard for the recursive canonicalizer. */
-export const MAX_XML_DEPTH = 64;
-
-const ELEMENT_NODE = 1;
-const TEXT_NODE = 3;
-const CDATA_SECTION_NODE = 4;
+export {
+  attr,
+  childElements,
+  children,
+  ID_ATTRIBUTES,
+  idsOf,
+  MAX_XML_DEPTH,
+  type ParsedXml,
+  parseXmlStrict,
+  pathOf,
+  textOf,
+  walk,
+} from './xml.js';
 
 const C14N = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315';
 const C14N_COMMENTS = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments';
@@ -35,174 +42,6 @@ const DIGEST_ALGORITHMS = new Set([
   'http://www.w3.org/2001/04/xmlenc#sha512',
   'http://www.w3.org/2000/09/xmldsig#sha1',
 ]);
-
-// ---------------------------------------------------------------------------------------------------------
-// Parsing and DOM helpers
-
-export type ParsedXml = { ok: true; document: Document; root: Element } | { ok: false; message: string };
-
-/**
- * Parse XML that must not declare a DOCTYPE or entities (refused before any parsing: XXE and
- * entity-expansion attacks never reach a parser) and must be well-formed and at most
- * {@link MAX_XML_DEPTH} elements deep.
- */
-export function parseXmlStrict(xml: string): ParsedXml {
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
-    return {
-      ok: false,
-      message:
-        'it declares a DOCTYPE or entities, which a SAML response never does (XML external entity and entity-expansion attacks use them); it was refused without being parsed',
-    };
-  }
-  const nesting = nestingDepth(xml, MAX_XML_DEPTH);
-  if (nesting > MAX_XML_DEPTH) {
-    return {
-      ok: false,
-      message: `it nests elements more than ${MAX_XML_DEPTH} deep; a SAML response needs fewer`,
-    };
-  }
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) {
-    return {
-      ok: false,
-      message: `it is not well-formed XML (line ${valid.err.line}, column ${valid.err.col}): ${valid.err.msg}`,
-    };
-  }
-  const problems: string[] = [];
-  const record = (msg: unknown) => problems.push(String(msg).replace(/^\[xmldom \w+\]\s*/, ''));
-  let document: Document;
-  try {
-    document = new DOMParser({
-      locator: {},
-      errorHandler: { warning: () => {}, error: record, fatalError: record },
-    }).parseFromString(xml, 'text/xml');
-  } catch (error) {
-    return {
-      ok: false,
-      message: `it is not well-formed XML: ${String((error as Error).message).split('\n')[0]}`,
-    };
-  }
-  const root = document?.documentElement;
-  if (problems.length > 0 || !root) {
-    return { ok: false, message: `it is not well-formed XML: ${problems[0] ?? 'no root element'}` };
-  }
-  let depth = 0;
-  for (const { depth: d } of walk(root)) depth = Math.max(depth, d);
-  if (depth > MAX_XML_DEPTH) {
-    return {
-      ok: false,
-      message: `it nests elements ${depth} deep; a SAML response needs fewer than ${MAX_XML_DEPTH}`,
-    };
-  }
-  return { ok: true, document, root };
-}
-
-const TAG_REST = /(?:[^>"']|"[^"]*"|'[^']*')*>/y;
-
-/**
- * How deep elements nest, from the text alone (a linear scan, before any parser sees a hostile
- * document); stops counting once past `limit`. Comments, CDATA and processing instructions are skipped.
- */
-export function nestingDepth(xml: string, limit: number): number {
-  let depth = 0;
-  let max = 0;
-  let at = xml.indexOf('<');
-  while (at !== -1) {
-    const next = xml[at + 1];
-    let end: number;
-    if (xml.startsWith('<!--', at)) end = xml.indexOf('-->', at + 4) + 2;
-    else if (xml.startsWith('<![CDATA[', at)) end = xml.indexOf(']]>', at + 9) + 2;
-    else if (next === '?') end = xml.indexOf('?>', at + 2) + 1;
-    else {
-      TAG_REST.lastIndex = at + 1;
-      end = TAG_REST.test(xml) ? TAG_REST.lastIndex - 1 : -1;
-      if (end === -1) break;
-      if (next === '/') depth--;
-      else if (next !== '!' && xml[end - 1] !== '/') {
-        depth++;
-        if (depth > max) max = depth;
-        if (max > limit) return max;
-      }
-    }
-    if (end < at) break;
-    at = xml.indexOf('<', end + 1);
-  }
-  return max;
-}
-
-/** Every element under (and including) `root`, depth first, without recursion. */
-export function* walk(root: Element): Generator<{ element: Element; depth: number }> {
-  const stack: { element: Element; depth: number }[] = [{ element: root, depth: 1 }];
-  while (stack.length > 0) {
-    const next = stack.pop() as { element: Element; depth: number };
-    yield next;
-    const kids = childElements(next.element);
-    for (let i = kids.length - 1; i >= 0; i--)
-      stack.push({ element: kids[i] as Element, depth: next.depth + 1 });
-  }
-}
-
-export function childElements(element: Element): Element[] {
-  const out: Element[] = [];
-  for (let node = element.firstChild; node; node = node.nextSibling) {
-    if (node.nodeType === ELEMENT_NODE) out.push(node as Element);
-  }
-  return out;
-}
-
-/** Child elements with this namespace and local name. */
-export function children(element: Element, ns: string, localName: string): Element[] {
-  return childElements(element).filter((e) => e.namespaceURI === ns && e.localName === localName);
-}
-
-/** The text of an element: its text and CDATA descendants joined (comments and PIs ignored). */
-export function textOf(element: Element): string {
-  let out = '';
-  const stack: Node[] = [element];
-  while (stack.length > 0) {
-    const node = stack.pop() as Node;
-    if (node.nodeType === TEXT_NODE || node.nodeType === CDATA_SECTION_NODE) out += node.nodeValue ?? '';
-    else if (node.nodeType === ELEMENT_NODE) {
-      const kids: Node[] = [];
-      for (let k = node.firstChild; k; k = k.nextSibling) kids.push(k);
-      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i] as Node);
-    }
-  }
-  return out;
-}
-
-/** An attribute's value, or undefined when the element does not have it. */
-export function attr(element: Element, name: string): string | undefined {
-  return element.hasAttribute(name) ? (element.getAttribute(name) ?? undefined) : undefined;
-}
-
-/** A readable path to an element (`Response/Assertion/Signature`) for messages. */
-export function pathOf(element: Element): string {
-  const parts: string[] = [];
-  for (let node: Node | null = element; node && node.nodeType === ELEMENT_NODE; node = node.parentNode) {
-    parts.unshift((node as Element).localName ?? (node as Element).nodeName);
-  }
-  return parts.join('/');
-}
-
-/** The attributes that xml-crypto (and most XML-DSig implementations) treat as IDs, matched by local name. */
-export const ID_ATTRIBUTES = ['ID', 'Id', 'id'];
-
-/** Every ID-like attribute value in the document with the elements that carry it. */
-export function idsOf(root: Element): Map<string, Element[]> {
-  const ids = new Map<string, Element[]>();
-  for (const { element } of walk(root)) {
-    const attributes = element.attributes;
-    for (let i = 0; i < attributes.length; i++) {
-      const a = attributes.item(i);
-      if (!a || !ID_ATTRIBUTES.includes(a.localName ?? a.name)) continue;
-      const list = ids.get(a.value);
-      if (list) list.push(element);
-      else ids.set(a.value, [element]);
-    }
-  }
-  return ids;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Certificates
@@ -257,24 +96,64 @@ function malformed(parent: Element, detail: string): SignatureOutcome {
   return { parent, status: 'malformed', detail, sha1: false };
 }
 
-/** One ds:Signature checked with one certificate: true, 'altered', 'wrong-key', or an error message. */
-function checkWith(
-  signature: Element,
-  xml: string,
-  pem: string,
-): { result: true | 'altered' | 'wrong-key' | string; signedXml?: string } {
-  const verifier = new SignedXml({ publicCert: pem, getCertFromKeyInfo: () => null });
+/** A certificate the signature value may be checked with: trusted ones, then the KeyInfo one. */
+interface Candidate {
+  pem: string;
+  trusted: TrustedCertificate | undefined;
+}
+
+type CheckOnce =
+  | { result: 'valid'; signedXml: string; certificate: TrustedCertificate }
+  | { result: 'altered' | 'untrusted' | 'key-info' }
+  | { result: 'error'; message: string };
+
+/**
+ * One ds:Signature checked once. xml-crypto canonicalizes SignedInfo, digests the referenced element,
+ * then verifies the signature value; the signature algorithm registered here verifies that value with
+ * each candidate in turn (a few RSA verifications over the small SignedInfo) and remembers which one
+ * matched, so the canonicalization and digest — the costly part — run once whatever the number of
+ * certificates. Only a trusted candidate makes the check pass; a match by the KeyInfo certificate is
+ * reported (`key-info`) to explain the failure.
+ */
+function checkOnce(signature: Element, xml: string, algorithm: string, candidates: Candidate[]): CheckOnce {
+  const nodeAlgorithm = SIGNATURE_ALGORITHMS[algorithm] as string;
+  let signer: Candidate | undefined;
+  class PickCertificate implements SignatureAlgorithm {
+    getSignature(): never {
+      throw new Error('verification only');
+    }
+    verifySignature(material: string, _key: unknown, signatureValue: string): boolean {
+      const value = Buffer.from(signatureValue, 'base64');
+      signer = candidates.find((c) => verify(nodeAlgorithm, Buffer.from(material), c.pem, value));
+      return signer?.trusted !== undefined;
+    }
+    getAlgorithmName(): string {
+      return algorithm;
+    }
+  }
+  // xml-crypto insists on a key before it calls the algorithm; the algorithm ignores it.
+  const verifier = new SignedXml({
+    publicCert: candidates[0]?.pem ?? 'unused',
+    getCertFromKeyInfo: () => null,
+  });
+  verifier.SignatureAlgorithms = { [algorithm]: PickCertificate };
+  // SAML's ID attribute only: xml-crypto looks each name up with an XPath over the whole document, and
+  // the caller has already refused duplicate IDs under any of ID, Id and id.
+  verifier.idAttributes = ['ID'];
   try {
     verifier.loadSignature(signature);
-    const valid = verifier.checkSignature(xml);
-    if (!valid) return { result: 'altered' };
+    if (!verifier.checkSignature(xml)) return { result: 'altered' };
     const [signedXml] = verifier.getSignedReferences();
-    if (signedXml === undefined) return { result: 'the signature covers nothing' };
-    return { result: true, signedXml };
+    if (signedXml === undefined) return { result: 'error', message: 'the signature covers nothing' };
+    const certificate = signer?.trusted;
+    if (!certificate) return { result: 'untrusted' };
+    return { result: 'valid', signedXml, certificate };
   } catch (error) {
     const message = String((error as Error)?.message ?? error);
-    if (/signature value .* is incorrect/s.test(message)) return { result: 'wrong-key' };
-    return { result: message.split('\n')[0] ?? message };
+    if (/signature value .* is incorrect/s.test(message)) {
+      return { result: signer !== undefined ? 'key-info' : 'untrusted' };
+    }
+    return { result: 'error', message: message.split('\n')[0] ?? message };
   }
 }
 
@@ -353,31 +232,43 @@ export function verifyEnvelopedSignature(
   };
   const base = { parent, sha1, ...(keyInfoCertificate ? { keyInfoCertificate } : {}) };
 
-  for (const certificate of trusted) {
-    const { result, signedXml } = checkWith(signature, xml, certificate.pem);
-    if (result === true && signedXml !== undefined) {
-      return { ...base, status: 'valid', detail: '', signedXml, certificate };
-    }
-    if (result === 'altered') {
-      return {
-        ...base,
-        status: 'altered',
-        detail: `the ${where}'s content does not match its signature's digest: it was changed after it was signed`,
-      };
-    }
-    if (result !== 'wrong-key')
-      return { ...base, status: 'malformed', detail: `the ${where} signature: ${result}` };
+  // Picked by matching: the trusted certificate the KeyInfo names goes first; the KeyInfo certificate
+  // itself goes last, only ever to explain a failure.
+  const named = trusted.filter((t) => t.fingerprint256 === keyInfoCertificate?.fingerprint256);
+  const candidates: Candidate[] = [...named, ...trusted.filter((t) => !named.includes(t))].map((t) => ({
+    pem: t.pem,
+    trusted: t,
+  }));
+  if (keyInfoCertificate && named.length === 0) {
+    candidates.push({ pem: keyInfoCertificate.pem, trusted: undefined });
+  }
+  const outcome = checkOnce(signature, xml, signatureMethod, candidates);
+  if (outcome.result === 'valid') {
+    return {
+      ...base,
+      status: 'valid',
+      detail: '',
+      signedXml: outcome.signedXml,
+      certificate: outcome.certificate,
+    };
+  }
+  if (outcome.result === 'altered') {
+    return {
+      ...base,
+      status: 'altered',
+      detail: `the ${where}'s content does not match its signature's digest: it was changed after it was signed`,
+    };
+  }
+  if (outcome.result === 'error') {
+    return { ...base, status: 'malformed', detail: `the ${where} signature: ${outcome.message}` };
   }
   const known = trusted.map(describeCertificate).join('; ');
-  if (keyInfoCertificate && !trusted.some((t) => t.fingerprint256 === keyInfoCertificate.fingerprint256)) {
-    const byKeyInfo = checkWith(signature, xml, keyInfoCertificate.pem).result === true;
-    if (byKeyInfo) {
-      return {
-        ...base,
-        status: 'untrusted',
-        detail: `the ${where} is signed with the certificate ${describeCertificate(keyInfoCertificate)}, which is not in the identity provider metadata (it has ${known})`,
-      };
-    }
+  if (outcome.result === 'key-info' && keyInfoCertificate) {
+    return {
+      ...base,
+      status: 'untrusted',
+      detail: `the ${where} is signed with the certificate ${describeCertificate(keyInfoCertificate)}, which is not in the identity provider metadata (it has ${known})`,
+    };
   }
   return {
     ...base,

@@ -27,7 +27,16 @@ export interface SandboxResponse {
 /** Who signed an AWS request. */
 export type AwsCaller =
   | { kind: 'root'; accessKeyId: string }
-  | { kind: 'user'; accessKeyId: string; userName: string; userId: string };
+  | { kind: 'user'; accessKeyId: string; userName: string; userId: string }
+  | {
+      kind: 'assumed-role';
+      /** The temporary credentials' `ASIA…` key. */
+      accessKeyId: string;
+      roleName: string;
+      roleId: string;
+      roleArn: string;
+      roleSessionName: string;
+    };
 
 /**
  * An error in a service's own terms. Each service renders it in its envelope: IAM `<ErrorResponse>`,
@@ -52,6 +61,16 @@ export class ServiceError extends Error {
   }
 }
 
+/**
+ * The answer to an operation (or a service) the sandbox does not emulate: `NotImplemented`, HTTP 501
+ * (a server error the SDKs do not retry), naming it, in the service's own error envelope.
+ */
+export function notImplemented(service: string, operation: string): ServiceError {
+  return new ServiceError('NotImplemented', `The sandbox does not emulate ${service} ${operation}.`, 501, {
+    fault: 'server',
+  });
+}
+
 /** An operation the service recognised in a request; `run` performs it. */
 export interface ResolvedOperation {
   readonly operation: string;
@@ -62,6 +81,11 @@ export interface ResolvedOperation {
    * Absent for Okta.
    */
   readonly action?: string;
+  /**
+   * The resource ARN the permission check is about, when the operation has resource-level permissions
+   * the sandbox checks (Connect `GetFederationToken`: `<instance-arn>/user/<aws:userid>`); `*` otherwise.
+   */
+  readonly resource?: string;
   run(): SandboxResponse | Promise<SandboxResponse>;
 }
 

@@ -119,6 +119,25 @@ const OKTA_FAMILIES: { pattern: RegExp; name: string; perMinute: number }[] = [
   { pattern: /./, name: 'other', perMinute: 1200 },
 ];
 
+/**
+ * Amazon Connect's default API quotas (requests per second, per account and region, shared across
+ * instances) from the Service Quotas listing (research turn2.md §0.4): the user writes at 2/s, ListUsers
+ * and DescribeUser at 10/s. The burst of 5 is the archived admin guide's ("RateLimit 2 … BurstLimit 5").
+ * Every other operation gets a looser 10/s (burst 20) — including SearchUsers and DescribeInstance, which
+ * the listing puts at 2/s: the sandbox does not throttle lookups that hard.
+ */
+const CONNECT_QUOTAS: Readonly<Record<string, { rate: number; burst: number }>> = {
+  CreateUser: { rate: 2, burst: 5 },
+  DeleteUser: { rate: 2, burst: 5 },
+  UpdateUserIdentityInfo: { rate: 2, burst: 5 },
+  UpdateUserRoutingProfile: { rate: 2, burst: 5 },
+  UpdateUserSecurityProfiles: { rate: 2, burst: 5 },
+  UpdateUserHierarchy: { rate: 2, burst: 5 },
+  ListUsers: { rate: 10, burst: 10 },
+  DescribeUser: { rate: 10, burst: 10 },
+};
+const CONNECT_DEFAULT_QUOTA = { rate: 10, burst: 20 };
+
 export interface RateDecision {
   allowed: boolean;
   /** For Okta: the values of the `X-Rate-Limit-*` headers. */
@@ -132,7 +151,18 @@ export class RateLimiter {
 
   constructor(private readonly mode: 'off' | 'realistic') {}
 
-  take(service: ServiceName, operation: string, write: boolean, path: string, now: number): RateDecision {
+  /**
+   * One request's decision. `region` is the request's SigV4 scope region: Connect's quotas are per
+   * account and region.
+   */
+  take(
+    service: ServiceName,
+    operation: string,
+    write: boolean,
+    path: string,
+    now: number,
+    region?: string,
+  ): RateDecision {
     if (service === 'okta') {
       const family =
         OKTA_FAMILIES.find((f) => f.pattern.test(path)) ??
@@ -156,16 +186,16 @@ export class RateLimiter {
       return { allowed, okta: { limit: family.perMinute, remaining, resetEpochSeconds } };
     }
     if (this.mode === 'off') return { allowed: true };
-    // Connect: CreateUser has the default quota of 2 requests/s with a burst of 5, as do most of its
-    // user APIs; IAM's control plane throttles mutating calls well before reads.
     let key: string;
     let rate: number;
     let burst: number;
     if (service === 'connect') {
-      [key, rate, burst] =
-        operation === 'CreateUser' ? ['connect:CreateUser', 2, 5] : [`connect:${operation}`, 10, 20];
+      // Per API, per account and region, shared by every instance (research turn2.md §0.4).
+      const quota = CONNECT_QUOTAS[operation] ?? CONNECT_DEFAULT_QUOTA;
+      [key, rate, burst] = [`connect:${region ?? ''}:${operation}`, quota.rate, quota.burst];
     } else {
-      [key, rate, burst] = write ? ['iam:write', 15, 30] : ['iam:read', 50, 100];
+      // IAM's control plane throttles mutating calls well before reads.
+      [key, rate, burst] = write ? [`${service}:write`, 15, 30] : [`${service}:read`, 50, 100];
     }
     let bucket = this.buckets.get(key);
     if (!bucket) {

@@ -14,34 +14,53 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createAdminApi } from './admin-api.js';
 import { createConnectEmulator } from './connect/index.js';
 import { createIamEmulator } from './iam/index.js';
 import {
   type ApiIntegrationOptions,
+  addOktaUserToGroup,
+  attachEventHooks,
+  changeOktaUserStatus,
   createOktaEmulator,
+  createOktaGroup,
+  createOktaServiceApp,
   createOktaUser,
+  deleteOktaUser,
+  type EventHookDelivery,
   enableApiIntegration,
   importRoles,
+  type OktaUserLifecycleChange,
+  removeOktaUserFromGroup,
   rotateSigningKey,
+  type ServiceAppInput,
+  updateOktaUser,
+  upgradeOktaState,
 } from './okta/index.js';
 import { createSecretsManagerEmulator, createSecretsManagerState } from './secretsmanager/index.js';
 import { type ResolvedSandboxOptions, SandboxServer } from './server.js';
-import { type SignInInput, type SignInResult, signIn } from './signin.js';
+import { type SignInInput, type SignInResult, signIn } from './signin/index.js';
 import { createState, redactedSnapshot, type SandboxState } from './state.js';
+import { createStsEmulator, createStsState } from './sts/index.js';
 import type {
   FaultSpec,
   RequestLogEntry,
   SandboxAwsConfig,
+  SandboxEventHookOptions,
   SandboxOktaConfig,
   SandboxOktaUserInput,
   SandboxOptions,
 } from './types.js';
 
 export type {
+  ConnectHierarchyGroupState,
+  ConnectHierarchyLevelState,
   ConnectIdentityManagementType,
   ConnectInstanceState,
   ConnectInstanceStatus,
   ConnectNamedResource,
+  ConnectQuickConnectState,
+  ConnectRoutingProfileState,
   ConnectState,
   ConnectUserState,
 } from './connect/state.js';
@@ -55,29 +74,41 @@ export type {
   IamTag,
   IamUserState,
 } from './iam/state.js';
-export type { ApiIntegrationOptions } from './okta/index.js';
+export type {
+  ApiIntegrationOptions,
+  EventHookDelivery,
+  OktaUserLifecycleChange,
+  ServiceAppInput,
+} from './okta/index.js';
 export type {
   Json,
   JsonObject,
+  OktaAccessToken,
   OktaApiIntegration,
   OktaApp,
   OktaAppGroup,
   OktaAppStatus,
   OktaAppUser,
+  OktaEventHook,
+  OktaEventHookStatus,
   OktaGroup,
+  OktaOAuthState,
+  OktaServiceApp,
   OktaSigningKey,
   OktaState,
   OktaUser,
   OktaUserStatus,
 } from './okta/state.js';
 export type { SecretsManagerState, StoredSecret } from './secretsmanager/index.js';
-export type { SignInFailure, SignInInput, SignInResult, SignInStage, SignInSuccess } from './signin.js';
+export type { SignInFailure, SignInInput, SignInResult, SignInStage, SignInSuccess } from './signin/index.js';
 export type { SandboxMeta } from './state.js';
+export type { StsSessionState, StsState } from './sts/index.js';
 export type { ServiceName } from './types.js';
 export type {
   FaultSpec,
   RequestLogEntry,
   SandboxAwsConfig,
+  SandboxEventHookOptions,
   SandboxOktaConfig,
   SandboxOktaUserInput,
   SandboxOptions,
@@ -115,6 +146,76 @@ export interface SandboxAdmin {
     /** The new signing key's id (the app's `credentials.signing.kid`). */
     kid: string;
   };
+  /**
+   * The person finishes the activation link and sets a password: a `PROVISIONED` (or `STAGED`) user
+   * becomes `ACTIVE` and can sign in. `user` is an id or a login.
+   */
+  activateOktaUser(user: string): SandboxOktaUser;
+  /** Deactivate a user as the API does (→ `DEPROVISIONED`; direct app assignments are removed). */
+  deactivateOktaUser(user: string): SandboxOktaUser;
+  /** Suspend an `ACTIVE` user (→ `SUSPENDED`; assignments stay). */
+  suspendOktaUser(user: string): SandboxOktaUser;
+  /** Unsuspend a `SUSPENDED` user (→ `ACTIVE`). */
+  unsuspendOktaUser(user: string): SandboxOktaUser;
+  /** Any lifecycle change by name, as the API's `/lifecycle/*` (and `completeActivation`). */
+  changeOktaUserStatus(user: string, change: OktaUserLifecycleChange): SandboxOktaUser;
+  /**
+   * Change profile attributes as POST /api/v1/users/{id} does: `{ lastName }`, `{ department }`, or
+   * `{ login }` (a rename; app usernames derived from the login follow).
+   */
+  updateOktaUser(user: string, profile: Record<string, string | number | boolean | null>): SandboxOktaUser;
+  /** Delete a user for good (deactivated first if it is not yet). */
+  deleteOktaUser(user: string): void;
+  /** Create an Okta group (`OKTA_GROUP`). */
+  createOktaGroup(input: {
+    /** The group's name (unique, case-insensitively). */
+    name: string;
+    /** An optional description. */
+    description?: string;
+  }): {
+    /** The group id (`00g…`). */
+    id: string;
+    /** Its name. */
+    name: string;
+  };
+  /** Add a user (id or login) to a group (id or name). */
+  addOktaUserToGroup(
+    user: string,
+    group: string,
+  ): {
+    /** False when the user was already a member. */
+    changed: boolean;
+  };
+  /** Remove a user (id or login) from a group (id or name). */
+  removeOktaUserFromGroup(
+    user: string,
+    group: string,
+  ): {
+    /** False when the user was not a member. */
+    changed: boolean;
+  };
+  /**
+   * Register an OAuth 2.0 service app with a public key and granted scopes: it gets access tokens from
+   * `POST /oauth2/v1/token` with a private-key JWT (what `OKTA_CLIENT_ID` + `OKTA_PRIVATE_KEY_FILE`
+   * use), and each API call needs the scope the Okta spec names for it.
+   */
+  createOktaServiceApp(input: ServiceAppInput): {
+    /** The client id (`0oa…`): `OKTA_CLIENT_ID`. */
+    clientId: string;
+    /** The key ids registered (`OKTA_KEY_ID`, when the client names one). */
+    kids: string[];
+  };
+}
+
+/** The sandbox's Okta: what the Okta SDK needs, and the event hooks' delivery controls for tests. */
+export interface SandboxOkta extends SandboxOktaConfig {
+  /**
+   * Resolve once every event hook delivery that is queued or in flight (including partly filled reorder
+   * batches, and deliveries caused meanwhile by a hook's handler calling the API) has been made.
+   */
+  flushEventHooks(): Promise<void>;
+  /** Every delivery attempt so far, oldest first. */
+  eventHookDeliveries(): EventHookDelivery[];
 }
 
 /** An Okta user as the sandbox's Okta API returns it. */
@@ -142,8 +243,18 @@ export interface Sandbox {
   readonly url: string;
   /** Pass to `IAMClient` / `ConnectClient`. */
   readonly aws: SandboxAwsConfig;
-  /** Pass to the Okta SDK `Client` (`orgUrl`, `token`). */
-  readonly okta: SandboxOktaConfig;
+  /** Pass `orgUrl` and `token` to the Okta SDK `Client`; `flushEventHooks` for tests of hook consumers. */
+  readonly okta: SandboxOkta;
+  /**
+   * The admin API (`/__sandbox/…`, `Authorization: Bearer <token>`) that `connect-okta-sso sandbox admin`
+   * uses: the back doors over loopback HTTP for a sandbox run as its own process.
+   */
+  readonly adminApi: {
+    /** `http://127.0.0.1:PORT/__sandbox` */
+    url: string;
+    /** The sandbox's own admin token (neither an AWS nor an Okta credential). */
+    token: string;
+  };
   /** Every request served so far, oldest first. */
   requests(): RequestLogEntry[];
   /** Empty the request log (what {@link Sandbox.requests} returns); the state is untouched. */
@@ -209,7 +320,7 @@ function resolveOptions(options: SandboxOptions): ResolvedSandboxOptions {
     problems.push(`rateLimits: expected 'off' or 'realistic', got '${String(resolved.rateLimits)}'`);
   }
   resolved.faults.forEach((fault, i) => {
-    if (!['iam', 'connect', 'okta', 'secretsmanager'].includes(fault.service))
+    if (!['iam', 'connect', 'okta', 'secretsmanager', 'sts'].includes(fault.service))
       problems.push(`faults[${i}].service: unknown service`);
     if (!['throttle', 'server-error', 'reset'].includes(fault.kind))
       problems.push(`faults[${i}].kind: unknown kind`);
@@ -217,8 +328,29 @@ function resolveOptions(options: SandboxOptions): ResolvedSandboxOptions {
       problems.push(`faults[${i}].probability: expected 0–1`);
     }
   });
+  const hooks = options.eventHooks;
+  if (hooks !== undefined) {
+    if (hooks.timeoutMs !== undefined && !(hooks.timeoutMs > 0))
+      problems.push('eventHooks.timeoutMs: expected a number > 0');
+    if (
+      hooks.duplicateProbability !== undefined &&
+      !(hooks.duplicateProbability >= 0 && hooks.duplicateProbability <= 1)
+    ) {
+      problems.push('eventHooks.duplicateProbability: expected 0–1');
+    }
+    if (
+      hooks.reorderWindow !== undefined &&
+      !(Number.isInteger(hooks.reorderWindow) && hooks.reorderWindow >= 1)
+    ) {
+      problems.push('eventHooks.reorderWindow: expected an integer ≥ 1');
+    }
+  }
   if (problems.length > 0) throw new TypeError(`Invalid sandbox options:\n  ${problems.join('\n  ')}`);
   return resolved;
+}
+
+function newAdminToken(): string {
+  return `sbxadm_${randomBytes(24).toString('base64url')}`;
 }
 
 function newSandboxMeta(seed: number): SandboxState['sandbox'] {
@@ -226,6 +358,7 @@ function newSandboxMeta(seed: number): SandboxState['sandbox'] {
     accessKeyId: 'AKIASANDBOXROOT00001',
     secretAccessKey: randomBytes(30).toString('base64'),
     oktaToken: `00${randomBytes(30).toString('base64url')}`,
+    adminToken: newAdminToken(),
     rng: seed | 0,
   };
 }
@@ -244,6 +377,10 @@ function loadState(file: string | undefined, seed: number): SandboxState {
     const state = parsed as SandboxState;
     // A state file written before Secrets Manager was emulated has no part for it.
     state.secretsmanager ??= createSecretsManagerState();
+    // …nor an admin token, nor event hooks and OAuth clients, nor STS sessions.
+    state.sandbox.adminToken ??= newAdminToken();
+    upgradeOktaState(state.okta);
+    state.sts ??= createStsState();
     return state;
   }
   return createState(newSandboxMeta(seed));
@@ -271,12 +408,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       connect: createConnectEmulator(),
       okta: createOktaEmulator(),
       secretsmanager: createSecretsManagerEmulator(),
+      sts: createStsEmulator(),
     },
     save,
   );
   const url = await server.listen();
   save();
+  const hooks = attachEventHooks(state, () => server.context(), resolved.seed, options.eventHooks);
 
+  const userChange = (change: OktaUserLifecycleChange) => (user: string) => {
+    const result = changeOktaUserStatus(server.context(), user, change);
+    save();
+    return result;
+  };
   const admin: SandboxAdmin = {
     createOktaUser(input) {
       const user = createOktaUser(server.context(), input);
@@ -298,7 +442,60 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       save();
       return result;
     },
+    activateOktaUser: userChange('completeActivation'),
+    deactivateOktaUser: userChange('deactivate'),
+    suspendOktaUser: userChange('suspend'),
+    unsuspendOktaUser: userChange('unsuspend'),
+    changeOktaUserStatus(user, change) {
+      return userChange(change)(user);
+    },
+    updateOktaUser(user, profile) {
+      const result = updateOktaUser(server.context(), user, profile);
+      save();
+      return result;
+    },
+    deleteOktaUser(user) {
+      deleteOktaUser(server.context(), user);
+      save();
+    },
+    createOktaGroup(input) {
+      const result = createOktaGroup(server.context(), input);
+      save();
+      return result;
+    },
+    addOktaUserToGroup(user, group) {
+      const result = addOktaUserToGroup(server.context(), user, group);
+      save();
+      return result;
+    },
+    removeOktaUserFromGroup(user, group) {
+      const result = removeOktaUserFromGroup(server.context(), user, group);
+      save();
+      return result;
+    },
+    createOktaServiceApp(input) {
+      const result = createOktaServiceApp(server.context(), input);
+      save();
+      return result;
+    },
   };
+  const login = async (input: SignInInput): Promise<SignInResult> => {
+    const result = await signIn(server.context(), input);
+    save();
+    return result;
+  };
+  const adminToken = (): string => state.sandbox.adminToken ?? '';
+  server.mountAdmin(
+    createAdminApi({
+      ...admin,
+      token: adminToken,
+      rawState: () => state,
+      state: () => redactedSnapshot(state),
+      login,
+      eventHookDeliveries: () => hooks.deliveries(),
+      flushEventHooks: () => hooks.flush(),
+    }),
+  );
 
   return {
     url,
@@ -314,18 +511,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       };
     },
     get okta() {
-      return { orgUrl: url, token: state.sandbox.oktaToken };
+      return {
+        orgUrl: url,
+        token: state.sandbox.oktaToken,
+        flushEventHooks: () => hooks.flush(),
+        eventHookDeliveries: () => hooks.deliveries(),
+      };
+    },
+    get adminApi() {
+      return { url: `${url}/__sandbox`, token: adminToken() };
     },
     requests: () => server.requests(),
     resetRequests: () => server.resetRequests(),
     state: () => redactedSnapshot(state),
     admin,
-    async login(input) {
-      const result = await signIn(server.context(), input);
-      save();
-      return result;
-    },
+    login,
     async stop() {
+      await hooks.close();
       await server.close();
       save();
     },

@@ -14,12 +14,14 @@ import type {
 } from './emulator.js';
 import { ServiceError } from './emulator.js';
 import { FaultInjector, RateLimiter, SeededRandom } from './faults.js';
-import { findAccessKey, recordAccessKeyUse, userPolicyDocuments } from './iam/index.js';
+import { findAccessKey, recordAccessKeyUse, rolePolicyDocuments, userPolicyDocuments } from './iam/index.js';
 import { evaluatePolicies } from './policy.js';
-import { resolveSignInRoute, type SignInRoute } from './signin.js';
+import { resolveSignInRoute, type SignInRoute } from './signin/index.js';
 import { parseSigV4Authorization, verifySigV4 } from './sigv4.js';
 import type { SandboxState } from './state.js';
+import { findStsSession, queryParams, UNSIGNED_STS_ACTIONS } from './sts/index.js';
 import type { FaultSpec, RequestLogEntry, ServiceName } from './types.js';
+import { notEmulatedResponse } from './unemulated.js';
 
 /** Options after defaults were applied. */
 export interface ResolvedSandboxOptions {
@@ -42,7 +44,10 @@ export interface ResolvedSandboxOptions {
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 /** The AWS services a SigV4 credential scope may name, and who answers for an unsigned request. */
-const AWS_SERVICES: readonly ServiceName[] = ['iam', 'connect', 'secretsmanager'];
+const AWS_SERVICES: readonly ServiceName[] = ['iam', 'connect', 'secretsmanager', 'sts'];
+
+/** The awsQuery services, whose error codes have no `Exception` suffix. */
+const isQuery = (service: ServiceName): boolean => service === 'iam' || service === 'sts';
 
 export class SandboxServer {
   private readonly http: Server;
@@ -51,6 +56,7 @@ export class SandboxServer {
   private readonly log: RequestLogEntry[] = [];
   private requestCounter = 0;
   private originValue = '';
+  private adminHandler: ((req: SandboxRequest) => Promise<SandboxResponse>) | undefined;
 
   constructor(
     readonly options: ResolvedSandboxOptions,
@@ -208,13 +214,33 @@ export class SandboxServer {
     }
   }
 
+  /**
+   * Serve `/__sandbox/…` with this handler: the admin API (./admin-api.ts), which checks its own token.
+   * Its requests are not in the request log: they stand for console clicks, not API calls.
+   */
+  mountAdmin(handler: (req: SandboxRequest) => Promise<SandboxResponse>): void {
+    this.adminHandler = handler;
+  }
+
   private async dispatch(req: SandboxRequest): Promise<Outcome> {
     const path = req.path;
-    if (path === '/api/v1' || path.startsWith('/api/v1/'))
+    if (this.adminHandler && (path === '/__sandbox' || path.startsWith('/__sandbox/'))) {
+      return { kind: 'response', response: await this.adminHandler(req), write: false };
+    }
+    // Okta: the management API, and the org authorization server's token endpoint (OAuth for Okta).
+    if (path === '/api/v1' || path.startsWith('/api/v1/') || path.startsWith('/oauth2/v1/'))
       return this.dispatchService('okta', req, this.context());
     // The sign-in simulation: Okta's SSO URL and AWS sign-in's POST /saml (browser traffic, unsigned).
     const signIn = req.headers.authorization === undefined ? resolveSignInRoute(req) : undefined;
     if (signIn) return this.dispatchSignIn(signIn);
+    // STS answers AssumeRoleWithSAML (and WebIdentity) unsigned: the SDKs send no signature.
+    if (
+      req.headers.authorization === undefined &&
+      req.method === 'POST' &&
+      UNSIGNED_STS_ACTIONS.includes(queryParams(req).get('Action') ?? '')
+    ) {
+      return this.dispatchService('sts', req, this.context());
+    }
     const auth = parseSigV4Authorization(req.headers.authorization);
     if (!auth) {
       if (req.method === 'GET' && (path === '/' || path === '/health')) {
@@ -247,7 +273,7 @@ export class SandboxServer {
     if (!service) {
       return {
         kind: 'response',
-        response: json(400, { message: `The sandbox does not emulate the AWS service '${auth.service}'.` }),
+        response: notEmulatedResponse(auth.service, req, this.nextRequestId()),
         write: false,
       };
     }
@@ -257,11 +283,39 @@ export class SandboxServer {
     if (auth.accessKeyId === state.sandbox.accessKeyId) {
       caller = { kind: 'root', accessKeyId: auth.accessKeyId };
       secret = state.sandbox.secretAccessKey;
+    } else if (auth.accessKeyId.startsWith('ASIA')) {
+      // Temporary credentials (AssumeRoleWithSAML): the session token must come with them.
+      const session = findStsSession(state.sts, auth.accessKeyId);
+      if (!session || req.headers['x-amz-security-token'] !== session.sessionToken) {
+        const code = isQuery(service) ? 'InvalidClientTokenId' : 'UnrecognizedClientException';
+        return this.failAuth(
+          service,
+          req,
+          new ServiceError(code, 'The security token included in the request is invalid.', 403),
+        );
+      }
+      if (session.expiresAt <= this.options.now()) {
+        const code = isQuery(service) ? 'ExpiredToken' : 'ExpiredTokenException';
+        return this.failAuth(
+          service,
+          req,
+          new ServiceError(code, 'The security token included in the request is expired', 403),
+        );
+      }
+      caller = {
+        kind: 'assumed-role',
+        accessKeyId: auth.accessKeyId,
+        roleName: session.roleName,
+        roleId: session.roleId,
+        roleArn: session.roleArn,
+        roleSessionName: session.roleSessionName,
+      };
+      secret = session.secretAccessKey;
     } else {
       const key = findAccessKey(state.iam, auth.accessKeyId);
       if (key?.status !== 'Active') {
         // A deleted and an inactive key look the same to the caller.
-        const code = service === 'iam' ? 'InvalidClientTokenId' : 'UnrecognizedClientException';
+        const code = isQuery(service) ? 'InvalidClientTokenId' : 'UnrecognizedClientException';
         return this.failAuth(
           service,
           req,
@@ -277,10 +331,10 @@ export class SandboxServer {
     if (failure) {
       const code =
         failure.reason === 'incomplete'
-          ? service === 'iam'
+          ? isQuery(service)
             ? 'IncompleteSignature'
             : 'IncompleteSignatureException'
-          : service === 'iam'
+          : isQuery(service)
             ? 'SignatureDoesNotMatch'
             : 'InvalidSignatureException';
       const message =
@@ -339,12 +393,7 @@ export class SandboxServer {
     const base = { service, operation: 'Unknown', write: false };
     let oktaHeaders: Record<string, string> = {};
     try {
-      if (service === 'okta') {
-        const token = req.headers.authorization;
-        if (token !== `SSWS ${ctx.state.sandbox.oktaToken}`) {
-          throw new ServiceError('E0000011', 'Invalid token provided', 401);
-        }
-      }
+      // Okta authenticates in its emulator (an API token or an OAuth access token and its scopes).
       op = emulator.resolve(req, ctx);
       Object.assign(base, { operation: op.operation, write: op.write });
 
@@ -352,7 +401,14 @@ export class SandboxServer {
       const delay = typeof latency === 'number' ? latency : (latency[op.operation] ?? 0);
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
 
-      const rate = this.limiter.take(service, op.operation, op.write, req.path, this.options.now());
+      const rate = this.limiter.take(
+        service,
+        op.operation,
+        op.write,
+        req.path,
+        this.options.now(),
+        ctx.signedRegion,
+      );
       if (rate.okta) {
         oktaHeaders = {
           'X-Rate-Limit-Limit': String(rate.okta.limit),
@@ -372,7 +428,9 @@ export class SandboxServer {
       }
       if (fault === 'server-error') throw emulator.internalError();
 
-      if (op.action && ctx.caller?.kind === 'user') this.authorize(ctx, op.action, service);
+      if (op.action && ctx.caller && ctx.caller.kind !== 'root') {
+        this.authorize(ctx, op.action, service, op.resource ?? '*');
+      }
 
       const response = await op.run();
       if (service === 'okta') Object.assign(response.headers, oktaHeaders, this.dateHeader());
@@ -397,31 +455,48 @@ export class SandboxServer {
     return { Date: new Date(this.options.now()).toUTCString() };
   }
 
-  /** An IAM user's request is allowed only if its attached policies allow the action. */
-  private authorize(ctx: EmulatorContext, action: string, service: ServiceName): void {
+  /**
+   * A request signed by an IAM user's key, or by an assumed role's temporary credentials, is allowed
+   * only if the user's (the role's) attached policies allow the action on `resource`.
+   */
+  private authorize(ctx: EmulatorContext, action: string, service: ServiceName, resource: string): void {
     const caller = ctx.caller;
-    if (caller?.kind !== 'user') return;
-    const documents = userPolicyDocuments(ctx.state.iam, caller.userName);
-    const resource =
-      service === 'iam'
-        ? `arn:aws:iam::${ctx.accountId}:*`
-        : `arn:aws:${service}:${ctx.signedRegion ?? ctx.region}:${ctx.accountId}:*`;
+    if (!caller || caller.kind === 'root') return;
+    const user = caller.kind === 'user';
+    const documents = user
+      ? userPolicyDocuments(ctx.state.iam, caller.userName)
+      : rolePolicyDocuments(ctx.state.iam, caller.roleName);
+    const principal = user
+      ? `arn:aws:iam::${ctx.accountId}:user/${caller.userName}`
+      : `arn:aws:sts::${ctx.accountId}:assumed-role/${caller.roleName}/${caller.roleSessionName}`;
     const { decision } = evaluatePolicies(documents, {
       action,
-      resource: '*',
-      context: {
-        'aws:userid': caller.userId,
-        'aws:username': caller.userName,
-        'aws:PrincipalAccount': ctx.accountId,
-      },
+      resource,
+      context: user
+        ? {
+            'aws:userid': caller.userId,
+            'aws:username': caller.userName,
+            'aws:PrincipalAccount': ctx.accountId,
+          }
+        : {
+            'aws:userid': `${caller.roleId}:${caller.roleSessionName}`,
+            'aws:PrincipalArn': caller.roleArn,
+            'aws:PrincipalAccount': ctx.accountId,
+          },
     });
     if (decision === 'Allow') return;
     const why =
       decision === 'ExplicitDeny'
         ? `with an explicit deny in an identity-based policy`
         : `because no identity-based policy allows the ${action} action`;
-    const message = `User: arn:aws:iam::${ctx.accountId}:user/${caller.userName} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
-    throw service === 'iam'
+    const shown =
+      resource !== '*'
+        ? resource
+        : service === 'iam'
+          ? `arn:aws:iam::${ctx.accountId}:*`
+          : `arn:aws:${service}:${ctx.signedRegion ?? ctx.region}:${ctx.accountId}:*`;
+    const message = `User: ${principal} is not authorized to perform: ${action} on resource: ${shown} ${why}`;
+    throw isQuery(service)
       ? new ServiceError('AccessDenied', message, 403)
       : new ServiceError('AccessDeniedException', message, 403);
   }

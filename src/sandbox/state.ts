@@ -5,7 +5,8 @@
 import { type ConnectState, createConnectState } from './connect/state.js';
 import { createIamState, type IamState } from './iam/state.js';
 import { createOktaState, type OktaState } from './okta/state.js';
-import { createSecretsManagerState, type SecretsManagerState } from './secretsmanager/index.js';
+import { createSecretsManagerState, type SecretsManagerState } from './secretsmanager/state.js';
+import { createStsState, type StsState } from './sts/state.js';
 
 /** What the sandbox itself owns: its root credentials and the identifier generator's position. */
 export interface SandboxMeta {
@@ -15,6 +16,12 @@ export interface SandboxMeta {
   secretAccessKey: string;
   /** The Okta API token (`Authorization: SSWS <token>`). */
   oktaToken: string;
+  /**
+   * The token of the sandbox's own admin API (`/__sandbox/…`, `Authorization: Bearer <token>`): not an
+   * Okta or AWS credential. Set at start when absent (a state file written before the admin API). Redacted
+   * in `sb.state()`.
+   */
+  adminToken?: string;
   /** State of the seeded identifier generator, so ids stay unique across restarts with a state file. */
   rng: number;
 }
@@ -36,6 +43,8 @@ export interface SandboxState {
   okta: OktaState;
   /** The emulated AWS Secrets Manager. */
   secretsmanager: SecretsManagerState;
+  /** The emulated AWS STS (temporary credentials it issued). */
+  sts: StsState;
 }
 
 export function createState(sandbox: SandboxMeta): SandboxState {
@@ -46,10 +55,12 @@ export function createState(sandbox: SandboxMeta): SandboxState {
     connect: createConnectState(),
     okta: createOktaState(),
     secretsmanager: createSecretsManagerState(),
+    sts: createStsState(),
   };
 }
 
-const SECRET_KEYS = /^(secretAccessKey|oktaToken|privateKey|privateKeyPem|token|password|secretString)$/;
+const SECRET_KEYS =
+  /^(secretAccessKey|sessionToken|oktaToken|adminToken|privateKey|privateKeyPem|token|password|secretString|secret)$/;
 
 /**
  * A deep copy of the state with every secret value replaced by `[redacted]`: what `sb.state()` hands

@@ -2,8 +2,11 @@
  * Public types of `connect-okta-sso/sandbox`.
  */
 
-/** The emulated services (`secretsmanager`: just enough for the secret sink that stores the Okta key). */
-export type ServiceName = 'iam' | 'connect' | 'okta' | 'secretsmanager';
+/**
+ * The emulated services (`secretsmanager`: just enough for the secret sink that stores the Okta key;
+ * `sts`: GetCallerIdentity and AssumeRoleWithSAML).
+ */
+export type ServiceName = 'iam' | 'connect' | 'okta' | 'secretsmanager' | 'sts';
 
 /** A fault injected deterministically (from the sandbox seed) into matching requests. */
 export interface FaultSpec {
@@ -46,8 +49,9 @@ export interface SandboxOptions {
   faults?: FaultSpec[];
   /**
    * `off` (default): no rate limiting. `realistic`: token buckets like the real default quotas (Okta
-   * per-endpoint-family limits with 429 + `X-Rate-Limit-Reset`; Connect `CreateUser` 2/s burst 5; IAM
-   * mutating calls).
+   * per-endpoint-family limits with 429 + `X-Rate-Limit-Reset`; Connect's user writes (`CreateUser`,
+   * `DeleteUser`, `UpdateUser*`) 2/s burst 5 each, per account and region, shared across instances, answered
+   * `ThrottlingException` (429); IAM mutating calls).
    */
   rateLimits?: 'off' | 'realistic';
   /**
@@ -67,6 +71,8 @@ export interface SandboxOptions {
    * its client here: the request has been served but its response is lost. Errors it throws are ignored.
    */
   onRequest?: (entry: RequestLogEntry) => void;
+  /** Event hook delivery: timeout, duplicates and reordering. */
+  eventHooks?: SandboxEventHookOptions;
 }
 
 /** One entry of the request log. */
@@ -118,6 +124,31 @@ export interface SandboxOktaUserInput {
   lastName?: string;
   /** Default: the login. */
   email?: string;
-  /** Okta user status; default `ACTIVE`. */
+  /**
+   * Okta user status; default `ACTIVE` (the admin set a password, or the person finished activation: the
+   * user can sign in). `PROVISIONED` is what POST /api/v1/users?activate=true without a password makes —
+   * pending user action, unable to sign in until `sb.admin.activateOktaUser` stands for the person
+   * finishing the activation link. `STAGED`: created, not activated.
+   */
   status?: 'STAGED' | 'PROVISIONED' | 'ACTIVE' | 'SUSPENDED' | 'DEPROVISIONED';
+  /** Other profile attributes (`department`, `title`…). */
+  profile?: Record<string, string | number | boolean | null>;
+  /** Groups (ids or names) to add the user to; each must exist (`sb.admin.createOktaGroup`). */
+  groups?: string[];
+}
+
+/** Option `eventHooks` of {@link SandboxOptions}: how the sandbox's Okta delivers to event hooks. */
+export interface SandboxEventHookOptions {
+  /** How long Okta waits for a hook's answer before it counts the call as failed. Default 3000 ms (Okta's). */
+  timeoutMs?: number;
+  /**
+   * Chance (0–1) that a delivery is sent a second time — Okta's delivery is at-least-once. Drawn from
+   * the sandbox seed: same seed, same duplicates. Default 0.
+   */
+  duplicateProbability?: number;
+  /**
+   * Send each hook's deliveries in batches of this many, each shuffled from the sandbox seed (Okta's
+   * delivery is unordered); `sb.okta.flushEventHooks()` sends a partly filled batch. Default 1 (in order).
+   */
+  reorderWindow?: number;
 }

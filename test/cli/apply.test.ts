@@ -322,3 +322,35 @@ describe('apply --wait', () => {
     }
   });
 });
+
+describe('apply --wait that runs out', () => {
+  it('shows the clicks before waiting, in one run; a wait that runs out is still exit 3 (manual)', async () => {
+    const other = await startTestSandbox();
+    try {
+      const cwd = fakeIo().cwd;
+      writeFileSync(join(cwd, 'sso.yaml'), configYaml(other));
+      const { code, io } = await run(
+        applyCommand,
+        ['--yes', '--wait', '--wait-timeout', '2s'],
+        fakeIo({ env: sandboxEnv(other), cwd, stdin: [] }),
+      );
+      const err = io.err();
+      expect(code, err).toBe(3);
+      // The instructions come from the library's waiting-for-manual-action event, before the wait.
+      expect(err).toContain('Configure API Integration');
+      expect(err).toMatch(/Waiting up to \d+ min for these steps/);
+      expect(err.indexOf('Configure API Integration')).toBeLessThan(err.indexOf('Waiting up to'));
+      // One provisioning pass: the Okta API user was created and its key made exactly once.
+      const created = other.requests().filter((r) => r.operation === 'CreateAccessKey');
+      expect(created.length).toBe(1);
+      expect(io.out()).toContain('Status: manual action required');
+      createdSecrets.push(
+        (readFileSync(join(cwd, 'okta_cli_user_accessKeys.csv'), 'utf8').trim().split('\n')[1] ?? '').split(
+          ',',
+        )[1] ?? '',
+      );
+    } finally {
+      await other.stop();
+    }
+  });
+});

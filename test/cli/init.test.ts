@@ -5,8 +5,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initCommand } from '../../src/cli/commands/init.js';
+import { planCommand } from '../../src/cli/commands/plan.js';
 import { loadConfig } from '../../src/config/index.js';
-import { fakeIo } from './fake-io.js';
+import { startTestSandbox } from '../helpers.js';
+import { fakeIo, sandboxEnv } from './fake-io.js';
 
 const FLAGS = ['--region', 'eu-west-2', '--alias', 'acme-cc', '--org-url', 'https://acme.okta.com'];
 
@@ -83,6 +85,49 @@ describe('init', () => {
     const config = await loadConfig(join(io.cwd, 'cc.yaml'), { env: {}, requireOktaAuth: false });
     expect(config).toMatchObject({ region: 'ap-southeast-2', stack: 'my-cc', roleMapping: 'group-mapping' });
     expect(config.apps.map((a) => a.kind)).toEqual(['ccp']);
+  });
+
+  it('writes no empty users list, but a commented example that is valid once uncommented', async () => {
+    const io = fakeIo({ stdin: [] });
+    expect(await initCommand.run([...FLAGS, '--apps', 'ccp,admin'], io)).toBe(0);
+    const file = join(io.cwd, 'sso.yaml');
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toMatch(/^users:/m);
+    expect(text).toMatch(/^# users:$/m);
+    expect((await loadConfig(file, { env: {}, requireOktaAuth: false })).users).toEqual([]);
+
+    // Uncommenting the example (dropping "# " from its lines) gives one user of the first app.
+    const lines = text.split('\n');
+    const start = lines.indexOf('# users:');
+    const uncommented = lines.map((line, i) => (i >= start && line.startsWith('# ') ? line.slice(2) : line));
+    writeFileSync(file, uncommented.join('\n'));
+    const config = await loadConfig(file, { env: {}, requireOktaAuth: false });
+    expect(config.users.map((u) => [u.login, u.app, u.connect.securityProfiles])).toEqual([
+      ['jane.doe@example.com', 'ccp', ['Admin']],
+    ]);
+  });
+
+  it('the plan of a fresh starter file has no user row and nothing blocked', async () => {
+    const sb = await startTestSandbox();
+    try {
+      const io = fakeIo({ stdin: [], env: sandboxEnv(sb) });
+      const init = ['--region', sb.aws.region, '--alias', 'init-cc', '--org-url', sb.okta.orgUrl];
+      expect(await initCommand.run(init, io)).toBe(0);
+      const planned = fakeIo({ stdin: [], env: sandboxEnv(sb), cwd: io.cwd });
+      expect(await planCommand.run(['--config', 'sso.yaml'], planned)).toBe(0);
+      const table = planned.out();
+      expect(table).toMatch(/^\+ connect instance init-cc +create/m);
+      expect(table).toMatch(/^! okta api integration of "Amazon Connect CCP" +manual/m);
+      expect(table).not.toMatch(/user assignment/);
+      expect(table).toMatch(/\d+ to create, 0 to update, 0 unchanged, 2 manual, 0 blocked/);
+
+      const json = fakeIo({ stdin: [], env: sandboxEnv(sb), cwd: io.cwd });
+      expect(await planCommand.run(['--config', 'sso.yaml', '--json'], json)).toBe(0);
+      const { plan } = JSON.parse(json.out()) as { plan: { items: { kind: string }[] } };
+      expect(plan.items.filter((i) => i.kind === 'user-assignment')).toEqual([]);
+    } finally {
+      await sb.stop();
+    }
   });
 
   it('--json prints one document', async () => {

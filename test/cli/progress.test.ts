@@ -1,6 +1,6 @@
 /**
  * Progress rendering from the library's events: the live block on a terminal, plain lines elsewhere, and
- * user counts attributed to the right users step (the library reports graph and user progress alike).
+ * user counts attributed to the right users step (`users-progress` events carry the step's id).
  */
 import { describe, expect, it } from 'vitest';
 import { Output, Redactor } from '../../src/cli/output.js';
@@ -25,9 +25,9 @@ const EVENTS: ProvisionEvent[] = [
   { type: 'progress', done: 1, total: 5, running: 0 },
   { type: 'step-started', id: 'users:admin', resource: '1 user assignment(s) of "Admin"' },
   { type: 'step-started', id: 'users:ccp', resource: '3 user assignment(s) of "CCP"' },
-  { type: 'progress', done: 1, total: 3, running: 0 },
-  { type: 'progress', done: 2, total: 3, running: 0 },
-  { type: 'progress', done: 3, total: 3, running: 0 },
+  { type: 'users-progress', id: 'users:ccp', done: 1, total: 3 },
+  { type: 'users-progress', id: 'users:ccp', done: 2, total: 3 },
+  { type: 'users-progress', id: 'users:ccp', done: 3, total: 3 },
   {
     type: 'step-finished',
     id: 'users:ccp',
@@ -37,7 +37,7 @@ const EVENTS: ProvisionEvent[] = [
     ms: 30,
   },
   { type: 'progress', done: 2, total: 5, running: 1 },
-  { type: 'progress', done: 1, total: 1, running: 0 },
+  { type: 'users-progress', id: 'users:admin', done: 1, total: 1 },
   {
     type: 'step-finished',
     id: 'users:admin',
@@ -56,15 +56,10 @@ const EVENTS: ProvisionEvent[] = [
   },
 ];
 
-const usersPerStep = new Map([
-  ['users:admin', 1],
-  ['users:ccp', 3],
-]);
-
 describe('progress', () => {
   it('plain: one line per finished step, user counts per step', () => {
     const io = fakeIo();
-    const p = createProgress(new Output(io, new Redactor(), false), { debug: false, usersPerStep });
+    const p = createProgress(new Output(io, new Redactor(), false), { debug: false });
     for (const e of EVENTS) p.onEvent(e);
     p.finish();
     expect(io.err().split('\n')).toEqual([
@@ -85,7 +80,6 @@ describe('progress', () => {
     const io = fakeIo({ stderrTty: true });
     const p = createProgress(new Output(io, new Redactor(), false), {
       debug: false,
-      usersPerStep,
       redrawMs: 0,
     });
     let sawCounts = false;

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -217,8 +217,15 @@ describe('parse errors point into the file', () => {
 
   it('an unknown extension, a missing file, a directory, bytes that are not UTF-8', async () => {
     expect((await loadError(file('config.toml', 'x'))).message).toMatch(/unknown config file type '\.toml'/);
-    expect((await loadError(join(dir, 'missing.yaml'))).message).toMatch(
-      /missing\.yaml: cannot read the config file \(no such file\)/,
+    const missing = await loadError(join(dir, 'missing.yaml'));
+    expect(missing.message).toBe(
+      `${join(dir, 'missing.yaml')}: the config file does not exist (no such file); create one with connect-okta-sso init --out ${join(dir, 'missing.yaml')}`,
+    );
+    expect(missing.field).toBe(join(dir, 'missing.yaml'));
+    expect((missing.cause as NodeJS.ErrnoException).code).toBe('ENOENT');
+    mkdirSync(join(dir, 'folder.yaml'), { recursive: true });
+    expect((await loadError(join(dir, 'folder.yaml'))).message).toBe(
+      `${join(dir, 'folder.yaml')}: cannot read the config file (it is a directory)`,
     );
     expect(
       (await loadError(join(import.meta.dirname, 'x.yaml').replace('x.yaml', '../config.yaml'))).message,
@@ -246,6 +253,35 @@ describe('parse errors point into the file', () => {
     expect(`${json.message}\n${JSON.stringify(json.issues)}`).not.toContain(TOKEN);
     const tokenInBadConfig = await loadError(file('leak2.yaml', `${YAML}  token: ${TOKEN}\n`), { env: {} });
     expect(`${tokenInBadConfig.message}\n${JSON.stringify(tokenInBadConfig.issues)}`).not.toContain(TOKEN);
+  });
+});
+
+describe('many problems in a file', () => {
+  it('the message shows the first 20 with their line and column, then counts the rest; issues has all', async () => {
+    const users = Array.from({ length: 45 }, (_, i) => `  - login: agent${i}@acme.com\n    app: nope\n`).join(
+      '',
+    );
+    const path = file('many.yaml', `${YAML.slice(0, YAML.indexOf('users:'))}users:\n${users}`);
+    const error = await loadError(path);
+    expect(error.issues).toHaveLength(45);
+    expect(error.issues.map((i) => i.field)).toEqual(Array.from({ length: 45 }, (_, i) => `users[${i}].app`));
+    const lines = error.message.split('\n');
+    expect(lines[0]).toBe(`45 problems in ${path}:`);
+    expect(lines).toHaveLength(22);
+    // users: starts on line 10; each user takes two lines, its app on the second.
+    expect(lines[1]).toMatch(
+      new RegExp(`^  - ${path}:12:5: users\\[0\\]\\.app: no app with kind or label 'nope'`),
+    );
+    expect(lines[20]).toMatch(new RegExp(`^  - ${path}:50:5: users\\[19\\]\\.app: `));
+    expect(lines[21]).toBe('  … and 25 more (error.issues lists all 45)');
+  });
+
+  it('many syntax problems are capped the same way', async () => {
+    const text = Array.from({ length: 30 }, (_, i) => `k${i}: [\n`).join('');
+    const error = await loadError(file('broken.yaml', text));
+    expect(error.issues.length).toBeGreaterThan(20);
+    expect(error.message).toMatch(/\n {2}… and \d+ more \(error\.issues lists all \d+\)$/);
+    expect(error.message.split('\n')).toHaveLength(22);
   });
 });
 

@@ -753,6 +753,99 @@ describe('several problems', () => {
     });
     expect(issues.map((i) => i.field)).toEqual(['apps[0].kind', 'apps[0].label']);
   });
+
+  it('a problem covers the paths under it only: users[1] is not above users[10], nor users[1]x', () => {
+    const users: unknown[] = Array.from({ length: 12 }, (_, i) => ({
+      login: `u${i}@acme.com`,
+      app: 'admin',
+    }));
+    users[1] = 'not a user';
+    users[10] = { login: 'u10@acme.com', app: 'nope' };
+    // A schema problem on users[2].connect.phoneType: the deskPhoneNumber rule, which depends on it, is skipped.
+    users[2] = {
+      login: 'u2@acme.com',
+      app: 'admin',
+      connect: { phoneType: 'FAX', deskPhoneNumber: '+15555550100' },
+    };
+    // users[3].login breaks the pattern: the duplicate-login check does not add a second problem to it.
+    users[3] = { login: 'u 4@acme.com', app: 'admin' };
+    users[4] = { login: 'u 4@acme.com', app: 'admin' };
+    const issues = issuesOf({ ...minimal(), users });
+    expect(issues.map((i) => i.field)).toEqual([
+      'users[1]',
+      'users[2].connect.phoneType',
+      'users[3].login',
+      'users[4].login',
+      'users[10].app',
+    ]);
+  });
+});
+
+describe('many problems', () => {
+  /** A config whose `count` users each name an app that does not exist: one problem per user. */
+  function unknownApps(count: number) {
+    return {
+      ...minimal(),
+      users: Array.from({ length: count }, (_, i) => ({ login: `agent${i}@acme.com`, app: 'nope' })),
+    };
+  }
+
+  it('the message lists the first 20 and counts the rest; the error keeps every problem', () => {
+    const error = configError(() => validateConfig(unknownApps(33), { env }));
+    expect(error.issues).toHaveLength(33);
+    expect(error.issues.map((i) => i.field)).toEqual(Array.from({ length: 33 }, (_, i) => `users[${i}].app`));
+    const lines = error.message.split('\n');
+    expect(lines[0]).toBe('33 problems:');
+    expect(lines.slice(1, 21)).toEqual(error.issues.slice(0, 20).map((i) => `  - ${i.field}: ${i.message}`));
+    expect(lines[21]).toBe('  … and 13 more (error.issues lists all 33)');
+    expect(lines).toHaveLength(22);
+    expect(error.message).not.toContain('users[20].app');
+    expect(error.field).toBe('users[0].app');
+  });
+
+  it('up to 20 problems, the message lists them all and counts nothing', () => {
+    const error = configError(() => validateConfig(unknownApps(20), { env }));
+    expect(error.message.split('\n')).toHaveLength(21);
+    expect(error.message).toContain('users[19].app');
+    expect(error.message).not.toMatch(/and \d+ more/);
+  });
+
+  it('ConfigError.of caps its message the same way for every caller', () => {
+    const issues = Array.from({ length: 25 }, (_, i) => ({ field: `f${i}`, message: `bad ${i}` }));
+    const error = ConfigError.of(issues);
+    expect(error.message).toContain('  - f19: bad 19');
+    expect(error.message).not.toContain('f20');
+    expect(error.message.endsWith('\n  … and 5 more (error.issues lists all 25)')).toBe(true);
+    expect(error.issues).toEqual(issues);
+  });
+
+  it('rejects a config with 16,000 problems, every one listed on the error', () => {
+    const error = configError(() => validateConfig(unknownApps(16_000), { env }));
+    expect(error.issues).toHaveLength(16_000);
+    const fields = new Set(error.issues.map((i) => i.field));
+    expect(fields.size).toBe(16_000);
+    for (const i of [0, 1, 9_999, 15_999]) expect(fields.has(`users[${i}].app`)).toBe(true);
+    expect(error.issues[15_999]).toEqual({
+      field: 'users[15999].app',
+      message: expect.stringMatching(/^no app with kind or label 'nope'/),
+    });
+    expect(error.message.split('\n')).toHaveLength(22);
+    expect(error.message).toContain('… and 15980 more (error.issues lists all 16000)');
+  });
+
+  it('a valid config of 16,000 users resolves every user', () => {
+    const config = {
+      ...minimal(),
+      apps: [{ kind: 'admin' }, { kind: 'ccp' }],
+      users: Array.from({ length: 16_000 }, (_, i) => ({
+        login: `agent${i}@acme.com`,
+        app: i % 2 ? 'ccp' : 'admin',
+      })),
+    };
+    const resolved = validateConfig(config, { env });
+    expect(resolved.users).toHaveLength(16_000);
+    expect(resolved.users[15_999]).toMatchObject({ login: 'agent15999@acme.com', app: 'ccp' });
+  });
 });
 
 describe('purity', () => {

@@ -112,10 +112,7 @@ describe('the CLI end to end', () => {
     expect(r.code).toBe(0);
     // Add the users to the starter file, as a user would.
     const file = join(cwd, 'sso.yaml');
-    const text = readFileSync(file, 'utf8').replace(
-      'users: []',
-      'users:\n  - { login: jane.doe@acme.com, app: admin, connect: { securityProfiles: [Admin] } }\n  - { login: agent1@acme.com, app: ccp }',
-    );
+    const text = `${readFileSync(file, 'utf8')}users:\n  - { login: jane.doe@acme.com, app: admin, connect: { securityProfiles: [Admin] } }\n  - { login: agent1@acme.com, app: ccp }\n`;
     const { writeFileSync } = await import('node:fs');
     writeFileSync(file, text);
   });

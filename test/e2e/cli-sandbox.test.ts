@@ -27,7 +27,7 @@ function startCli(args: string[]): Promise<{ child: ChildProcess; env: Record<st
     });
     child.stdout?.on('data', (c: Buffer) => {
       out += c.toString();
-      if (out.includes('OKTA_CLIENT_TOKEN=') && out.endsWith('\n')) {
+      if (out.includes('CONNECT_OKTA_SSO_SANDBOX_ADMIN_TOKEN=') && out.endsWith('\n')) {
         const env = Object.fromEntries(
           out
             .trim()
@@ -77,6 +77,8 @@ describe('connect-okta-sso sandbox', () => {
       'OKTA_API_TOKEN',
       'OKTA_CLIENT_ORGURL',
       'OKTA_CLIENT_TOKEN',
+      'CONNECT_OKTA_SSO_SANDBOX_URL',
+      'CONNECT_OKTA_SSO_SANDBOX_ADMIN_TOKEN',
     ]);
     expect(first.env.AWS_ENDPOINT_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const clean = Object.fromEntries(

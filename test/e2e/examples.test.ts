@@ -80,6 +80,13 @@ const EXPECTED: Record<string, RegExp[]> = {
     /reconciled 1 user\(s\) from an event:\n\s+created\s+uma@acme\.com/,
     /→ 0 created, 0 updated, 6 unchanged, 0 offboarded, 0 reported, 0 failed; \d+ reads, 0 writes/,
   ],
+  teardown: [
+    /\d+ to delete, 1 kept, 0 foreign, \d+ absent, 0 blocked/,
+    /deleted okta app "Amazon Connect CCP"/,
+    /status: complete, \d+ deleted, \d+ writes\n\s+kept connect instance acme-cc/,
+    /3\. Again[^\n]*\n\s+status: complete, 0 deleted, 0 writes/,
+    /connect instance acme-cc: deleted\n\s+instances left in the sandbox: 0/,
+  ],
   'rotate-certificate': [
     /ok\s+iam saml-provider Okta_Connect_Admin: trusts Okta's current certificate/,
     /Amazon Connect CCP: after remove-old, agent\d@acme\.com still signs in/,

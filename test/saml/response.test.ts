@@ -1,21 +1,10 @@
 /**
- * SAML response verification: what AWS sign-in checks, with hostile input (XXE, entity expansion, huge
- * and deep documents, XML signature wrapping) yielding failed checks, and — with a sandbox context —
- * IAM providers and roles and the Connect user named by RoleSessionName.
- *
- * Keys: test/fixtures/saml-idp.key.pem + .cert.b64 (the "Okta app" key, Okta-shaped self-signed
- * certificate valid 2025–2035) and saml-other.* (another org's key: the rotated-certificate case).
+ * checkSamlResponse: what AWS sign-in checks, with hostile input (XXE, entity expansion, huge and deep
+ * documents, XML signature wrapping) yielding failed checks. The floods that cost CPU are in
+ * hostile.test.ts; the checks that read AWS are in test/workflows/verify-saml.
  */
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import {
-  CreateInstanceCommand,
-  CreateUserCommand,
-  ListRoutingProfilesCommand,
-  ListSecurityProfilesCommand,
-} from '@aws-sdk/client-connect';
-import { CreateRoleCommand, CreateSAMLProviderCommand } from '@aws-sdk/client-iam';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SignedXml } from 'xml-crypto';
 import { ConfigError } from '../../src/core/errors.js';
 import { parseIdpMetadata } from '../../src/saml/metadata.js';
@@ -24,88 +13,28 @@ import {
   MAX_SAML_RESPONSE_LENGTH,
   parseRoleValue,
   type SamlVerification,
-  trustProblem,
-  verifySamlResponse,
 } from '../../src/saml/response.js';
+import { EXC_C14N, encodeSamlResponse, RSA_SHA256, SHA256 } from '../../src/saml/sign.js';
 import {
-  buildSamlResponseXml,
-  EXC_C14N,
-  encodeSamlResponse,
-  RSA_SHA256,
-  type SamlResponseInput,
-  SHA256,
-  signSamlResponse,
-} from '../../src/saml/sign.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
-import { connectClient, iamClient, sandboxContext, startTestSandbox } from '../helpers.js';
-
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
-const KEY = fixture('saml-idp.key.pem');
-const CERT = fixture('saml-idp.cert.b64').trim();
-const OTHER_KEY = fixture('saml-other.key.pem');
-const OTHER_CERT = fixture('saml-other.cert.b64').trim();
-
-const ENTITY = 'http://www.okta.com/exk1fixture0000000007';
-const ACCOUNT = '123456789012';
-const ROLE = `arn:aws:iam::${ACCOUNT}:role/Okta_Role`;
-const PROVIDER = `arn:aws:iam::${ACCOUNT}:saml-provider/Okta_Connect`;
-const NOW = Date.parse('2026-06-01T12:00:00.000Z');
-const USER = 'jdoe@example.com';
-
-/** IdP metadata shaped like Okta's, with these signing certificates. */
-function metadataXml(certs: string[], entityId = ENTITY): string {
-  const keys = certs
-    .map(
-      (c) =>
-        `<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${c}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`,
-    )
-    .join('');
-  return `<?xml version="1.0" encoding="UTF-8"?><md:EntityDescriptor entityID="${entityId}" xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"><md:IDPSSODescriptor WantAuthnRequestsSigned="false" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">${keys}<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://dev-1.okta.com/app/amazon_aws/exk1fixture0000000007/sso/saml"/></md:IDPSSODescriptor></md:EntityDescriptor>`;
-}
-const META = metadataXml([CERT]);
-
-function unsigned(over: Partial<SamlResponseInput> = {}): string {
-  return buildSamlResponseXml({
-    issuer: ENTITY,
-    nameId: USER,
-    now: NOW,
-    roles: [{ roleArn: ROLE, providerArn: PROVIDER }],
-    roleSessionName: USER,
-    sessionDuration: 3600,
-    responseId: 'idResponse0001',
-    assertionId: 'idAssertion0001',
-    ...over,
-  });
-}
-
-function signed(
-  over: Partial<SamlResponseInput> = {},
-  opts: { signAssertion?: boolean; signResponse?: boolean; key?: string; cert?: string } = {},
-): string {
-  return signSamlResponse(unsigned(over), {
-    privateKeyPem: opts.key ?? KEY,
-    certificateBase64: opts.cert ?? CERT,
-    ...(opts.signAssertion !== undefined ? { signAssertion: opts.signAssertion } : {}),
-    ...(opts.signResponse !== undefined ? { signResponse: opts.signResponse } : {}),
-  });
-}
-
-type CheckOptions = Partial<Parameters<typeof checkSamlResponse>[1]>;
-const check = (response: string, opts: CheckOptions = {}): SamlVerification =>
-  checkSamlResponse(response, { metadata: META, now: NOW, ...opts });
-const find = (v: SamlVerification, name: string) => {
-  const c = v.checks.find((x) => x.check === name);
-  if (!c) throw new Error(`no check ${name} in ${JSON.stringify(v.checks)}`);
-  return c;
-};
-const failed = (v: SamlVerification) => v.checks.filter((c) => c.status === 'fail').map((c) => c.check);
-
-/** The `<saml2:Assertion …>…</saml2:Assertion>` substring of a response. */
-function assertionOf(xml: string): string {
-  const start = xml.indexOf('<saml2:Assertion ');
-  const end = xml.indexOf('</saml2:Assertion>') + '</saml2:Assertion>'.length;
-  return xml.slice(start, end);
-}
+  ACCOUNT,
+  assertionOf,
+  CERT,
+  check,
+  ENTITY,
+  failed,
+  find,
+  KEY,
+  META,
+  metadataXml,
+  NOW,
+  OTHER_CERT,
+  OTHER_KEY,
+  PROVIDER,
+  ROLE,
+  signed,
+  USER,
+  unsigned,
+} from './support.js';
 
 describe('checkSamlResponse: a valid response', () => {
   it('passes every check and reads the assertion (Okta shape, assertion signed)', () => {
@@ -490,6 +419,39 @@ describe('checkSamlResponse: conditions', () => {
     expect(listed.assertion?.recipient).toBe(regional);
   });
 
+  it('fails a signed Response whose Destination is not the sign-in endpoint, naming the expected one', () => {
+    const evil = 'https://evil.example.com/saml';
+    const v = check(signed({ destination: evil }, { signResponse: true }));
+    expect(v.ok).toBe(false);
+    expect(failed(v)).toEqual(['recipient']);
+    const c = find(v, 'recipient');
+    expect(c.message).toContain(`The signed Response's Destination is '${evil}'`);
+    expect(c.message).toContain("expected 'https://signin.aws.amazon.com/saml'");
+    expect(c.fix).toContain('https://signin.aws.amazon.com/saml');
+    // Signed on the Response only, the same.
+    expect(
+      failed(check(signed({ destination: evil }, { signAssertion: false, signResponse: true }))),
+    ).toEqual(['recipient']);
+  });
+
+  it('accepts a signed Response for a regional endpoint only when recipients lists it', () => {
+    const regional = 'https://eu-west-2.signin.aws.amazon.com/saml';
+    const response = signed({ destination: regional }, { signResponse: true });
+    const notListed = check(response);
+    expect(failed(notListed)).toEqual(['recipient']);
+    expect(find(notListed, 'recipient').fix).toContain('regional sign-in endpoint');
+    const listed = check(response, { recipients: ['https://signin.aws.amazon.com/saml', regional] });
+    expect(listed.ok).toBe(true);
+    expect(find(listed, 'recipient').status).toBe('ok');
+  });
+
+  it("only warns about an unsigned Response's Destination (it is not authenticated)", () => {
+    const v = check(signed({ destination: 'https://evil.example.com/saml' }));
+    expect(v.ok).toBe(true);
+    expect(find(v, 'recipient').status).toBe('warn');
+    expect(find(v, 'recipient').message).toContain('the Response is not signed');
+  });
+
   it('fails a missing Recipient or NotOnOrAfter on the subject confirmation', () => {
     expect(
       find(check(signed({ recipient: null, destination: 'https://signin.aws.amazon.com/saml' })), 'recipient')
@@ -569,10 +531,25 @@ describe('checkSamlResponse: AWS attributes', () => {
     ).toBe(true);
   });
 
-  it('warns about a role and provider in different accounts', () => {
-    const v = check(signed({ roles: [`arn:aws:iam::999999999999:role/R,${PROVIDER}`] }));
-    expect(find(v, 'roles').status).toBe('warn');
-    expect(v.ok).toBe(true);
+  it('fails a role and provider in different accounts, naming both accounts (AWS sign-in refuses the pair)', () => {
+    const other = 'arn:aws:iam::999999999999:role/R';
+    const v = check(signed({ roles: [`${other},${PROVIDER}`] }));
+    expect(v.ok).toBe(false);
+    expect(failed(v)).toEqual(['roles']);
+    const c = find(v, 'roles');
+    expect(c.message).toMatch(/^Not authorized to perform sts:AssumeRoleWithSAML: /);
+    expect(c.message).toContain(
+      `${other} (account 999999999999) is paired with ${PROVIDER} (account ${ACCOUNT})`,
+    );
+    expect(c.fix).toContain("Name the provider of the role's account");
+    // One cross-account pair among good ones still fails: that role cannot be chosen at sign-in.
+    const mixed = check(
+      signed({ roles: [{ roleArn: ROLE, providerArn: PROVIDER }, `${other},${PROVIDER}`] }),
+    );
+    expect(failed(mixed)).toEqual(['roles']);
+    // Another partition is another account too.
+    const gov = check(signed({ roles: [`arn:aws-us-gov:iam::${ACCOUNT}:role/R,${PROVIDER}`] }));
+    expect(failed(gov)).toEqual(['roles']);
   });
 
   it('fails a missing or invalid RoleSessionName with the messages AWS shows', () => {
@@ -651,14 +628,15 @@ describe('checkSamlResponse: hostile and broken input', () => {
 
   it('refuses huge input before decoding it', () => {
     const huge = 'A'.repeat(MAX_SAML_RESPONSE_LENGTH + 4);
-    refused(huge, /this check refuses more than 1048576/);
+    refused(huge, /this check refuses more than 262144 \(256 KiB\)/);
+    expect(MAX_SAML_RESPONSE_LENGTH).toBe(256 * 1024);
   });
 
   it('refuses absurdly deep nesting', () => {
     const deep = `${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}`;
     refused(deep, /nests elements more than 64 deep/);
-    // Deep enough to overflow a recursive parser's stack, still under the size limit.
-    const deeper = `${'<a>'.repeat(145_000)}${'</a>'.repeat(145_000)}`;
+    // As deep as the size limit allows: deep enough to overflow a recursive parser's stack.
+    const deeper = `${'<a>'.repeat(37_000)}${'</a>'.repeat(37_000)}`;
     expect(deeper.length).toBeLessThan(MAX_SAML_RESPONSE_LENGTH);
     refused(deeper, /nests elements|not well-formed/);
   });
@@ -732,229 +710,3 @@ describe('checkSamlResponse: hostile and broken input', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------
-
-describe('trustProblem', () => {
-  const trust = (over: Record<string, unknown> = {}) => ({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: PROVIDER },
-        Action: 'sts:AssumeRoleWithSAML',
-        Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
-        ...over,
-      },
-    ],
-  });
-  it('accepts the trust the guide writes and explains the others', () => {
-    expect(trustProblem(trust(), PROVIDER, 'https://signin.aws.amazon.com/saml')).toBeUndefined();
-    expect(trustProblem(trust(), `${PROVIDER}x`, undefined)).toMatch(/does not allow .*Principal\.Federated/);
-    expect(trustProblem(trust({ Action: 'sts:AssumeRole' }), PROVIDER, undefined)).toMatch(/does not allow/);
-    expect(trustProblem(trust(), PROVIDER, 'https://eu-west-2.signin.aws.amazon.com/saml')).toMatch(
-      /SAML:aud/,
-    );
-    expect(trustProblem(trust({ Effect: 'Deny' }), PROVIDER, undefined)).toMatch(/denies/);
-    expect(trustProblem(undefined, PROVIDER, undefined)).toMatch(/does not allow/);
-  });
-});
-
-describe('verifySamlResponse with a sandbox context', () => {
-  let sb: Sandbox;
-  let instanceId: string;
-  let providerArn: string;
-  let roleArn: string;
-  let otherProviderArn: string;
-
-  const trustFor = (provider: string) =>
-    JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { Federated: provider },
-          Action: 'sts:AssumeRoleWithSAML',
-          Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
-        },
-      ],
-    });
-
-  beforeAll(async () => {
-    sb = await startTestSandbox();
-    const iam = iamClient(sb);
-    const connect = connectClient(sb);
-    providerArn = (
-      await iam.send(new CreateSAMLProviderCommand({ Name: 'Okta_Connect', SAMLMetadataDocument: META }))
-    ).SAMLProviderArn as string;
-    otherProviderArn = (
-      await iam.send(
-        new CreateSAMLProviderCommand({ Name: 'Okta_Old', SAMLMetadataDocument: metadataXml([OTHER_CERT]) }),
-      )
-    ).SAMLProviderArn as string;
-    roleArn = (
-      await iam.send(
-        new CreateRoleCommand({ RoleName: 'Okta_Role', AssumeRolePolicyDocument: trustFor(providerArn) }),
-      )
-    ).Role?.Arn as string;
-    await iam.send(
-      new CreateRoleCommand({
-        RoleName: 'Trusts_Other',
-        AssumeRolePolicyDocument: trustFor(otherProviderArn),
-      }),
-    );
-    const instance = await connect.send(
-      new CreateInstanceCommand({
-        IdentityManagementType: 'SAML',
-        InstanceAlias: 'saml-verify',
-        InboundCallsEnabled: true,
-        OutboundCallsEnabled: true,
-      }),
-    );
-    instanceId = instance.Id as string;
-    const security = await connect.send(new ListSecurityProfilesCommand({ InstanceId: instanceId }));
-    const routing = await connect.send(new ListRoutingProfilesCommand({ InstanceId: instanceId }));
-    for (const username of [USER, 'Jane.Doe@example.com']) {
-      await connect.send(
-        new CreateUserCommand({
-          InstanceId: instanceId,
-          Username: username,
-          IdentityInfo: { FirstName: 'T', LastName: 'User' },
-          PhoneConfig: { PhoneType: 'SOFT_PHONE' },
-          SecurityProfileIds: [security.SecurityProfileSummaryList?.[0]?.Id as string],
-          RoutingProfileId: routing.RoutingProfileSummaryList?.[0]?.Id as string,
-        }),
-      );
-    }
-  });
-  afterAll(async () => {
-    await sb?.stop();
-  });
-
-  const response = (over: Partial<SamlResponseInput> = {}) =>
-    encodeSamlResponse(signed({ roles: [{ roleArn, providerArn }], ...over }));
-
-  it('passes with the metadata read from the provider the Role attribute names, role trust and the Connect user', async () => {
-    const ctx = sandboxContext(sb);
-    const v = await verifySamlResponse(response(), { context: ctx, instanceId, now: NOW });
-    expect(v.checks.filter((c) => c.status !== 'ok')).toEqual([]);
-    expect(v.ok).toBe(true);
-    expect(v.checks.map((c) => c.check).slice(-3)).toEqual([
-      'identity-provider',
-      'role-trust',
-      'connect-user',
-    ]);
-    expect(find(v, 'connect-user').message).toBe(`Connect user '${USER}' exists.`);
-  });
-
-  it('reads the metadata of a given providerArn', async () => {
-    const ctx = sandboxContext(sb);
-    const ok = await verifySamlResponse(response(), { context: ctx, providerArn, now: NOW });
-    expect(ok.ok).toBe(true);
-    // Checked against the old provider's metadata: the rotated-certificate failure.
-    const old = await verifySamlResponse(response(), {
-      context: ctx,
-      providerArn: otherProviderArn,
-      now: NOW,
-    });
-    expect(find(old, 'signature').message).toMatch(
-      /^Error: Response signature invalid: the Assertion is signed with the certificate/,
-    );
-  });
-
-  it('works without a context when given the metadata, and refuses to guess with neither', async () => {
-    expect((await verifySamlResponse(response(), { metadata: META, now: NOW })).ok).toBe(true);
-    await expect(verifySamlResponse(response(), {})).rejects.toBeInstanceOf(ConfigError);
-  });
-
-  it('fails a provider that does not exist with AWS wording', async () => {
-    const ctx = sandboxContext(sb);
-    const missing = `arn:aws:iam::${ACCOUNT}:saml-provider/Nope`;
-    const byRole = await verifySamlResponse(response({ roles: [{ roleArn, providerArn: missing }] }), {
-      context: ctx,
-      now: NOW,
-    });
-    expect(byRole.ok).toBe(false);
-    expect(find(byRole, 'signature').message).toMatch(
-      /^Specified provider doesn't exist\. The IAM identity provider .*Nope does not exist/,
-    );
-    const withMetadata = await verifySamlResponse(response({ roles: [{ roleArn, providerArn: missing }] }), {
-      context: ctx,
-      metadata: META,
-      now: NOW,
-    });
-    expect(failed(withMetadata)).toEqual(['identity-provider', 'role-trust']);
-    expect(find(withMetadata, 'identity-provider').message).toContain("Specified provider doesn't exist.");
-  });
-
-  it("fails a role that does not exist or does not trust the response's provider", async () => {
-    const ctx = sandboxContext(sb);
-    const noRole = await verifySamlResponse(
-      response({ roles: [{ roleArn: `arn:aws:iam::${ACCOUNT}:role/Okta_Rol`, providerArn }] }),
-      { context: ctx, now: NOW },
-    );
-    expect(failed(noRole)).toEqual(['role-trust']);
-    expect(find(noRole, 'role-trust').message).toBe(
-      `Not authorized to perform sts:AssumeRoleWithSAML: the role arn:aws:iam::${ACCOUNT}:role/Okta_Rol does not exist.`,
-    );
-    const untrusted = await verifySamlResponse(
-      response({ roles: [{ roleArn: `arn:aws:iam::${ACCOUNT}:role/Trusts_Other`, providerArn }] }),
-      { context: ctx, now: NOW },
-    );
-    expect(failed(untrusted)).toEqual(['role-trust']);
-    expect(find(untrusted, 'role-trust').message).toContain(
-      `does not allow ${providerArn} to call sts:AssumeRoleWithSAML`,
-    );
-  });
-
-  it('fails a second role pair whose provider does not verify the response', async () => {
-    const ctx = sandboxContext(sb);
-    const v = await verifySamlResponse(
-      response({
-        roles: [
-          { roleArn, providerArn },
-          { roleArn: `arn:aws:iam::${ACCOUNT}:role/Trusts_Other`, providerArn: otherProviderArn },
-        ],
-      }),
-      { context: ctx, providerArn, now: NOW },
-    );
-    expect(failed(v)).toEqual(['identity-provider']);
-    expect(find(v, 'identity-provider').message).toContain(
-      `${otherProviderArn}: Error: Response signature invalid`,
-    );
-  });
-
-  it('fails a Connect username that differs only in case, showing both spellings', async () => {
-    const ctx = sandboxContext(sb);
-    const v = await verifySamlResponse(response({ roleSessionName: 'jane.doe@example.com' }), {
-      context: ctx,
-      instanceId,
-      now: NOW,
-    });
-    expect(failed(v)).toEqual(['connect-user']);
-    const c = find(v, 'connect-user');
-    expect(c.message).toContain("No Connect user is named 'jane.doe@example.com'");
-    expect(c.message).toContain("'Jane.Doe@example.com' differs only in case");
-    expect(c.fix).toContain("to 'Jane.Doe@example.com'");
-    const none = await verifySamlResponse(response({ roleSessionName: 'nobody@example.com' }), {
-      context: ctx,
-      instanceId,
-      now: NOW,
-    });
-    expect(find(none, 'connect-user').message).toMatch(/No Connect user is named 'nobody@example.com'/);
-  });
-
-  it('reports hostile input as failed checks without any call', async () => {
-    const ctx = sandboxContext(sb);
-    sb.resetRequests();
-    const v = await verifySamlResponse(
-      encodeSamlResponse('<!DOCTYPE x [<!ENTITY e SYSTEM "http://127.0.0.1:1/">]><x>&e;</x>'),
-      {
-        context: ctx,
-        instanceId,
-        now: NOW,
-      },
-    );
-    expect(v.ok).toBe(false);
-    expect(find(v, 'xml').status).toBe('fail');
-    expect(sb.requests()).toEqual([]);
-  });
-});

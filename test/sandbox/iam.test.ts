@@ -970,22 +970,34 @@ describe('wire details', () => {
     body: Buffer.from(body),
   });
 
-  it('answers InvalidAction for an operation it does not know, in the <ErrorResponse> envelope', () => {
+  it('answers InvalidAction for an operation IAM does not have, in the <ErrorResponse> envelope', () => {
     const emulator = createIamEmulator();
     const c = ctx();
-    let caught: unknown;
-    try {
-      emulator.resolve(request('Action=CreateGroup&Version=2010-05-08&GroupName=g'), c);
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(ServiceError);
-    const err = caught as ServiceError;
+    const resolve = (body: string): ServiceError => {
+      try {
+        emulator.resolve(request(body), c);
+      } catch (error) {
+        if (error instanceof ServiceError) return error;
+        throw error;
+      }
+      throw new Error('expected resolve to throw');
+    };
+    const err = resolve('Action=CreateGizmo&Version=2010-05-08');
     expect([err.code, err.status]).toEqual(['InvalidAction', 400]);
     const rendered = emulator.renderError(err, c, request(''));
     expect(rendered.status).toBe(400);
     expect(String(rendered.body)).toContain('<Code>InvalidAction</Code>');
     expect(String(rendered.body)).toContain('<Type>Sender</Type>');
+    // An operation IAM has but the sandbox does not emulate is named instead.
+    const unemulated = resolve('Action=CreateGroup&Version=2010-05-08&GroupName=g');
+    expect([unemulated.code, unemulated.status, unemulated.message]).toEqual([
+      'NotImplemented',
+      501,
+      'The sandbox does not emulate AWS IAM CreateGroup.',
+    ]);
+    expect(String(emulator.renderError(unemulated, c, request('')).body)).toContain(
+      '<Type>Receiver</Type><Code>NotImplemented</Code>',
+    );
   });
 
   it('serializes a write as an XML response with the request id', async () => {

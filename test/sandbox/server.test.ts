@@ -414,7 +414,7 @@ describe('options', () => {
     [{ port: 70000 }, /port: expected an integer/],
     [{ accountId: '42' }, /accountId: expected 12 digits/],
     [{ region: 'nowhere' }, /region: not an AWS region/],
-    [{ faults: [{ service: 'sts', kind: 'throttle' }] }, /faults\[0\]\.service/],
+    [{ faults: [{ service: 'ses', kind: 'throttle' }] }, /faults\[0\]\.service/],
     [{ rateLimits: 'strict' }, /rateLimits/],
   ])('rejects %o', async (options, message) => {
     await expect(startSandbox(options as Parameters<typeof startSandbox>[0])).rejects.toThrow(message);

@@ -155,6 +155,53 @@ describe('sb.login (api-integration setup)', () => {
     expect(sb.state().iam.roles.find((r) => r.name === 'Okta_Role')?.lastUsed).toBeDefined();
   });
 
+  it('takes the app kind for its label: admin, ccp; an ambiguous kind asks for the label or id', async () => {
+    sb = await fromState(setup);
+    expect(await sb.login({ app: 'admin', login: 'jane.doe@acme.com' })).toMatchObject({
+      ok: true,
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/Okta_Role`,
+      destination: undefined,
+    });
+    expect(await sb.login({ app: 'ccp', login: 'agent1@acme.com' })).toMatchObject({
+      ok: true,
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/Okta_CCP_Role`,
+      destination: '/ccp-v2',
+    });
+    // No app of that kind: Okta says it knows no such app.
+    const none = await sb.login({ app: 'agent-workspace', login: 'agent1@acme.com' });
+    expect(none).toMatchObject({ ok: false, stage: 'okta' });
+    expect(!none.ok && none.detail).toContain("'agent-workspace'");
+
+    // A second app with the CCP label makes 'ccp' ambiguous; its label and id still work.
+    const res = await fetch(`${sb.url}/api/v1/apps`, {
+      method: 'POST',
+      headers: {
+        authorization: `SSWS ${sb.okta.token}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
+      body: JSON.stringify({
+        name: 'amazon_aws',
+        label: CCP_LABEL,
+        signOnMode: 'SAML_2_0',
+        settings: {
+          app: { awsEnvironmentType: 'aws.amazon', identityProviderArn: '', sessionDuration: 3600 },
+          signOn: { defaultRelayState: app(setup, 'ccp').relayState },
+        },
+      }),
+    });
+    expect(res.status).toBe(200);
+    const twin = (await res.json()) as { id: string };
+    await expect(sb.login({ app: 'ccp', login: 'agent1@acme.com' })).rejects.toThrow(
+      new RegExp(
+        `app 'ccp' matches 2 Okta apps \\('${CCP_LABEL}' ${app(setup, 'ccp').appId}, '${CCP_LABEL}' ${twin.id}\\): pass the label or id`,
+      ),
+    );
+    expect(await sb.login({ app: app(setup, 'ccp').appId, login: 'agent1@acme.com' })).toMatchObject({
+      ok: true,
+    });
+  });
+
   it('okta: a user the app is not assigned to, an unknown user, an unknown app', async () => {
     sb = await fromState(setup);
     const outsider = await sb.login({ app: ADMIN_LABEL, login: 'outsider@acme.com' });
@@ -390,6 +437,45 @@ describe('sb.login (api-integration setup)', () => {
         'https://us-east-1.console.aws.amazon.com/connect/federate/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
     });
     expect(unknown).toMatchObject({ ok: false, stage: 'connect', message: 'Instance not found' });
+  });
+});
+
+describe('sb.login app kinds without the default labels', () => {
+  it('falls back to the one app whose relay state leads where the kind does', async () => {
+    const sb = await startTestSandbox();
+    try {
+      const post = (label: string, relayState: string) =>
+        fetch(`${sb.url}/api/v1/apps`, {
+          method: 'POST',
+          headers: {
+            authorization: `SSWS ${sb.okta.token}`,
+            'content-type': 'application/json',
+            accept: 'application/json',
+          },
+          body: JSON.stringify({
+            name: 'amazon_aws',
+            label,
+            signOnMode: 'SAML_2_0',
+            settings: {
+              app: { awsEnvironmentType: 'aws.amazon', identityProviderArn: '', sessionDuration: 3600 },
+              signOn: { defaultRelayState: relayState },
+            },
+          }),
+        });
+      const federate =
+        'https://us-east-1.console.aws.amazon.com/connect/federate/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+      await post('Softphone', `${federate}?destination=%2Fccp-v2`);
+      await post('Supervisors', federate);
+      // The app is found (Okta then refuses the unknown user, not the app).
+      const ccp = await sb.login({ app: 'ccp', login: 'nobody@acme.com' });
+      expect(ccp).toMatchObject({ ok: false, stage: 'okta', message: 'Unable to sign in' });
+      const admin = await sb.login({ app: 'admin', login: 'nobody@acme.com' });
+      expect(admin).toMatchObject({ ok: false, stage: 'okta', message: 'Unable to sign in' });
+      const workspace = await sb.login({ app: 'agent-workspace', login: 'nobody@acme.com' });
+      expect(!workspace.ok && workspace.detail).toBe("no Okta app has the id or label 'agent-workspace'");
+    } finally {
+      await sb.stop();
+    }
   });
 });
 

@@ -112,8 +112,7 @@ export function secretSinkFor(
 
 /** Whether the plan creates an Okta access key (a new API user, or a key for an existing one). */
 export function planCreatesAccessKey(plan: ConnectSsoPlan): boolean {
-  const item = plan.items.find((i) => i.id === 'okta-api-user');
-  return item !== undefined && (item.action === 'create' || /create access key/.test(item.reason));
+  return plan.items.some((i) => i.createsAccessKey === true);
 }
 
 function errorEntry(error: Error, configPath: string): Omit<Explained, 'exitCode'> & Record<string, unknown> {
@@ -137,15 +136,9 @@ function resultDocument(result: ProvisionResult, configPath: string): Record<str
   };
 }
 
-/** Timeouts while waiting for the manual step are still "manual action required". */
-function isWaitTimeout(id: string, error: Error): boolean {
-  return id.startsWith('integration:') && /^(BackoffTimeoutError|TimeoutError)$/.test(error.name);
-}
-
 export function exitCodeOf(result: ProvisionResult): number {
   if (result.status === 'complete') return EXIT.ok;
   if (result.status === 'manual-action-required') return EXIT.manual;
-  if (result.errors.every((e) => isWaitTimeout(e.id, e.error))) return EXIT.manual;
   const codes = result.errors.map((e) => explain(e.error).exitCode);
   return codes.length > 0 && codes.every((c) => c === EXIT.usage) ? EXIT.usage : EXIT.failure;
 }
@@ -259,10 +252,7 @@ export const applyCommand = defineCommand(
       throw new UsageError('--rotate-access-key: group-mapping uses no access key', '--rotate-access-key');
 
     const okta = await oktaAuth(out, loaded, { tokenFromStdin: flag(v, 'okta-token-stdin') });
-    const usersPerStep = new Map(
-      config.apps.map((a) => [`users:${a.kind}`, config.users.filter((u) => u.app === a.kind).length]),
-    );
-    const progress = createProgress(out, { debug: run.debug, usersPerStep });
+    const progress = createProgress(out, { debug: run.debug });
     const context = await buildContext(out, config, {
       profile: stringOption(v, 'profile'),
       okta,
@@ -308,27 +298,14 @@ export const applyCommand = defineCommand(
       }
     }
 
-    let result = await lib.provisionConnectSso(config, { ...base, onEvent: (e) => progress.onEvent(e) });
-    const created = result.accessKey?.createdByThisRun ? result.accessKey : undefined;
-    if (flag(v, 'wait') && result.status === 'manual-action-required') {
-      progress.finish();
-      printManual(out, result, false);
-      const timeoutMs = waitMs ?? DEFAULT_WAIT_MS;
-      out.err(
-        `Waiting up to ${Math.round(timeoutMs / 60_000)} min for these steps (Ctrl-C stops waiting; apply resumes later).`,
-      );
-      const waiting = createProgress(out, { debug: run.debug, usersPerStep });
-      result = await lib.provisionConnectSso(config, {
-        ...base,
-        accessKey: 'if-missing',
-        wait: { timeoutMs },
-        onEvent: (e) => waiting.onEvent(e),
-      });
-      waiting.finish();
-      if (created && !result.accessKey?.createdByThisRun) result = { ...result, accessKey: created };
-    } else {
-      progress.finish();
-    }
+    // With --wait the library shows the clicks (a waiting-for-manual-action event) and waits in the same run.
+    const wait = flag(v, 'wait') ? { wait: { timeoutMs: waitMs ?? DEFAULT_WAIT_MS } } : {};
+    const result = await lib.provisionConnectSso(config, {
+      ...base,
+      ...wait,
+      onEvent: (e) => progress.onEvent(e),
+    });
+    progress.finish();
     const exitCode = exitCodeOf(result);
     const secretFile = result.accessKey?.createdByThisRun && sink.kind === 'file' ? sink.path : undefined;
     if (run.json) {

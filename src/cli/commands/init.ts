@@ -103,11 +103,12 @@ apps:
 ${apps}
 
 # The people to give access: each is assigned to an app in Okta and gets a Connect user named exactly
-# like their Okta username. Default: none.
-users: []
-#  - login: jane.doe@example.com
-#    app: ${firstApp}
-#    connect: { securityProfiles: [Admin] }
+# like their Okta username. Default: none (the plan then has no user step). To add some, uncomment
+# and edit:
+# users:
+#   - login: jane.doe@example.com
+#     app: ${firstApp}
+#     connect: { securityProfiles: [Admin] }
 `;
 }
 

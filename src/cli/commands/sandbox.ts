@@ -1,20 +1,28 @@
 /**
  * `connect-okta-sso sandbox`: the AWS + Okta sandbox on 127.0.0.1 until Ctrl-C, printing the
- * environment lines that point unmodified AWS SDK and Okta SDK code at it.
+ * environment lines that point unmodified AWS SDK and Okta SDK code at it — and those of its admin API,
+ * which `connect-okta-sso sandbox admin …` (./sandbox-admin.ts) talks to from another terminal.
  */
 import { intOption, stringOption } from '../args.js';
-import { defineCommand } from '../command.js';
+import { type Command, defineCommand } from '../command.js';
 import { EXIT } from '../errors.js';
 import { loadSandbox } from '../lib.js';
+import type { Io } from '../output.js';
 
 export const SANDBOX_HELP = `Usage: connect-okta-sso sandbox [--port N] [--state-file F] [--region R] [--account-id ID]
                                 [--instance-creation-ms MS]
+       connect-okta-sso sandbox admin <add-user|activate-user|enable-api-integration|login|state> …
 
 Run the AWS + Okta sandbox (AWS IAM, Amazon Connect, the Okta Management API) on 127.0.0.1 and print
 the environment lines that point unmodified AWS SDK and Okta SDK code — and this CLI — at it:
 
-  connect-okta-sso sandbox --port 4566 > sandbox.env & sleep 1
-  set -a; . ./sandbox.env; set +a           # then: connect-okta-sso plan, apply…
+  connect-okta-sso sandbox --port 4566 > sandbox.env      # terminal 1: serves until Ctrl-C
+  set -a; . ./sandbox.env; set +a                          # terminal 2: then plan, apply, doctor…
+
+The last two lines, CONNECT_OKTA_SSO_SANDBOX_URL and CONNECT_OKTA_SSO_SANDBOX_ADMIN_TOKEN, are for
+connect-okta-sso sandbox admin, which does what the consoles do: add Okta users, the Okta app's API
+integration (the manual step apply stops at), simulated sign-ins, and a look at the state. See
+connect-okta-sso sandbox admin --help.
 
 Ctrl-C stops it. The credentials it prints are sandbox-only.
 
@@ -29,7 +37,7 @@ Options:
   -h, --help            Show this help
 `;
 
-export const sandboxCommand = defineCommand(
+const serveCommand = defineCommand(
   'sandbox',
   SANDBOX_HELP,
   {
@@ -75,6 +83,9 @@ export const sandboxCommand = defineCommand(
       // The Okta SDK reads these two by itself when a Client is built without options.
       OKTA_CLIENT_ORGURL: sb.okta.orgUrl,
       OKTA_CLIENT_TOKEN: sb.okta.token,
+      // For connect-okta-sso sandbox admin: the admin API's own token, no AWS or Okta credential.
+      CONNECT_OKTA_SSO_SANDBOX_URL: sb.url,
+      CONNECT_OKTA_SSO_SANDBOX_ADMIN_TOKEN: sb.adminApi.token,
     };
     // These are the sandbox's own credentials, printed on purpose: write them past the redactor.
     if (run.json) out.io.stdout.write(`${JSON.stringify({ command: 'sandbox', url: sb.url, env })}\n`);
@@ -99,5 +110,19 @@ export const sandboxCommand = defineCommand(
     return EXIT.ok;
   },
 );
+
+/** `sandbox`, or `sandbox admin …` when its first argument is `admin` (loaded only then). */
+export const sandboxCommand: Command = {
+  name: 'sandbox',
+  help: SANDBOX_HELP,
+  async run(argv: readonly string[], io: Io): Promise<number> {
+    const at = argv.findIndex((a) => !a.startsWith('-'));
+    if (at >= 0 && argv[at] === 'admin') {
+      const { sandboxAdminCommand } = await import('./sandbox-admin.js');
+      return sandboxAdminCommand.run([...argv.slice(0, at), ...argv.slice(at + 1)], io);
+    }
+    return serveCommand.run(argv, io);
+  },
+};
 
 export default sandboxCommand;

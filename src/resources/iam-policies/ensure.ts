@@ -15,7 +15,6 @@ import {
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
   DeletePolicyVersionCommand,
-  GetPolicyCommand,
   GetPolicyVersionCommand,
   ListPoliciesCommand,
   ListPolicyVersionsCommand,
@@ -27,34 +26,24 @@ import type { SsoContext } from '../../core/context.js';
 import { ConfigError, ConflictError } from '../../core/errors.js';
 import { checkRegion } from '../../core/regions.js';
 import type { StepOptions, StepResultBase } from '../../core/step.js';
-import { CONNECT_INSTANCE_ID, parseArn } from '../../providers/aws/arn.js';
+import { parseArn } from '../../providers/aws/arn.js';
 import { awsCall, awsPages, isAwsError, nextMarker } from '../../providers/aws/call.js';
 import { samePolicy } from '../../providers/aws/policy-document.js';
 import { CreateRaceError, onceMoreIfRaced } from '../../providers/aws/race.js';
 import { notOursError, ownershipOf, ownershipTags } from '../../providers/aws/tags.js';
+import { federationPolicyDocument, oktaAccessPolicyDocument, type PolicyDocument } from './documents.js';
+import { checkInstanceArn, checkOptions, checkPolicyName, type Issue } from './input.js';
+import { getPolicy } from './read.js';
+
+export {
+  federationPolicyDocument,
+  oktaAccessPolicyDocument,
+  type PolicyDocument,
+  type PolicyStatement,
+} from './documents.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Public types
-
-/** One statement of an identity-based policy, as this library writes them. */
-export interface PolicyStatement {
-  /** Optional statement id, unique within the document. */
-  Sid?: string;
-  /** Whether the statement allows or denies the actions. */
-  Effect: 'Allow' | 'Deny';
-  /** The IAM action(s), `service:Operation`, e.g. `connect:GetFederationToken`. */
-  Action: string | string[];
-  /** The resource ARN(s) the actions apply to, or `*`. */
-  Resource: string | string[];
-}
-
-/** An identity-based IAM policy document. */
-export interface PolicyDocument {
-  /** The IAM policy language version; always `2012-10-17`. */
-  Version: '2012-10-17';
-  /** The statements, in order. */
-  Statement: PolicyStatement[];
-}
 
 /** Options shared by the policy steps. */
 export interface ManagedPolicyOptions extends StepOptions {
@@ -101,35 +90,6 @@ export interface ManagedPolicyResult extends StepResultBase {
 
 // ---------------------------------------------------------------------------------------------------------
 // The two steps
-
-/** The guide's federation policy document for a Connect instance ARN. */
-export function federationPolicyDocument(instanceArn: string): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'Statement1',
-        Effect: 'Allow',
-        Action: 'connect:GetFederationToken',
-        Resource: [`${instanceArn}/user/\${aws:userid}`],
-      },
-    ],
-  };
-}
-
-/** The guide's policy for Okta's API integration: list roles and account aliases. */
-export function oktaAccessPolicyDocument(): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Action: ['iam:ListRoles', 'iam:ListAccountAliases'],
-        Resource: '*',
-      },
-    ],
-  };
-}
 
 /**
  * Guide step 2: the policy that lets federated users get a Connect federation token for their own
@@ -191,85 +151,6 @@ export async function createOktaAccessPolicy(
 
 // ---------------------------------------------------------------------------------------------------------
 // Validation
-
-type Issue = { field: string; message: string };
-
-const POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
-
-function checkPolicyName(value: unknown, fallback: string, issues: Issue[]): string {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !POLICY_NAME.test(value)) {
-    issues.push({
-      field: 'policyName',
-      message: `expected 1–128 letters, digits or '+=,.@_-', got ${JSON.stringify(value)}`,
-    });
-  }
-  return String(value);
-}
-
-function checkOptions(input: unknown, issues: Issue[]): void {
-  if (typeof input !== 'object' || input === null) {
-    issues.push({ field: 'input', message: 'expected an object' });
-    return;
-  }
-  for (const field of ['adopt', 'dryRun'] as const) {
-    const value = (input as Record<string, unknown>)[field];
-    if (value !== undefined && typeof value !== 'boolean') {
-      issues.push({ field, message: `expected true or false, got ${JSON.stringify(value)}` });
-    }
-  }
-}
-
-const INSTANCE_ARN_FORM = 'arn:aws:connect:<region>:<12-digit account id>:instance/<instance id>';
-
-/** Check a Connect instance ARN; returns its parts when valid, else records why not. */
-function checkInstanceArn(
-  value: unknown,
-  issues: Issue[],
-): { partition: 'aws' | 'aws-us-gov'; accountId: string; instanceId: string } | undefined {
-  const fail = (message: string) => {
-    issues.push({ field: 'instanceArn', message });
-    return undefined;
-  };
-  if (value === undefined || value === '') return fail(`is required (expected ${INSTANCE_ARN_FORM})`);
-  if (typeof value !== 'string') return fail(`expected a string, got ${typeof value}`);
-  const given = `'${value}'`;
-  if (CONNECT_INSTANCE_ID.test(value.toLowerCase())) {
-    return fail(
-      `got the instance id ${given}; the policy needs the instance ARN, ` +
-        `arn:aws:connect:<region>:<account id>:instance/${value} (DescribeInstance's Instance.Arn)`,
-    );
-  }
-  const arn = parseArn(value);
-  if (!arn) return fail(`${given} is not an ARN (expected ${INSTANCE_ARN_FORM})`);
-  if (arn.partition === 'aws-cn') {
-    return fail(`${given} is in the aws-cn partition, where Amazon Connect is not offered`);
-  }
-  if (arn.service !== 'connect') {
-    return fail(
-      `${given} is the ARN of a ${arn.service} resource, not of a Connect instance (expected ${INSTANCE_ARN_FORM})`,
-    );
-  }
-  const m = /^instance\/([^/]+)$/.exec(arn.resource);
-  if (!m) {
-    return fail(
-      `${given} is the ARN of the Connect resource '${arn.resource}', not of an instance (expected ${INSTANCE_ARN_FORM})`,
-    );
-  }
-  const instanceId = m[1] as string;
-  if (!CONNECT_INSTANCE_ID.test(instanceId)) {
-    return fail(`${given} ends in '${instanceId}', which is not a Connect instance id (a lower-case UUID)`);
-  }
-  if (!/^\d{12}$/.test(arn.accountId)) return fail(`${given} has no 12-digit account id`);
-  const region = checkRegion(arn.region);
-  if (!region.ok) return fail(`${given}: ${region.message}`);
-  if (region.partition !== arn.partition) {
-    return fail(
-      `${given}: region '${arn.region}' is in the ${region.partition} partition, not ${arn.partition}`,
-    );
-  }
-  return { partition: region.partition, accountId: arn.accountId, instanceId };
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // The shared engine
@@ -432,18 +313,6 @@ async function ensureManagedPolicyOnce(
     ctx.logger.info(`updated ${resource}: new default version ${versionId}`, { policyArn: arn });
   }
   return result({ action, changes, policyArn: arn, versionId });
-}
-
-async function getPolicy(ctx: SsoContext, policyArn: string): Promise<Policy | undefined> {
-  try {
-    const out = await awsCall(ctx, 'iam', 'GetPolicy', (o) =>
-      ctx.iam.send(new GetPolicyCommand({ PolicyArn: policyArn }), o),
-    );
-    return out.Policy;
-  } catch (error) {
-    if (isAwsError(error, 'NoSuchEntity')) return undefined;
-    throw error;
-  }
 }
 
 async function createPolicy(ctx: SsoContext, input: EnsurePolicyInput): Promise<Policy> {

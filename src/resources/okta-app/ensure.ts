@@ -9,168 +9,51 @@
  */
 
 import type { SsoContext } from '../../core/context.js';
-import { ConfigError, ConflictError } from '../../core/errors.js';
-import { actionFor, type StepOptions, type StepResultBase } from '../../core/step.js';
-import { CONNECT_INSTANCE_ID } from '../../providers/aws/arn.js';
-import { isOktaError, isTransientOktaError, oktaPages, oktaRequest } from '../../providers/okta/transport.js';
-import { type IdpMetadata, parseIdpMetadata } from '../../saml/metadata.js';
+import { ConflictError } from '../../core/errors.js';
+import { actionFor } from '../../core/step.js';
+import { isOktaError, isTransientOktaError, oktaRequest } from '../../providers/okta/transport.js';
+import { parseIdpMetadata } from '../../saml/metadata.js';
+import {
+  clone,
+  createBody,
+  isObject,
+  type ResolvedAppInput,
+  reconcile,
+  validate,
+  WRITE_ONLY_APP_SETTINGS,
+} from './desired.js';
+import { appOwnership } from './ownership.js';
+import {
+  AWS_APP_NAME,
+  fetchAppMetadata,
+  findAppsByLabel,
+  getOktaApp,
+  type JsonObject,
+  type OktaAppJson,
+} from './read.js';
+import type { FederationAppMetadata, OktaFederationAppInput, OktaFederationAppResult } from './types.js';
 
-/** The OIN key of Okta's "AWS Account Federation" app. */
-export const AWS_APP_NAME = 'amazon_aws';
-
-/** The `settings.app` keys Okta never returns (write-only) and that a replace must not send back as null. */
-const WRITE_ONLY_APP_SETTINGS = ['secretKey', 'accessKey'] as const;
-
-const LIST_PAGE_SIZE = 200;
+export { relayStateProblem, sessionDurationProblem } from './desired.js';
+export { appOwnership, ownershipMarker } from './ownership.js';
+export { AWS_APP_NAME, fetchAppMetadata, findAppsByLabel, getOktaApp, type OktaAppJson } from './read.js';
+export type {
+  FederationAppMetadata,
+  OktaFederationAppInput,
+  OktaFederationAppResult,
+  OktaGroupMapping,
+} from './types.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Public types
 
-/** Okta's group mapping: the SAML Role attribute derived from Okta group names (design §5.4). */
-export interface OktaGroupMapping {
-  /**
-   * Okta's group filter, a regular expression in Okta's dialect with named captures
-   * (`aws_(?{{accountid}}\d+)_(?{{role}}[a-zA-Z0-9+=,.@\-_]+)`).
-   */
-  groupFilter: string;
-  /**
-   * The Role attribute value built from the captures
-   * (`arn:aws:iam::${accountid}:saml-provider/Okta_Connect_Admin,arn:aws:iam::${accountid}:role/${role}`).
-   */
-  roleValuePattern: string;
-  /** Join the roles of every matching group into one sign-in choice. Default false. */
-  joinAllRoles?: boolean;
-}
-
-/** Input of {@link createOktaFederationApp}. */
-export interface OktaFederationAppInput extends StepOptions {
-  /**
-   * The app's label, 1–100 characters; the natural key: the step manages the one `amazon_aws` app with
-   * exactly this label (Okta labels are not unique, so two apps with it are a conflict).
-   */
-  label: string;
-  /**
-   * The Default Relay State: where Okta sends the browser after sign-in, the Connect federation URL
-   * `https://<region>.console.aws.amazon.com/connect/federate/<instance-id>[?destination=…]`. Build it
-   * with `buildRelayState`. It is also the app's Login URL.
-   */
-  relayState: string;
-  /** The AWS console session duration Okta asks for, in seconds, 900–43200. Default 3600. */
-  sessionDuration?: number;
-  /** The app's "AWS Environment". Default `aws.amazon` (commercial AWS). */
-  awsEnvironmentType?: string;
-  /**
-   * Derive the SAML roles from Okta group names instead of the roles Okta imports through the API
-   * integration (design §5.4). Absent: group mapping is turned off.
-   */
-  groupMapping?: OktaGroupMapping;
-  /**
-   * Manage an existing app with this label that this stack did not create (its admin notes lack our
-   * marker): the marker is added and the app is configured like ours. Default false (a `ConflictError`).
-   */
-  adopt?: boolean;
-}
-
-/** The app's IdP metadata: the parsed form plus the XML it came from (what IAM's SAML provider takes). */
-export type FederationAppMetadata = IdpMetadata & {
-  /** The metadata document as Okta served it. */
-  xml: string;
-};
-
-/** What {@link createOktaFederationApp} did (or, with `dryRun`, would do). */
-export interface OktaFederationAppResult extends StepResultBase {
-  /** The Okta app id (`0oa…`); undefined on a dry run that would create the app. */
-  appId: string | undefined;
-  /** The app's label: the input's `label`. */
-  label: string;
-  /** The app's status after the step (a dry run reports the status the run would leave). */
-  status: 'ACTIVE' | 'INACTIVE';
-  /** The kid of the app's current signing key (`credentials.signing.kid`); undefined when not yet created. */
-  signingKid: string | undefined;
-  /** The IdP metadata XML for the current signing key; undefined when the app does not exist yet. */
-  metadataXml: string | undefined;
-  /** The parsed IdP metadata (with its XML); pass it to `linkIdentityProvider`. Undefined when not yet created. */
-  metadata: FederationAppMetadata | undefined;
-  /** The relay state the app is configured with. */
-  relayState: string;
-  /** The app's sign-in link (IdP-initiated flow): what users click; undefined when not yet created. */
-  signInUrl: string | undefined;
-  /** The app's `features` (`PUSH_NEW_USERS` appears once the API integration is enabled in the console). */
-  features: string[];
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // The app as Okta's JSON (only what this library reads; everything else is carried through untouched)
-
-type JsonObject = Record<string, unknown>;
-
-/** An Okta app as the raw API returns it. Unknown fields are kept and sent back on replace. */
-export interface OktaAppJson extends JsonObject {
-  id: string;
-  name: string;
-  label: string;
-  status: string;
-  signOnMode?: string;
-  features?: string[];
-  credentials?: JsonObject & { signing?: JsonObject & { kid?: string } };
-  settings?: JsonObject & {
-    app?: JsonObject;
-    signOn?: JsonObject;
-    notes?: JsonObject & { admin?: string | null; enduser?: string | null };
-  };
-  _links?: JsonObject & { appLinks?: { name?: string; href?: string }[] };
-}
-
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
-
-const show = (v: unknown): string =>
-  v === undefined || v === null ? 'unset' : typeof v === 'string' ? `'${v}'` : String(v);
 
 // ---------------------------------------------------------------------------------------------------------
 // Ownership marker (the stack name in the app's admin notes)
 
-const MARKER_PREFIX = 'managed-by connect-okta-sso stack ';
-
-/** The line this library writes into `settings.notes.admin` of the apps it manages. */
-export function ownershipMarker(stack: string): string {
-  return `${MARKER_PREFIX}${stack}`;
-}
-
-/** The stacks named by markers in an app's admin notes. */
-function markedStacks(notes: unknown): string[] {
-  if (typeof notes !== 'string') return [];
-  const stacks: string[] = [];
-  for (const m of notes.matchAll(/(?:^|\s)managed-by connect-okta-sso stack (\S+)/g)) {
-    if (m[1]) stacks.push(m[1]);
-  }
-  return stacks;
-}
-
-/** Whose an app is: ours, another stack's (named), or nobody's we know. */
-export function appOwnership(
-  ctx: Pick<SsoContext, 'stack'>,
-  app: OktaAppJson,
-): { owner: 'ours' } | { owner: 'other-stack'; stacks: string[] } | { owner: 'foreign' } {
-  const stacks = markedStacks(app.settings?.notes?.admin);
-  if (stacks.includes(ctx.stack)) return { owner: 'ours' };
-  return stacks.length > 0 ? { owner: 'other-stack', stacks } : { owner: 'foreign' };
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Raw app calls shared with linkIdentityProvider
-
-/** GET an app, raw (keeps `settings.app`). */
-export async function getOktaApp(ctx: SsoContext, appId: string): Promise<OktaAppJson> {
-  const { data } = await oktaRequest<OktaAppJson>(ctx, 'GetApplication', {
-    method: 'GET',
-    path: `/api/v1/apps/${encodeURIComponent(appId)}`,
-  });
-  return data;
-}
 
 /**
  * The body of a full-replace PUT: the fetched app with every field kept, except the links (read-only)
@@ -206,233 +89,14 @@ export async function replaceOktaApp(ctx: SsoContext, app: OktaAppJson): Promise
   return data;
 }
 
-/** The IdP metadata of the app's current signing key, raw (Okta answers `application/xml;charset=ISO-8859-1`). */
-export async function fetchAppMetadata(ctx: SsoContext, app: OktaAppJson): Promise<string> {
-  const kid = app.credentials?.signing?.kid;
-  const { data } = await oktaRequest<string>(ctx, 'PreviewSAMLmetadataForApplication', {
-    method: 'GET',
-    path: `/api/v1/apps/${encodeURIComponent(app.id)}/sso/saml/metadata`,
-    ...(kid ? { query: { kid } } : {}),
-    accept: 'application/xml',
-  });
-  return data;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Validation
-
-const ARN_IN_TEXT = /arn:aws[a-z-]*:connect:[a-z0-9-]*:\d{12}:instance\/([^/?&#\s]+)/;
-
-/** Check a relay state URL; returns a message, or undefined when it is good. */
-export function relayStateProblem(relayState: unknown): string | undefined {
-  if (typeof relayState !== 'string' || relayState.length === 0) {
-    return 'the relay state URL is required (build it with buildRelayState)';
-  }
-  let decoded = relayState;
-  try {
-    decoded = decodeURIComponent(relayState);
-  } catch {
-    // Keep the raw text; the URL check below reports it.
-  }
-  const arn = ARN_IN_TEXT.exec(decoded);
-  if (arn) {
-    return (
-      `contains the Connect instance ARN; the relay state needs the instance id ('${arn[1]}'). ` +
-      'Build it with buildRelayState({ region, instanceId })'
-    );
-  }
-  let url: URL;
-  try {
-    url = new URL(relayState);
-  } catch {
-    return `'${relayState}' is not a URL; build it with buildRelayState({ region, instanceId })`;
-  }
-  if (url.protocol !== 'https:') return `must be an https URL, got '${url.protocol}'`;
-  const m = /^\/connect\/federate\/([^/]+)$/.exec(url.pathname);
-  if (!m) {
-    return `the path must be /connect/federate/<instance-id>, got '${url.pathname}'; build it with buildRelayState`;
-  }
-  if (!CONNECT_INSTANCE_ID.test(m[1] ?? '')) {
-    return `'${m[1]}' in the path is not a Connect instance id (a lower-case UUID); build it with buildRelayState`;
-  }
-  if (relayState.length > 1024) return 'is longer than 1024 characters';
-  return undefined;
-}
-
-/** Check a session duration (AWS accepts 900–43200 s). */
-export function sessionDurationProblem(value: unknown): string | undefined {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 900 || value > 43_200) {
-    return `must be a whole number of seconds from 900 to 43200, got ${show(value)}`;
-  }
-  return undefined;
-}
-
-interface ResolvedAppInput {
-  label: string;
-  relayState: string;
-  sessionDuration: number;
-  awsEnvironmentType: string;
-  groupMapping: Required<OktaGroupMapping> | undefined;
-  adopt: boolean;
-  dryRun: boolean;
-}
-
-function validate(input: OktaFederationAppInput): ResolvedAppInput {
-  if (!isObject(input)) throw new ConfigError('input', 'expected an object');
-  const issues: { field: string; message: string }[] = [];
-  const issue = (field: string, message: string | undefined) => {
-    if (message) issues.push({ field, message });
-  };
-  const { label, relayState, sessionDuration = 3600, awsEnvironmentType = 'aws.amazon' } = input;
-  if (typeof label !== 'string' || label.trim().length === 0) issue('label', 'a non-empty label is required');
-  else if (label.length > 100) issue('label', `must be at most 100 characters, got ${label.length}`);
-  else if (label !== label.trim()) issue('label', 'must not start or end with white space');
-  issue('relayState', relayStateProblem(relayState));
-  issue('sessionDuration', sessionDurationProblem(sessionDuration));
-  if (typeof awsEnvironmentType !== 'string' || !/^[a-z][a-z0-9.-]{0,63}$/.test(awsEnvironmentType)) {
-    issue(
-      'awsEnvironmentType',
-      `expected an Okta AWS environment such as 'aws.amazon', got ${show(awsEnvironmentType)}`,
-    );
-  }
-  let groupMapping: Required<OktaGroupMapping> | undefined;
-  if (input.groupMapping !== undefined) {
-    const g = input.groupMapping;
-    if (!isObject(g)) issue('groupMapping', 'expected { groupFilter, roleValuePattern, joinAllRoles? }');
-    else {
-      const text = (field: keyof OktaGroupMapping, value: unknown) => {
-        if (typeof value !== 'string' || value.trim().length === 0)
-          issue(`groupMapping.${field}`, 'is required');
-        else if (value.length > 1024) issue(`groupMapping.${field}`, 'must be at most 1024 characters');
-      };
-      text('groupFilter', g.groupFilter);
-      text('roleValuePattern', g.roleValuePattern);
-      if (g.joinAllRoles !== undefined && typeof g.joinAllRoles !== 'boolean') {
-        issue('groupMapping.joinAllRoles', 'must be a boolean');
-      }
-      groupMapping = {
-        groupFilter: g.groupFilter,
-        roleValuePattern: g.roleValuePattern,
-        joinAllRoles: g.joinAllRoles ?? false,
-      };
-    }
-  }
-  for (const flag of ['adopt', 'dryRun'] as const) {
-    if (input[flag] !== undefined && typeof input[flag] !== 'boolean') issue(flag, 'must be a boolean');
-  }
-  if (issues.length > 0) throw ConfigError.of(issues);
-  return {
-    label,
-    relayState,
-    sessionDuration,
-    awsEnvironmentType,
-    groupMapping,
-    adopt: input.adopt ?? false,
-    dryRun: input.dryRun ?? false,
-  };
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Desired state
 
-/** The `settings.app` keys this step manages, for the given input. */
-function desiredAppSettings(input: ResolvedAppInput): JsonObject {
-  return {
-    awsEnvironmentType: input.awsEnvironmentType,
-    loginURL: input.relayState,
-    sessionDuration: input.sessionDuration,
-    ...(input.groupMapping
-      ? {
-          useGroupMapping: true,
-          groupFilter: input.groupMapping.groupFilter,
-          roleValuePattern: input.groupMapping.roleValuePattern,
-          joinAllRoles: input.groupMapping.joinAllRoles,
-        }
-      : { useGroupMapping: false }),
-  };
-}
-
-const SETTING_LABELS: Record<string, string> = {
-  awsEnvironmentType: 'AWS environment type',
-  loginURL: 'login URL',
-  sessionDuration: 'session duration',
-  useGroupMapping: 'use group mapping',
-  groupFilter: 'group filter',
-  roleValuePattern: 'role value pattern',
-  joinAllRoles: 'join all roles',
-};
-
-/**
- * The app as it should be: `current` with the managed fields set. Returns the new app and the changes
- * (empty when nothing differs). Every other field — `identityProviderArn` included — is kept.
- */
-function reconcile(
-  ctx: Pick<SsoContext, 'stack'>,
-  current: OktaAppJson,
-  input: ResolvedAppInput,
-  adopting: boolean,
-): { app: OktaAppJson; changes: string[] } {
-  const app = clone(current);
-  const changes: string[] = [];
-  const settings = isObject(app.settings) ? app.settings : {};
-  app.settings = settings;
-  const appSettings = isObject(settings.app) ? settings.app : {};
-  settings.app = appSettings;
-  const signOn = isObject(settings.signOn) ? settings.signOn : {};
-  settings.signOn = signOn;
-
-  if (app.signOnMode !== 'SAML_2_0') {
-    changes.push(`sign-on mode: ${show(app.signOnMode)} → 'SAML_2_0'`);
-    app.signOnMode = 'SAML_2_0';
-  }
-  if (signOn.defaultRelayState !== input.relayState) {
-    changes.push(`relay state: ${show(signOn.defaultRelayState)} → '${input.relayState}'`);
-    signOn.defaultRelayState = input.relayState;
-  }
-  for (const [key, value] of Object.entries(desiredAppSettings(input))) {
-    if (appSettings[key] !== value) {
-      changes.push(`${SETTING_LABELS[key] ?? key}: ${show(appSettings[key])} → ${show(value)}`);
-      appSettings[key] = value;
-    }
-  }
-  if (adopting) {
-    const notes = isObject(settings.notes) ? settings.notes : {};
-    settings.notes = notes;
-    const admin = typeof notes.admin === 'string' && notes.admin.length > 0 ? notes.admin : undefined;
-    notes.admin = admin ? `${admin}\n${ownershipMarker(ctx.stack)}` : ownershipMarker(ctx.stack);
-    changes.push(`admin notes: ownership marker '${ownershipMarker(ctx.stack)}' added (adopted)`);
-  }
-  return { app, changes };
-}
-
-/** The body of the create call: everything the step manages, `settings.app` and the relay state together. */
-function createBody(ctx: Pick<SsoContext, 'stack'>, input: ResolvedAppInput): JsonObject {
-  return {
-    name: AWS_APP_NAME,
-    label: input.label,
-    signOnMode: 'SAML_2_0',
-    settings: {
-      app: desiredAppSettings(input),
-      signOn: { defaultRelayState: input.relayState },
-      notes: { admin: ownershipMarker(ctx.stack), enduser: null },
-    },
-  };
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Discovery
-
-/** Every `amazon_aws` app whose label is exactly `label` (Okta's `q` is a case-insensitive prefix match). */
-export async function findAppsByLabel(ctx: SsoContext, label: string): Promise<OktaAppJson[]> {
-  const found: OktaAppJson[] = [];
-  for await (const page of oktaPages<OktaAppJson>(ctx, 'ListApplications', '/api/v1/apps', {
-    q: label,
-    limit: LIST_PAGE_SIZE,
-  })) {
-    for (const app of page) if (app.name === AWS_APP_NAME && app.label === label) found.push(app);
-  }
-  return found;
-}
 
 /** The app's login link: `_links.appLinks[name=login]`, else the usual `/home/amazon_aws/<id>/272`. */
 async function signInUrlOf(ctx: SsoContext, app: OktaAppJson): Promise<string> {

@@ -19,14 +19,15 @@ import type { SsoContext } from '../../core/context.js';
 import { ConfigError, ConflictError } from '../../core/errors.js';
 import type { Partition } from '../../core/regions.js';
 import { actionFor, type StepOptions, type StepResultBase } from '../../core/step.js';
-import { isOktaError, oktaPages, oktaRequest } from '../../providers/okta/transport.js';
+import { isOktaError, oktaRequest } from '../../providers/okta/transport.js';
 import type { OktaGroupMapping } from '../okta-app/ensure.js';
+import { findOktaGroups, type OktaGroupJson } from './read.js';
+
+export { findOktaGroups, listGroupMembers, type OktaGroupJson, type OktaGroupMembers } from './read.js';
 
 /** Okta's longest group name. */
 const GROUP_NAME_MAX = 255;
 const GROUP_DESCRIPTION_MAX = 1024;
-const GROUP_LIST_PAGE = 200;
-const GROUP_MEMBERS_PAGE = 1000;
 
 type Issue = { field: string; message: string };
 
@@ -157,14 +158,6 @@ export function samlRoleForGroup(groupName: string, mapping: OktaGroupMapping): 
 // ---------------------------------------------------------------------------------------------------------
 // The group
 
-/** An Okta group as the API returns it (only what this module reads). */
-export interface OktaGroupJson {
-  id: string;
-  /** `OKTA_GROUP` for groups made in Okta; `APP_GROUP` for groups imported from a directory. */
-  type?: string;
-  profile?: { name?: string; description?: string | null };
-}
-
 export interface EnsureOktaGroupInput extends StepOptions {
   /** The group name, exactly (see {@link groupNameFor}); 1–255 characters. The natural key. */
   name: string;
@@ -210,22 +203,6 @@ function checkGroupInput(input: EnsureOktaGroupInput): void {
     issues.push({ field: 'dryRun', message: 'must be true or false' });
   }
   if (issues.length > 0) throw ConfigError.of(issues);
-}
-
-/**
- * The groups whose name equals `name` ignoring case (Okta keeps group names unique that way). `q` is a
- * case-insensitive prefix search on the name, so the list is compared here.
- */
-export async function findOktaGroups(ctx: SsoContext, name: string): Promise<OktaGroupJson[]> {
-  const wanted = name.toLowerCase();
-  const found: OktaGroupJson[] = [];
-  for await (const page of oktaPages<OktaGroupJson>(ctx, 'ListGroups', '/api/v1/groups', {
-    q: name,
-    limit: GROUP_LIST_PAGE,
-  })) {
-    for (const group of page) if (group.profile?.name?.toLowerCase() === wanted) found.push(group);
-  }
-  return found;
 }
 
 /** Pick the group named exactly `name` among case-insensitive matches, or explain why none fits. */
@@ -379,32 +356,6 @@ export async function ensureAppGroupAssignment(
 
 // ---------------------------------------------------------------------------------------------------------
 // Members
-
-/** The members of a group, read once (`GET /api/v1/groups/{id}/users`, 1,000 a page). */
-export interface OktaGroupMembers {
-  /** Okta user ids of the members. */
-  ids: Set<string>;
-  /** Members by lower-cased login (Okta logins are case-insensitive). */
-  byLogin: Map<string, { id: string; login: string }>;
-}
-
-/** Every member of the group, from paged list calls (not one call per user). */
-export async function listGroupMembers(ctx: SsoContext, groupId: string): Promise<OktaGroupMembers> {
-  const members: OktaGroupMembers = { ids: new Set(), byLogin: new Map() };
-  for await (const page of oktaPages<{ id: string; profile?: { login?: string } }>(
-    ctx,
-    'ListGroupUsers',
-    `/api/v1/groups/${encodeURIComponent(groupId)}/users`,
-    { limit: GROUP_MEMBERS_PAGE },
-  )) {
-    for (const user of page) {
-      members.ids.add(user.id);
-      const login = user.profile?.login;
-      if (typeof login === 'string') members.byLogin.set(login.toLowerCase(), { id: user.id, login });
-    }
-  }
-  return members;
-}
 
 /** Add a user to a group (`PUT /api/v1/groups/{groupId}/users/{userId}`; adding a member again is a no-op). */
 export async function addUserToGroup(

@@ -20,6 +20,7 @@ import type { ConnectPhoneType } from '../../config/types.js';
 import type { SsoContext } from '../../core/context.js';
 import { ConfigError, ConflictError, ProviderError } from '../../core/errors.js';
 import { awsCall, awsPages, isAwsError, nextToken } from '../../providers/aws/call.js';
+import { ownershipTagMap } from '../../providers/aws/tags.js';
 
 export type { ConnectPhoneType };
 
@@ -484,7 +485,8 @@ export async function ensureConnectUser(ctx: SsoContext, spec: ConnectUserSpec):
               SecurityProfileIds: wantedSecurity,
               RoutingProfileId: profiles.routingProfile.id,
               ...(spec.hierarchyGroup ? { HierarchyGroupId: spec.hierarchyGroup.id } : {}),
-              ...(spec.tags ? { Tags: spec.tags } : {}),
+              // Ownership: only users that carry them are ever deleted by a teardown or offboarded by a sync.
+              Tags: spec.tags ?? ownershipTagMap(ctx),
             }),
             o,
           ),

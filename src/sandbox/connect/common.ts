@@ -17,7 +17,9 @@ export type ConnectErrorCode =
   | 'ServiceQuotaExceededException'
   | 'ThrottlingException'
   | 'UserNotFoundException'
-  | 'InternalServiceException';
+  | 'InternalServiceException'
+  | 'LimitExceededException'
+  | 'ResourceInUseException';
 
 export function connectError(code: ConnectErrorCode, message: string): ServiceError {
   return modelError('connect', code, message);
@@ -188,7 +190,14 @@ function createDefaultResources(ctx: EmulatorContext, instance: ConnectInstanceS
   const queue = make('queue', 'BasicQueue');
   instance.queues[queue.id] = queue;
   const routing = make('routing-profile', 'Basic Routing Profile');
-  instance.routingProfiles[routing.id] = routing;
+  instance.routingProfiles[routing.id] = {
+    ...routing,
+    description: 'Default routing profile',
+    defaultOutboundQueueId: queue.id,
+    mediaConcurrencies: [{ channel: 'VOICE', concurrency: 1 }],
+    queueConfigs: [{ queueId: queue.id, channel: 'VOICE', priority: 1, delay: 0 }],
+    isDefault: true,
+  };
 }
 
 /** Forget an instance: its alias becomes free. */

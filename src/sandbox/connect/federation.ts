@@ -26,14 +26,9 @@ export interface FederationToken {
   UserId: string;
 }
 
-/**
- * The RoleSessionName of an assumed-role caller. The server's callers are root and IAM users today; an
- * assumed-role caller (the sign-in simulation) carries `roleSessionName`.
- */
+/** The RoleSessionName of an assumed-role caller (temporary credentials from AssumeRoleWithSAML). */
 function roleSessionNameOf(caller: AwsCaller): string | undefined {
-  if ('roleSessionName' in caller && typeof caller.roleSessionName === 'string')
-    return caller.roleSessionName;
-  return undefined;
+  return caller.kind === 'assumed-role' ? caller.roleSessionName : undefined;
 }
 
 function principalOf(

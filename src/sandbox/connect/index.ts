@@ -9,10 +9,12 @@ import {
   operationInfo,
   parseRestInput,
   serializeRestOutput,
+  unemulatedRestOperation,
   validateInput,
 } from '../aws-model.js';
 import {
   type EmulatorContext,
+  notImplemented,
   type ResolvedOperation,
   type SandboxRequest,
   type SandboxResponse,
@@ -21,15 +23,35 @@ import {
 } from '../emulator.js';
 import { connectError } from './common.js';
 import { getFederationToken } from './federation.js';
+import {
+  createUserHierarchyGroup,
+  describeUserHierarchyGroup,
+  describeUserHierarchyStructure,
+  listUserHierarchyGroups,
+  updateUserHierarchy,
+  updateUserHierarchyStructure,
+} from './hierarchy.js';
 import { createInstance, deleteInstance, describeInstance, listInstances } from './instances.js';
-import { listRoutingProfiles, listSecurityProfiles } from './profiles.js';
+import {
+  createRoutingProfile,
+  describeRoutingProfile,
+  listQueues,
+  listRoutingProfiles,
+  listSecurityProfiles,
+} from './profiles.js';
+import {
+  createQuickConnect,
+  deleteQuickConnect,
+  describeQuickConnect,
+  listQuickConnects,
+} from './quick-connects.js';
+import { searchUsers } from './search-users.js';
 import { listTagsForResource, tagResource, untagResource } from './tags.js';
 import {
   createUser,
   deleteUser,
   describeUser,
   listUsers,
-  searchUsers,
   updateUserIdentityInfo,
   updateUserRoutingProfile,
   updateUserSecurityProfiles,
@@ -58,13 +80,43 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   UpdateUserSecurityProfiles: op(updateUserSecurityProfiles),
   UpdateUserIdentityInfo: op(updateUserIdentityInfo),
   UpdateUserRoutingProfile: op(updateUserRoutingProfile),
+  UpdateUserHierarchy: op(updateUserHierarchy),
+  UpdateUserHierarchyStructure: op(updateUserHierarchyStructure),
+  DescribeUserHierarchyStructure: op(describeUserHierarchyStructure),
+  CreateUserHierarchyGroup: op(createUserHierarchyGroup),
+  ListUserHierarchyGroups: op(listUserHierarchyGroups),
+  DescribeUserHierarchyGroup: op(describeUserHierarchyGroup),
   ListSecurityProfiles: op(listSecurityProfiles),
   ListRoutingProfiles: op(listRoutingProfiles),
+  CreateRoutingProfile: op(createRoutingProfile),
+  DescribeRoutingProfile: op(describeRoutingProfile),
+  ListQueues: op(listQueues),
+  CreateQuickConnect: op(createQuickConnect),
+  ListQuickConnects: op(listQuickConnects),
+  DescribeQuickConnect: op(describeQuickConnect),
+  DeleteQuickConnect: op(deleteQuickConnect),
   TagResource: op(tagResource),
   UntagResource: op(untagResource),
   ListTagsForResource: op(listTagsForResource),
   GetFederationToken: op(getFederationToken),
 };
+
+/**
+ * `GetFederationToken`'s resource for the permission check: `<instance-arn>/user/<aws:userid>` of the
+ * caller's session, as the federation policy (`…/user/${aws:userid}`) names it.
+ */
+function federationResource(
+  ctx: EmulatorContext,
+  operation: string,
+  labels: Readonly<Record<string, string>>,
+): string | undefined {
+  const caller = ctx.caller;
+  if (operation !== 'GetFederationToken' || caller?.kind !== 'assumed-role') return undefined;
+  const region = ctx.signedRegion ?? ctx.region;
+  const instance = labels.InstanceId ?? '';
+  const id = /:instance\/([^/]+)$/.exec(instance)?.[1] ?? instance;
+  return `arn:aws:connect:${region}:${ctx.accountId}:instance/${id}/user/${caller.roleId}:${caller.roleSessionName}`;
+}
 
 function respond(ctx: EmulatorContext, operation: string, output: object): SandboxResponse {
   const out = serializeRestOutput(operation, output);
@@ -84,6 +136,10 @@ export function createConnectEmulator(): ServiceEmulator {
       const handler = match ? HANDLERS[match.operation] : undefined;
       const info = match ? operationInfo('connect', match.operation) : undefined;
       if (!match || !handler || !info) {
+        // An operation of the Connect API that the sandbox does not emulate, named; any other path is
+        // unknown to Connect itself.
+        const other = unemulatedRestOperation(req.method, req.path, req.query);
+        if (other !== undefined) throw notImplemented('Amazon Connect', other);
         throw new ServiceError(
           'UnknownOperationException',
           `The sandbox emulates no Amazon Connect operation at ${req.method} ${req.path}.`,
@@ -91,10 +147,12 @@ export function createConnectEmulator(): ServiceEmulator {
         );
       }
       const operation = match.operation;
+      const resource = federationResource(ctx, operation, match.labels);
       return {
         operation,
         write: info.write,
         action: info.action,
+        ...(resource ? { resource } : {}),
         run() {
           const input = parseRestInput(operation, match.labels, req.query, req.body, req.headers);
           validateInput('connect', operation, input);

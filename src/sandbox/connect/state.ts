@@ -27,6 +27,98 @@ export interface ConnectNamedResource {
   tags: Record<string, string>;
 }
 
+/** A routing profile: a named resource with what DescribeRoutingProfile reports of it. */
+export interface ConnectRoutingProfileState extends ConnectNamedResource {
+  /** The profile's description (the default profile's: `Default routing profile`). */
+  description?: string;
+  /** The id of the queue outbound calls go to (the default profile's: BasicQueue). */
+  defaultOutboundQueueId?: string;
+  /** Contacts per channel an agent takes at once. */
+  mediaConcurrencies?: {
+    /** `VOICE`, `CHAT`, `TASK` or `EMAIL`. */
+    channel: string;
+    /** 1–10 (VOICE: 1). */
+    concurrency: number;
+  }[];
+  /** The queues the profile routes from, by channel, with priority and delay. */
+  queueConfigs?: {
+    /** The queue id. */
+    queueId: string;
+    /** The channel. */
+    channel: string;
+    /** 1–99, 1 first. */
+    priority: number;
+    /** Seconds a contact waits before it is routed to an agent of this profile. */
+    delay: number;
+  }[];
+  /** `AgentAvailabilityTimer`, when given. */
+  agentAvailabilityTimer?: string;
+  /** Whether it is the instance's default profile (`Basic Routing Profile`). */
+  isDefault?: boolean;
+}
+
+/** A level of the agent hierarchy (up to five, `LevelOne`…`LevelFive`). */
+export interface ConnectHierarchyLevelState {
+  /** The level id (a UUID). */
+  id: string;
+  /** `…:instance/<instance-id>/agent-group-level/<n>` */
+  arn: string;
+  /** The level's name, e.g. `Floor`. */
+  name: string;
+  /** When the level last changed (epoch ms). */
+  lastModifiedAt: number;
+  /** The region of that change. */
+  lastModifiedRegion: string;
+}
+
+/** An agent hierarchy group: a node of the hierarchy, at the level below its parent's. */
+export interface ConnectHierarchyGroupState {
+  /** The group id (a UUID). */
+  id: string;
+  /** `…:instance/<instance-id>/agent-group/<group-id>` */
+  arn: string;
+  /** The group's name (unique among its siblings). */
+  name: string;
+  /** 1 for a group without parent, up to 5. */
+  level: number;
+  /** The parent group's id; absent at level 1. */
+  parentId?: string;
+  /** The group's tags, key → value. */
+  tags: Record<string, string>;
+  /** When the group last changed (epoch ms). */
+  lastModifiedAt: number;
+  /** The region of that change. */
+  lastModifiedRegion: string;
+}
+
+/** A quick connect: a transfer destination (a user, a queue or a phone number). */
+export interface ConnectQuickConnectState {
+  /** The quick connect id (a UUID). */
+  id: string;
+  /** `…:instance/<instance-id>/transfer-destination/<id>` */
+  arn: string;
+  /** The name, unique in the instance. */
+  name: string;
+  /** The description, when given. */
+  description?: string;
+  /** `USER`, `QUEUE` or `PHONE_NUMBER`. */
+  type: 'USER' | 'QUEUE' | 'PHONE_NUMBER';
+  /** USER: the user it transfers to. It stays when the user is deleted, as on AWS. */
+  userId?: string;
+  /** QUEUE: the queue it transfers to. */
+  queueId?: string;
+  /** USER or QUEUE: the transfer flow (not checked: the sandbox emulates no contact flows). */
+  contactFlowId?: string;
+  /** PHONE_NUMBER: the E.164 number. */
+  phoneNumber?: string;
+  /** The quick connect's tags, key → value. */
+  tags: Record<string, string>;
+  /** When it last changed (epoch ms). */
+  lastModifiedAt: number;
+  /** The region of that change. */
+  lastModifiedRegion: string;
+}
+
 /** A user of a Connect instance. */
 export interface ConnectUserState {
   /** The user id (a UUID). */
@@ -65,7 +157,7 @@ export interface ConnectUserState {
   securityProfileIds: string[];
   /** Id of the user's routing profile. */
   routingProfileId: string;
-  /** Id of the user's agent hierarchy group; the sandbox never sets it (absent). */
+  /** Id of the user's agent hierarchy group (UpdateUserHierarchy, or CreateUser's HierarchyGroupId). */
   hierarchyGroupId?: string;
   /** The user's tags, key → value. */
   tags: Record<string, string>;
@@ -114,12 +206,21 @@ export interface ConnectInstanceState {
   tags: Record<string, string>;
   /** Filled in when the instance becomes ACTIVE: Admin, Agent, CallCenterManager, QualityAnalyst. */
   securityProfiles: Record<string, ConnectNamedResource>;
-  /** Filled in when the instance becomes ACTIVE: Basic Routing Profile. */
-  routingProfiles: Record<string, ConnectNamedResource>;
+  /** Filled in when the instance becomes ACTIVE: Basic Routing Profile; CreateRoutingProfile adds more. */
+  routingProfiles: Record<string, ConnectRoutingProfileState>;
   /** Filled in when the instance becomes ACTIVE: BasicQueue. */
   queues: Record<string, ConnectNamedResource>;
   /** By user id, in creation order. */
   users: Record<string, ConnectUserState>;
+  /**
+   * The agent hierarchy's levels, LevelOne first (UpdateUserHierarchyStructure); absent until defined
+   * (and in state files written before the sandbox emulated hierarchies).
+   */
+  hierarchyLevels?: ConnectHierarchyLevelState[];
+  /** Agent hierarchy groups by id, in creation order. */
+  hierarchyGroups?: Record<string, ConnectHierarchyGroupState>;
+  /** Quick connects by id, in creation order. */
+  quickConnects?: Record<string, ConnectQuickConnectState>;
   /** Exact (case-sensitive) username → user id: SearchUsers by exact username and the duplicate check. */
   usernames: Record<string, string>;
 }

@@ -1,6 +1,7 @@
 /**
  * TagResource, UntagResource and ListTagsForResource for the Connect resources the sandbox keeps:
- * instances, users (`…/agent/<id>`), security profiles, routing profiles and queues. The members are
+ * instances, users (`…/agent/<id>`), security profiles, routing profiles, queues, hierarchy groups
+ * (`…/agent-group/<id>`) and quick connects (`…/transfer-destination/<id>`). The members are
  * lower-case (`resourceArn`, `tags`, `tagKeys`) in this API.
  */
 import type { EmulatorContext } from '../emulator.js';
@@ -19,7 +20,7 @@ import {
 export const MAX_TAGS = 50;
 
 const CONNECT_ARN =
-  /^arn:aws[\w-]*:connect:([a-z0-9-]+):(\d{12}):instance\/([^/]+)(?:\/(agent|security-profile|routing-profile|queue)\/([^/]+))?$/;
+  /^arn:aws[\w-]*:connect:([a-z0-9-]+):(\d{12}):instance\/([^/]+)(?:\/(agent|security-profile|routing-profile|queue|agent-group|transfer-destination)\/([^/]+))?$/;
 
 /** The tags record of the resource an ARN names. */
 function taggedResource(ctx: EmulatorContext, arn: string): Record<string, string> {
@@ -34,16 +35,15 @@ function taggedResource(ctx: EmulatorContext, arn: string): Record<string, strin
   } catch {
     throw notFound(`Resource not found: ${arn}`);
   }
-  const records =
-    kind === undefined
-      ? undefined
-      : kind === 'agent'
-        ? instance.users
-        : kind === 'security-profile'
-          ? instance.securityProfiles
-          : kind === 'routing-profile'
-            ? instance.routingProfiles
-            : instance.queues;
+  const byKind: Record<string, Record<string, { tags: Record<string, string> }> | undefined> = {
+    agent: instance.users,
+    'security-profile': instance.securityProfiles,
+    'routing-profile': instance.routingProfiles,
+    queue: instance.queues,
+    'agent-group': instance.hierarchyGroups ?? {},
+    'transfer-destination': instance.quickConnects ?? {},
+  };
+  const records = kind === undefined ? undefined : byKind[kind];
   if (records === undefined) return instance.tags;
   const resource = getOwn<{ tags: Record<string, string> }>(records, id);
   if (!resource) throw notFound(`Resource not found: ${arn}`);

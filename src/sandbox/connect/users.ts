@@ -1,13 +1,12 @@
 /**
  * Connect users: CreateUser (with the rules of the instance's identity management type), DescribeUser,
- * ListUsers, SearchUsers, DeleteUser, UpdateUserSecurityProfiles, UpdateUserIdentityInfo,
- * UpdateUserRoutingProfile.
+ * ListUsers, DeleteUser, UpdateUserSecurityProfiles, UpdateUserIdentityInfo, UpdateUserRoutingProfile
+ * (SearchUsers: ./search-users.ts; UpdateUserHierarchy: ./hierarchy.ts).
  *
  * Usernames are case-sensitive ("All Amazon Connect usernames are case sensitive, even when using SAML"):
  * `Jane` and `jane` are two users. The instance keeps an exact username → id index, so the duplicate check
  * and SearchUsers by exact username do not scan the users.
  */
-import { createHash } from 'node:crypto';
 import type { EmulatorContext } from '../emulator.js';
 import {
   activeInstance,
@@ -23,6 +22,7 @@ import {
   setOwn,
   timestamp,
 } from './common.js';
+import { requireHierarchyGroup } from './hierarchy.js';
 import type { ListInput } from './instances.js';
 import { DEFAULT_PAGE_SIZE } from './profiles.js';
 import type { ConnectInstanceState, ConnectUserState } from './state.js';
@@ -58,57 +58,6 @@ export interface CreateUserInput {
 export interface UserInput {
   InstanceId: string;
   UserId: string;
-}
-
-export interface StringConditionInput {
-  FieldName?: string;
-  Value?: string;
-  ComparisonType?: string;
-}
-
-export interface HierarchyGroupConditionInput {
-  Value?: string;
-  HierarchyGroupMatchType?: string;
-}
-
-export interface UserSearchCriteriaInput {
-  OrConditions?: UserSearchCriteriaInput[];
-  AndConditions?: UserSearchCriteriaInput[];
-  StringCondition?: StringConditionInput;
-  ListCondition?: unknown;
-  HierarchyGroupCondition?: HierarchyGroupConditionInput;
-}
-
-export interface TagConditionInput {
-  TagKey?: string;
-  TagValue?: string;
-}
-
-export interface AttributeAndConditionInput {
-  TagConditions?: TagConditionInput[];
-  HierarchyGroupCondition?: HierarchyGroupConditionInput;
-}
-
-export interface UserSearchFilterInput {
-  TagFilter?: {
-    OrConditions?: TagConditionInput[][];
-    AndConditions?: TagConditionInput[];
-    TagCondition?: TagConditionInput;
-  };
-  UserAttributeFilter?: {
-    OrConditions?: AttributeAndConditionInput[];
-    AndCondition?: AttributeAndConditionInput;
-    TagCondition?: TagConditionInput;
-    HierarchyGroupCondition?: HierarchyGroupConditionInput;
-  };
-}
-
-export interface SearchUsersInput {
-  InstanceId: string;
-  NextToken?: string;
-  MaxResults?: number;
-  SearchFilter?: UserSearchFilterInput;
-  SearchCriteria?: UserSearchCriteriaInput;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -217,8 +166,7 @@ export function createUser(
   checkPhoneConfig(input.PhoneConfig);
   const securityProfileIds = checkSecurityProfiles(instance, input.SecurityProfileIds);
   checkRoutingProfile(instance, input.RoutingProfileId);
-  if (input.HierarchyGroupId !== undefined)
-    throw notFound(`Hierarchy group not found: ${input.HierarchyGroupId}`);
+  if (input.HierarchyGroupId !== undefined) requireHierarchyGroup(instance, input.HierarchyGroupId);
   if (getOwn(instance.usernames, input.Username) !== undefined) {
     throw connectError('DuplicateResourceException', `User with username ${input.Username} already exists.`);
   }
@@ -241,6 +189,7 @@ export function createUser(
     ...(input.DirectoryUserId !== undefined ? { directoryUserId: input.DirectoryUserId } : {}),
     securityProfileIds,
     routingProfileId: input.RoutingProfileId,
+    ...(input.HierarchyGroupId !== undefined ? { hierarchyGroupId: input.HierarchyGroupId } : {}),
     tags: copyRecord(input.Tags ?? {}),
     createdAt: now,
     lastModifiedAt: now,
@@ -251,7 +200,7 @@ export function createUser(
   return { UserId: id, UserArn: user.arn };
 }
 
-function phoneConfigOut(user: ConnectUserState, acwUnit: 'seconds' | 'milliseconds') {
+export function phoneConfigOut(user: ConnectUserState, acwUnit: 'seconds' | 'milliseconds') {
   const phone = user.phoneConfig;
   return {
     PhoneType: phone.phoneType,
@@ -262,7 +211,7 @@ function phoneConfigOut(user: ConnectUserState, acwUnit: 'seconds' | 'millisecon
   };
 }
 
-function identityInfoOut(info: ConnectUserState['identityInfo'], lite: boolean) {
+export function identityInfoOut(info: ConnectUserState['identityInfo'], lite: boolean) {
   return {
     ...(info.firstName !== undefined ? { FirstName: info.firstName } : {}),
     ...(info.lastName !== undefined ? { LastName: info.lastName } : {}),
@@ -317,6 +266,7 @@ export function listUsers(ctx: EmulatorContext, input: { InstanceId: string } & 
   return { UserSummaryList: page.items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
 }
 
+/** Deletes the user; its quick connects stay (as on AWS: DeleteQuickConnect removes them). */
 export function deleteUser(ctx: EmulatorContext, input: UserInput): Record<string, never> {
   const instance = activeInstance(ctx, input.InstanceId);
   const user = findUser(instance, input.UserId);
@@ -359,194 +309,4 @@ export function updateUserIdentityInfo(
   user.identityInfo = identityInfoOf(input.IdentityInfo);
   touch(ctx, user);
   return {};
-}
-
-// ---------------------------------------------------------------------------------------------------
-// SearchUsers
-
-const STRING_FIELDS = [
-  'username',
-  'firstname',
-  'lastname',
-  'routingprofileid',
-  'securityprofileid',
-  'resourceid',
-];
-
-function fieldValues(user: ConnectUserState, field: string): string[] {
-  switch (field) {
-    case 'username':
-      return [user.username];
-    case 'firstname':
-      return user.identityInfo.firstName !== undefined ? [user.identityInfo.firstName] : [];
-    case 'lastname':
-      return user.identityInfo.lastName !== undefined ? [user.identityInfo.lastName] : [];
-    case 'routingprofileid':
-      return [user.routingProfileId];
-    case 'securityprofileid':
-      return user.securityProfileIds;
-    default:
-      return [user.id];
-  }
-}
-
-/** Validated StringCondition: field name lower-cased. */
-function stringCondition(condition: StringConditionInput): { field: string; value: string; type: string } {
-  const field = condition.FieldName?.toLowerCase();
-  if (field === undefined || !STRING_FIELDS.includes(field)) {
-    throw invalidParameter(
-      `The FieldName ${condition.FieldName ?? '(missing)'} is not supported. Supported values: Username, FirstName, LastName, RoutingProfileId, SecurityProfileId, ResourceId.`,
-    );
-  }
-  if (condition.Value === undefined) throw invalidParameter('The StringCondition has no Value.');
-  if (condition.ComparisonType === undefined)
-    throw invalidParameter('The StringCondition has no ComparisonType.');
-  return { field, value: condition.Value, type: condition.ComparisonType };
-}
-
-function stringMatches(actual: string, expected: string, type: string): boolean {
-  // EXACT is case-sensitive (usernames are); CONTAINS and STARTS_WITH are search-engine style, case-insensitive.
-  if (type === 'EXACT') return actual === expected;
-  const a = actual.toLowerCase();
-  const e = expected.toLowerCase();
-  return type === 'CONTAINS' ? a.includes(e) : a.startsWith(e);
-}
-
-function hierarchyMatches(user: ConnectUserState, condition: HierarchyGroupConditionInput): boolean {
-  return condition.Value !== undefined && user.hierarchyGroupId === condition.Value;
-}
-
-function tagMatches(user: ConnectUserState, condition: TagConditionInput): boolean {
-  if (condition.TagKey === undefined) return false;
-  const value = getOwn(user.tags, condition.TagKey);
-  return value !== undefined && (condition.TagValue === undefined || value === condition.TagValue);
-}
-
-function criteriaMatch(user: ConnectUserState, criteria: UserSearchCriteriaInput): boolean {
-  if (criteria.StringCondition) {
-    const { field, value, type } = stringCondition(criteria.StringCondition);
-    if (!fieldValues(user, field).some((actual) => stringMatches(actual, value, type))) return false;
-  }
-  if (criteria.HierarchyGroupCondition && !hierarchyMatches(user, criteria.HierarchyGroupCondition))
-    return false;
-  // Users have no proficiencies in the sandbox: a list condition matches nobody.
-  if (criteria.ListCondition !== undefined) return false;
-  if (criteria.AndConditions && !criteria.AndConditions.every((c) => criteriaMatch(user, c))) return false;
-  if (
-    criteria.OrConditions &&
-    criteria.OrConditions.length > 0 &&
-    !criteria.OrConditions.some((c) => criteriaMatch(user, c))
-  ) {
-    return false;
-  }
-  return true;
-}
-
-function attributeAndMatch(user: ConnectUserState, condition: AttributeAndConditionInput): boolean {
-  return (
-    (condition.TagConditions ?? []).every((c) => tagMatches(user, c)) &&
-    (condition.HierarchyGroupCondition === undefined ||
-      hierarchyMatches(user, condition.HierarchyGroupCondition))
-  );
-}
-
-function filterMatch(user: ConnectUserState, filter: UserSearchFilterInput): boolean {
-  const tags = filter.TagFilter;
-  if (tags) {
-    if (tags.TagCondition && !tagMatches(user, tags.TagCondition)) return false;
-    if (tags.AndConditions && !tags.AndConditions.every((c) => tagMatches(user, c))) return false;
-    if (tags.OrConditions && tags.OrConditions.length > 0) {
-      if (!tags.OrConditions.some((all) => all.every((c) => tagMatches(user, c)))) return false;
-    }
-  }
-  const attributes = filter.UserAttributeFilter;
-  if (attributes) {
-    if (attributes.TagCondition && !tagMatches(user, attributes.TagCondition)) return false;
-    if (attributes.HierarchyGroupCondition && !hierarchyMatches(user, attributes.HierarchyGroupCondition))
-      return false;
-    if (attributes.AndCondition && !attributeAndMatch(user, attributes.AndCondition)) return false;
-    if (attributes.OrConditions && attributes.OrConditions.length > 0) {
-      if (!attributes.OrConditions.some((c) => attributeAndMatch(user, c))) return false;
-    }
-  }
-  return true;
-}
-
-/**
- * The one username a criteria tree requires exactly (a `Username` EXACT condition at its root or in its
- * AndConditions), so the search can use the username index instead of scanning.
- */
-function requiredExactUsername(criteria: UserSearchCriteriaInput | undefined): string | undefined {
-  if (!criteria) return undefined;
-  const own = criteria.StringCondition;
-  if (
-    own?.FieldName?.toLowerCase() === 'username' &&
-    own.ComparisonType === 'EXACT' &&
-    own.Value !== undefined
-  ) {
-    return own.Value;
-  }
-  for (const sub of criteria.AndConditions ?? []) {
-    const found = requiredExactUsername(sub);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
-export function searchUsers(ctx: EmulatorContext, input: SearchUsersInput) {
-  const instance = activeInstance(ctx, input.InstanceId);
-  const criteria = input.SearchCriteria ?? {};
-  const filter = input.SearchFilter ?? {};
-  validateCriteria(criteria);
-  const exact = requiredExactUsername(criteria);
-  let candidates: string[];
-  if (exact !== undefined) {
-    const id = getOwn(instance.usernames, exact);
-    candidates = id !== undefined ? [id] : [];
-  } else {
-    candidates = Object.keys(instance.users);
-  }
-  const matched = candidates.filter((id) => {
-    const user = instance.users[id] as ConnectUserState;
-    return criteriaMatch(user, criteria) && filterMatch(user, filter);
-  });
-  const page = pageOf(
-    matched,
-    (id) => {
-      const user = instance.users[id] as ConnectUserState;
-      return {
-        Arn: user.arn,
-        ...(user.directoryUserId !== undefined ? { DirectoryUserId: user.directoryUserId } : {}),
-        ...(user.hierarchyGroupId !== undefined ? { HierarchyGroupId: user.hierarchyGroupId } : {}),
-        Id: user.id,
-        IdentityInfo: identityInfoOut(user.identityInfo, true),
-        // "AfterContactWorkTimeLimit is returned in milliseconds" by SearchUsers.
-        PhoneConfig: phoneConfigOut(user, 'milliseconds'),
-        RoutingProfileId: user.routingProfileId,
-        SecurityProfileIds: [...user.securityProfileIds],
-        Tags: copyRecord(user.tags),
-        Username: user.username,
-      };
-    },
-    {
-      // A token resumes the same search only.
-      scope: `SearchUsers ${instance.id} ${createHash('sha256')
-        .update(JSON.stringify([criteria, filter]))
-        .digest('base64url')}`,
-      nextToken: input.NextToken,
-      maxResults: input.MaxResults ?? DEFAULT_PAGE_SIZE,
-      badToken: () => invalidParameter('Invalid NextToken.'),
-    },
-  );
-  return {
-    Users: page.items,
-    ...(page.nextToken ? { NextToken: page.nextToken } : {}),
-    ApproximateTotalCount: matched.length,
-  };
-}
-
-function validateCriteria(criteria: UserSearchCriteriaInput): void {
-  if (criteria.StringCondition) stringCondition(criteria.StringCondition);
-  for (const sub of [...(criteria.AndConditions ?? []), ...(criteria.OrConditions ?? [])])
-    validateCriteria(sub);
 }

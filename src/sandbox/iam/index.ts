@@ -14,6 +14,7 @@
  */
 import {
   operationInfo,
+  otherOperation,
   parseQueryInput,
   renderQueryError,
   serializeQueryOutput,
@@ -21,6 +22,7 @@ import {
 } from '../aws-model.js';
 import {
   type EmulatorContext,
+  notImplemented,
   type ResolvedOperation,
   type SandboxRequest,
   type SandboxResponse,
@@ -95,8 +97,8 @@ import {
 
 export type { AccessKeyRecord } from './access-keys.js';
 export { findAccessKey, recordAccessKeyUse } from './access-keys.js';
+export { parseSamlMetadata, type SamlMetadata } from './metadata.js';
 export { AWS_MANAGED_POLICIES } from './policies.js';
-export { parseSamlMetadata, type SamlMetadata } from './saml-providers.js';
 
 const API_VERSION = '2010-05-08';
 
@@ -200,6 +202,10 @@ export function createIamEmulator(): ServiceEmulator {
       const version = params.get('Version') ?? API_VERSION;
       const handler = Object.hasOwn(HANDLERS, action) ? HANDLERS[action] : undefined;
       const info = operationInfo('iam', action);
+      // An operation of IAM that the sandbox does not emulate is named; an unknown one is InvalidAction.
+      if (version === API_VERSION && (!handler || !info) && otherOperation('iam', action)) {
+        throw notImplemented('AWS IAM', action);
+      }
       if (!handler || !info || version !== API_VERSION) {
         throw new ServiceError(
           'InvalidAction',

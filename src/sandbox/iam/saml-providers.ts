@@ -12,8 +12,6 @@ import type {
   UpdateSAMLProviderRequest,
   UpdateSAMLProviderResponse,
 } from '@aws-sdk/client-iam';
-import { ConfigError } from '../../core/errors.js';
-import { parseIdpMetadata } from '../../saml/metadata.js';
 import {
   type Ctx,
   date,
@@ -31,6 +29,7 @@ import {
   sameName,
   tagsOutput,
 } from './common.js';
+import { parseSamlMetadata, type SamlMetadata } from './metadata.js';
 import type { IamSamlProviderState } from './state.js';
 
 export const MAX_SAML_PROVIDERS = 100;
@@ -40,34 +39,6 @@ const BAD_METADATA = 'Could not parse metadata';
 
 // ---------------------------------------------------------------------------------------------------------
 // Metadata
-
-export interface SamlMetadata {
-  entityId: string;
-  /** Base64 DER of each signing certificate. */
-  signingCertificates: string[];
-  /** Epoch ms of the `validUntil` attribute of the EntityDescriptor, when it has one. */
-  validUntil?: number;
-}
-
-/**
- * Read SAML 2.0 IdP metadata as IAM does — with the library's own parser, so that the sandbox and the
- * library agree on what is valid: an `EntityDescriptor` (metadata namespace) with an `entityID`, an
- * `IDPSSODescriptor` for the SAML 2.0 protocol and at least one signing certificate whose key has at
- * least 1024 bits; document type declarations refused outright. Returns undefined for anything else.
- */
-export function parseSamlMetadata(xml: string): SamlMetadata | undefined {
-  try {
-    const metadata = parseIdpMetadata(xml);
-    return {
-      entityId: metadata.entityId,
-      signingCertificates: metadata.signingCertificates.map((c) => c.base64),
-      ...(metadata.validUntil ? { validUntil: metadata.validUntil.getTime() } : {}),
-    };
-  } catch (error) {
-    if (error instanceof ConfigError) return undefined;
-    throw error;
-  }
-}
 
 function requireMetadata(xml: string): SamlMetadata {
   const metadata = parseSamlMetadata(xml);

@@ -1,13 +1,20 @@
 /**
  * Back doors for what only the Okta admin console can do (no public API exists for them; research/okta.md
- * §1.10–1.11). The sandbox exposes them as `sb.admin.*`.
+ * §1.10–1.11), and for what a person does outside any API (finishing their activation). The sandbox
+ * exposes them as `sb.admin.*`; the directory back doors (users, groups, memberships) do what the API
+ * does, events included, so tests can script an org's changes in one line each.
  */
 import { ServiceError } from '../emulator.js';
 import type { SandboxOktaUserInput } from '../types.js';
+import { backDoorSource } from './events.js';
+import { createGroupRecord } from './groups.js';
 import { createKeyRecord } from './keys.js';
-import type { JsonObject, OktaApp } from './state.js';
-import { createUserRecord, isUserStatus, renderUser } from './users.js';
-import { type Ctx, okta } from './util.js';
+import { addGroupMember, removeGroupMember } from './memberships.js';
+import { registerServiceApp, type ServiceAppInput } from './oauth.js';
+import type { JsonObject, OktaApp, OktaGroup, OktaUser } from './state.js';
+import { changeUserStatus, deleteUserRecord, updateUserProfile } from './user-lifecycle.js';
+import { createUserRecord, findUser, isUserStatus, renderUser } from './users.js';
+import { type Ctx, isObject, okta } from './util.js';
 
 /** A user as GET /api/v1/users/{id} returns it. */
 export type OktaUserJson = JsonObject & {
@@ -30,21 +37,133 @@ function describe(error: unknown): string {
  * `ACTIVE`.
  */
 export function createOktaUser(ctx: Ctx, input: SandboxOktaUserInput): OktaUserJson {
-  const login = input.login;
+  const login = input?.login;
+  if (typeof login !== 'string') throw new Error('createOktaUser: login: expected an email-shaped login');
   const status = input.status ?? 'ACTIVE';
   if (!isUserStatus(status)) throw new Error(`createOktaUser: unknown status '${String(status)}'`);
+  if (input.profile !== undefined && !isObject(input.profile as JsonObject)) {
+    throw new Error('createOktaUser: profile: expected an object of profile attributes');
+  }
+  const groups = (input.groups ?? []).map((g) => requireGroupBy(ctx, g, 'createOktaUser'));
   const profile: JsonObject = {
+    ...((input.profile ?? {}) as JsonObject),
     firstName: input.firstName ?? (login.split('@')[0] || login),
     lastName: input.lastName ?? 'User',
     login,
     email: input.email ?? login,
   };
+  const source = backDoorSource(ctx);
+  let user: OktaUser;
   try {
-    const user = createUserRecord(ctx, { profile, status, hasPassword: status === 'ACTIVE' });
-    return renderUser(ctx, user) as OktaUserJson;
+    user = createUserRecord(ctx, { profile, status, hasPassword: status === 'ACTIVE', source });
   } catch (error) {
     throw new Error(`createOktaUser: ${describe(error)}`, { cause: error });
   }
+  for (const group of groups) addGroupMember(ctx, source, group, user);
+  return renderUser(ctx, user) as OktaUserJson;
+}
+
+function requireUserBy(ctx: Ctx, idOrLogin: string, what: string): OktaUser {
+  const user = typeof idOrLogin === 'string' ? findUser(ctx, idOrLogin) : undefined;
+  if (!user) throw new Error(`${what}: no Okta user with id or login '${String(idOrLogin)}'`);
+  return user;
+}
+
+function requireGroupBy(ctx: Ctx, idOrName: string, what: string): OktaGroup {
+  const groups = okta(ctx).groups;
+  const group =
+    (Object.hasOwn(groups, idOrName) ? groups[idOrName] : undefined) ??
+    Object.values(groups).find(
+      (g) => String(g.profile.name).toLowerCase() === String(idOrName).toLowerCase(),
+    );
+  if (!group) throw new Error(`${what}: no Okta group with id or name '${String(idOrName)}'`);
+  return group;
+}
+
+function wrap<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof ServiceError) throw new Error(`${what}: ${describe(error)}`, { cause: error });
+    throw error;
+  }
+}
+
+/** The user lifecycle changes the back doors make (as the admin console's buttons). */
+export type OktaUserLifecycleChange =
+  | 'activate'
+  | 'completeActivation'
+  | 'deactivate'
+  | 'suspend'
+  | 'unsuspend'
+  | 'reactivate';
+
+/**
+ * Change a user's status as the API's lifecycle operation would (`completeActivation`: the person
+ * finishes the activation flow and sets a password, so a PROVISIONED or STAGED user becomes ACTIVE).
+ */
+export function changeOktaUserStatus(
+  ctx: Ctx,
+  idOrLogin: string,
+  change: OktaUserLifecycleChange,
+): OktaUserJson {
+  const what = `${change}OktaUser`;
+  const user = requireUserBy(ctx, idOrLogin, what);
+  wrap(what, () => changeUserStatus(ctx, backDoorSource(ctx), user, change));
+  return renderUser(ctx, user) as OktaUserJson;
+}
+
+/** Change profile attributes (a `login` rename included), as POST /api/v1/users/{id} does. */
+export function updateOktaUser(ctx: Ctx, idOrLogin: string, profile: JsonObject): OktaUserJson {
+  const user = requireUserBy(ctx, idOrLogin, 'updateOktaUser');
+  if (!isObject(profile))
+    throw new Error('updateOktaUser: profile: expected an object of profile attributes');
+  wrap('updateOktaUser', () => updateUserProfile(ctx, backDoorSource(ctx), user, profile));
+  return renderUser(ctx, user) as OktaUserJson;
+}
+
+/** Delete a user as DELETE /api/v1/users/{id} twice would: deactivated first if it is not yet. */
+export function deleteOktaUser(ctx: Ctx, idOrLogin: string): void {
+  const user = requireUserBy(ctx, idOrLogin, 'deleteOktaUser');
+  const source = backDoorSource(ctx);
+  if (user.status !== 'DEPROVISIONED') changeUserStatus(ctx, source, user, 'deactivate');
+  deleteUserRecord(ctx, source, user);
+}
+
+/** Create an Okta group (type `OKTA_GROUP`), as POST /api/v1/groups does. */
+export function createOktaGroup(
+  ctx: Ctx,
+  input: { name: string; description?: string },
+): { id: string; name: string } {
+  const group = wrap('createOktaGroup', () =>
+    createGroupRecord(ctx, backDoorSource(ctx), {
+      name: input?.name,
+      ...(input?.description !== undefined ? { description: input.description } : {}),
+    } as JsonObject),
+  );
+  return { id: group.id, name: String(group.profile.name) };
+}
+
+/** Add a user (id or login) to a group (id or name); no change when already a member. */
+export function addOktaUserToGroup(ctx: Ctx, user: string, group: string): { changed: boolean } {
+  const u = requireUserBy(ctx, user, 'addOktaUserToGroup');
+  const g = requireGroupBy(ctx, group, 'addOktaUserToGroup');
+  return { changed: addGroupMember(ctx, backDoorSource(ctx), g, u) };
+}
+
+/** Remove a user (id or login) from a group (id or name); no change when not a member. */
+export function removeOktaUserFromGroup(ctx: Ctx, user: string, group: string): { changed: boolean } {
+  const u = requireUserBy(ctx, user, 'removeOktaUserFromGroup');
+  const g = requireGroupBy(ctx, group, 'removeOktaUserFromGroup');
+  return { changed: removeGroupMember(ctx, backDoorSource(ctx), g, u) };
+}
+
+/**
+ * Register an OAuth 2.0 service app ("API Services" app) with a public key and granted Okta API scopes;
+ * it then gets tokens from `/oauth2/v1/token` with private-key JWT client assertions.
+ */
+export function createOktaServiceApp(ctx: Ctx, input: ServiceAppInput): { clientId: string; kids: string[] } {
+  return registerServiceApp(ctx, input);
 }
 
 function requireAwsApp(ctx: Ctx, appId: string, what: string): OktaApp {

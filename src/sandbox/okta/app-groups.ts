@@ -3,9 +3,10 @@
  * become `scope: GROUP` app users (see `effectiveAppUsers`).
  */
 import type { SandboxRequest, SandboxResponse } from '../emulator.js';
-import { validateRoles } from './app-users.js';
+import { emitMembershipChanges, snapshotApp, validateRoles } from './app-users.js';
 import { requireApp } from './apps.js';
 import { notFound, validationFailed } from './errors.js';
+import { requestSource } from './events.js';
 import { renderGroup, requireGroup } from './groups.js';
 import { paginate } from './paging.js';
 import type { JsonObject, OktaApp, OktaAppGroup } from './state.js';
@@ -62,6 +63,7 @@ export function assignGroupToApplication(ctx: Ctx, req: SandboxRequest, params: 
   const given = isObject(profile) ? clone(profile) : {};
   validateRoles(app, given);
   const state = okta(ctx);
+  const before = snapshotApp(state, app);
   const assignments = state.appGroups[app.id] ?? {};
   state.appGroups[app.id] = assignments;
   const existing = assignments[group.id];
@@ -76,6 +78,7 @@ export function assignGroupToApplication(ctx: Ctx, req: SandboxRequest, params: 
     profile: given,
   };
   assignments[group.id] = assignment;
+  emitMembershipChanges(ctx, requestSource(ctx, req), before, snapshotApp(state, app));
   return jsonResponse(ctx, 200, renderAssignment(ctx, app, assignment));
 }
 
@@ -113,13 +116,12 @@ export function getApplicationGroupAssignment(
   return jsonResponse(ctx, 200, withGroup(ctx, rendered, assignment.groupId, req.query.get('expand')));
 }
 
-export function unassignApplicationFromGroup(
-  ctx: Ctx,
-  _req: SandboxRequest,
-  params: Params,
-): SandboxResponse {
+export function unassignApplicationFromGroup(ctx: Ctx, req: SandboxRequest, params: Params): SandboxResponse {
   const app = requireApp(ctx, params.appId);
   const assignment = requireAssignment(ctx, app, params.groupId);
-  delete okta(ctx).appGroups[app.id]?.[assignment.groupId];
+  const state = okta(ctx);
+  const before = snapshotApp(state, app);
+  delete state.appGroups[app.id]?.[assignment.groupId];
+  emitMembershipChanges(ctx, requestSource(ctx, req), before, snapshotApp(state, app));
   return noContent(ctx);
 }

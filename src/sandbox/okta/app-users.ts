@@ -9,6 +9,14 @@
 import type { SandboxRequest, SandboxResponse } from '../emulator.js';
 import { requireApp } from './apps.js';
 import { blankField, forbidden, notAllowedValue, notFound, validationFailed } from './errors.js';
+import {
+  appTarget,
+  appUserTarget,
+  type EventSource,
+  emitEvent,
+  requestSource,
+  userTarget,
+} from './events.js';
 import { paginate } from './paging.js';
 import type { Json, JsonObject, OktaApp, OktaAppUser, OktaState, OktaUser } from './state.js';
 import { renderUser, requireUserById } from './users.js';
@@ -82,7 +90,8 @@ export function effectiveAppUsers(state: OktaState, app: OktaApp): OktaAppUser[]
     if (!group) continue;
     for (const userId of group.members) {
       const user = state.users[userId];
-      if (!user || byUser.has(userId)) continue;
+      // A deactivated user keeps its groups but gets no app through them.
+      if (!user || byUser.has(userId) || user.status === 'DEPROVISIONED') continue;
       byUser.set(userId, {
         userId,
         scope: 'GROUP',
@@ -95,6 +104,87 @@ export function effectiveAppUsers(state: OktaState, app: OktaApp): OktaAppUser[]
     }
   }
   return [...byUser.values()].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+}
+
+/** A user's membership of one app: the direct assignment, else through its lowest-priority assigned group. */
+export function appUserOf(state: OktaState, app: OktaApp, userId: string): OktaAppUser | undefined {
+  const direct = state.appUsers[app.id]?.[userId];
+  if (direct) return direct;
+  const user = state.users[userId];
+  if (!user || user.status === 'DEPROVISIONED') return undefined;
+  const groups = Object.values(state.appGroups[app.id] ?? {}).sort((a, b) => a.priority - b.priority);
+  for (const assignment of groups) {
+    if (!state.groups[assignment.groupId]?.members.includes(userId)) continue;
+    return {
+      userId,
+      scope: 'GROUP',
+      created: assignment.created,
+      lastUpdated: assignment.lastUpdated,
+      statusChanged: assignment.created,
+      userName: userNameFor(app, user),
+      profile: { ...defaultProfile(app), ...clone(assignment.profile) },
+    };
+  }
+  return undefined;
+}
+
+/** App memberships at one moment, by `<appId>/<userId>`: what {@link emitMembershipChanges} compares. */
+export type MembershipSnapshot = Map<string, { appId: string; appUser: OktaAppUser }>;
+
+/** The app memberships of these users, in every app. */
+export function snapshotUsers(state: OktaState, userIds: readonly string[]): MembershipSnapshot {
+  const snapshot: MembershipSnapshot = new Map();
+  for (const app of Object.values(state.apps)) {
+    for (const userId of userIds) {
+      const appUser = appUserOf(state, app, userId);
+      if (appUser) snapshot.set(`${app.id}/${userId}`, { appId: app.id, appUser });
+    }
+  }
+  return snapshot;
+}
+
+/** Every membership of one app. */
+export function snapshotApp(state: OktaState, app: OktaApp): MembershipSnapshot {
+  const snapshot: MembershipSnapshot = new Map();
+  for (const appUser of effectiveAppUsers(state, app)) {
+    snapshot.set(`${app.id}/${appUser.userId}`, { appId: app.id, appUser });
+  }
+  return snapshot;
+}
+
+/**
+ * The `application.user_membership.add` / `remove` / `change_username` events between two snapshots
+ * (a membership through a group counts, as in Okta).
+ */
+export function emitMembershipChanges(
+  ctx: Ctx,
+  source: EventSource,
+  before: MembershipSnapshot,
+  after: MembershipSnapshot,
+): void {
+  const state = okta(ctx);
+  const keys = [...new Set([...before.keys(), ...after.keys()])].sort();
+  for (const key of keys) {
+    const was = before.get(key);
+    const now = after.get(key);
+    const appId = (now ?? was)?.appId ?? '';
+    const app = state.apps[appId];
+    const member = (now ?? was)?.appUser;
+    const user = member ? state.users[member.userId] : undefined;
+    if (!app || !member || !user) continue;
+    const targets = (appUser: OktaAppUser) => [
+      appUserTarget(app, appUser, user),
+      appTarget(app),
+      userTarget(user),
+    ];
+    if (!was && now) emitEvent(ctx, source, 'application.user_membership.add', targets(now.appUser));
+    else if (was && !now) emitEvent(ctx, source, 'application.user_membership.remove', targets(was.appUser));
+    else if (was && now && was.appUser.userName !== now.appUser.userName) {
+      emitEvent(ctx, source, 'application.user_membership.change_username', targets(now.appUser), {
+        previousUserName: was.appUser.userName,
+      });
+    }
+  }
 }
 
 export function renderAppUser(ctx: Ctx, app: OktaApp, appUser: OktaAppUser): JsonObject {
@@ -121,7 +211,7 @@ export function renderAppUser(ctx: Ctx, app: OktaApp, appUser: OktaAppUser): Jso
 }
 
 function findAppUser(state: OktaState, app: OktaApp, userId: string): OktaAppUser {
-  const found = effectiveAppUsers(state, app).find((u) => u.userId === userId);
+  const found = appUserOf(state, app, userId);
   if (!found) throw notFound(userId, 'AppUser');
   return found;
 }
@@ -131,6 +221,10 @@ export function assignUserToApplication(ctx: Ctx, req: SandboxRequest, params: P
   const body = readJsonBody(req);
   if (!body || typeof body.id !== 'string' || body.id === '') throw blankField('id');
   const user = requireUserById(ctx, body.id);
+  if (user.status === 'DEPROVISIONED') {
+    // [unverified wording] Okta refuses apps for deactivated users.
+    throw validationFailed('id', 'id: Cannot assign an app to a deactivated user.');
+  }
   const given = readProfile(body);
   const profile = { ...defaultProfile(app), ...clone(given ?? {}) };
   validateRoles(app, profile);
@@ -141,6 +235,7 @@ export function assignUserToApplication(ctx: Ctx, req: SandboxRequest, params: P
   }
   const state = okta(ctx);
   const now = ctx.now();
+  const before = snapshotUsers(state, [user.id]);
   const assignments = state.appUsers[app.id] ?? {};
   state.appUsers[app.id] = assignments;
   const existing = assignments[user.id];
@@ -154,6 +249,7 @@ export function assignUserToApplication(ctx: Ctx, req: SandboxRequest, params: P
     profile,
   };
   assignments[user.id] = assignment;
+  emitMembershipChanges(ctx, requestSource(ctx, req), before, snapshotUsers(state, [user.id]));
   return jsonResponse(ctx, 200, renderAppUser(ctx, app, assignment));
 }
 
@@ -206,6 +302,7 @@ export function updateApplicationUser(ctx: Ctx, req: SandboxRequest, params: Par
     throw validationFailed('userName', 'userName: Does not match required type string.');
   }
   const now = ctx.now();
+  const before = snapshotUsers(state, [current.userId]);
   const assignments = state.appUsers[app.id] ?? {};
   state.appUsers[app.id] = assignments;
   // Updating a group-assigned user gives it a profile of its own: it becomes a direct assignment.
@@ -217,10 +314,11 @@ export function updateApplicationUser(ctx: Ctx, req: SandboxRequest, params: Par
     profile,
   };
   assignments[current.userId] = updated;
+  emitMembershipChanges(ctx, requestSource(ctx, req), before, snapshotUsers(state, [current.userId]));
   return jsonResponse(ctx, 200, renderAppUser(ctx, app, updated));
 }
 
-export function unassignUserFromApplication(ctx: Ctx, _req: SandboxRequest, params: Params): SandboxResponse {
+export function unassignUserFromApplication(ctx: Ctx, req: SandboxRequest, params: Params): SandboxResponse {
   const app = requireApp(ctx, params.appId);
   const state = okta(ctx);
   const direct = state.appUsers[app.id]?.[params.userId];
@@ -229,6 +327,8 @@ export function unassignUserFromApplication(ctx: Ctx, _req: SandboxRequest, para
     findAppUser(state, app, params.userId);
     throw forbidden();
   }
+  const before = snapshotUsers(state, [params.userId]);
   delete state.appUsers[app.id]?.[params.userId];
+  emitMembershipChanges(ctx, requestSource(ctx, req), before, snapshotUsers(state, [params.userId]));
   return noContent(ctx);
 }

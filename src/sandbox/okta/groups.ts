@@ -1,13 +1,15 @@
 /**
- * `/api/v1/groups`: Okta groups (type `OKTA_GROUP`) and their members. Groups matter to the SSO flow's
- * alternative to API integration: the AWS app's group mapping derives the SAML role from group names.
+ * `/api/v1/groups`: Okta groups (type `OKTA_GROUP`). Groups matter to the SSO flow's alternative to API
+ * integration: the AWS app's group mapping derives the SAML role from group names. Their members are in
+ * ./memberships.ts.
  */
 import type { SandboxRequest, SandboxResponse } from '../emulator.js';
+import { emitMembershipChanges, snapshotUsers } from './app-users.js';
 import { blankField, notFound, validationFailed } from './errors.js';
+import { type EventSource, emitEvent, groupTarget, requestSource } from './events.js';
 import { type FilterRules, matches, parseFilter } from './filter.js';
 import { paginate } from './paging.js';
 import type { JsonObject, OktaGroup } from './state.js';
-import { renderUser, requireUserById } from './users.js';
 import {
   type Ctx,
   clone,
@@ -53,6 +55,12 @@ function byId<T extends { id: string }>(a: T, b: T): number {
 export function createGroup(ctx: Ctx, req: SandboxRequest): SandboxResponse {
   const body = readJsonBody(req) ?? {};
   const profile = isObject(body.profile) ? body.profile : {};
+  const group = createGroupRecord(ctx, requestSource(ctx, req), profile);
+  return jsonResponse(ctx, 200, renderGroup(ctx, group));
+}
+
+/** Validate and store a new group (POST /api/v1/groups and the `createOktaGroup` back door). */
+export function createGroupRecord(ctx: Ctx, source: EventSource, profile: JsonObject): OktaGroup {
   const name = profile.name;
   if (typeof name !== 'string' || name.trim() === '') throw blankField('name');
   const description = profile.description;
@@ -76,7 +84,8 @@ export function createGroup(ctx: Ctx, req: SandboxRequest): SandboxResponse {
     members: [],
   };
   state.groups[group.id] = group;
-  return jsonResponse(ctx, 200, renderGroup(ctx, group));
+  emitEvent(ctx, source, 'group.lifecycle.create', [groupTarget(group)]);
+  return group;
 }
 
 const GROUP_FILTER: FilterRules = {
@@ -114,47 +123,15 @@ export function getGroup(ctx: Ctx, _req: SandboxRequest, params: Params): Sandbo
   return jsonResponse(ctx, 200, renderGroup(ctx, requireGroup(ctx, params.groupId)));
 }
 
-export function deleteGroup(ctx: Ctx, _req: SandboxRequest, params: Params): SandboxResponse {
+export function deleteGroup(ctx: Ctx, req: SandboxRequest, params: Params): SandboxResponse {
   const group = requireGroup(ctx, params.groupId);
   const state = okta(ctx);
+  const source = requestSource(ctx, req);
+  // Members lose the apps they had through this group only.
+  const before = snapshotUsers(state, group.members);
   delete state.groups[group.id];
   for (const assignments of Object.values(state.appGroups)) delete assignments[group.id];
-  return noContent(ctx);
-}
-
-export function listGroupUsers(ctx: Ctx, req: SandboxRequest, params: Params): SandboxResponse {
-  const group = requireGroup(ctx, params.groupId);
-  const state = okta(ctx);
-  const users = group.members
-    .map((id) => state.users[id])
-    .filter((u) => u !== undefined)
-    .sort(byId);
-  const page = paginate(ctx, req, users, (u) => u.id, { defaultLimit: 1000, maxLimit: 10_000 });
-  return jsonResponse(
-    ctx,
-    200,
-    page.items.map((u) => renderUser(ctx, u)),
-    { Link: page.links },
-  );
-}
-
-export function assignUserToGroup(ctx: Ctx, _req: SandboxRequest, params: Params): SandboxResponse {
-  const group = requireGroup(ctx, params.groupId);
-  const user = requireUserById(ctx, params.userId);
-  if (!group.members.includes(user.id)) {
-    group.members.push(user.id);
-    group.lastMembershipUpdated = ctx.now();
-  }
-  return noContent(ctx);
-}
-
-export function unassignUserFromGroup(ctx: Ctx, _req: SandboxRequest, params: Params): SandboxResponse {
-  const group = requireGroup(ctx, params.groupId);
-  const user = requireUserById(ctx, params.userId);
-  const index = group.members.indexOf(user.id);
-  if (index >= 0) {
-    group.members.splice(index, 1);
-    group.lastMembershipUpdated = ctx.now();
-  }
+  emitEvent(ctx, source, 'group.lifecycle.delete', [groupTarget(group)]);
+  emitMembershipChanges(ctx, source, before, snapshotUsers(state, group.members));
   return noContent(ctx);
 }

@@ -16,8 +16,6 @@
  * `settings.app.useGroupMapping`, from the user's groups that match `groupFilter`, each turned into a
  * value by `roleValuePattern` (with `joinAllRoles`, the assigned `samlRoles` are added to them).
  */
-import { samlRoleForGroup } from '../../resources/okta-groups/ensure.js';
-import { AWS_INVALID_SAML_RESPONSE } from '../../saml/response.js';
 import {
   AWS_SAML_AUDIENCE,
   AWS_SIGNIN_SAML_URL,
@@ -26,10 +24,14 @@ import {
   signSamlResponse,
 } from '../../saml/sign.js';
 import { effectiveAppUsers } from './app-users.js';
+import { InvalidGroupFilter, roleValueForGroup } from './group-mapping.js';
 import { appSigningKey } from './keys.js';
 import { idpEntityId } from './metadata.js';
 import type { Json, JsonObject, OktaApp, OktaAppUser, OktaState, OktaUser } from './state.js';
 import { type Ctx, getObject, isObject, okta } from './util.js';
+
+/** What AWS sign-in shows for a response it rejects without saying more (its own wording). */
+const AWS_INVALID_SAML_RESPONSE = 'Your request included an invalid SAML response. To logout, click here.';
 
 /** GovCloud's (`awsEnvironmentType` naming GovCloud). */
 export const AWS_GOV_SIGNIN_URL = 'https://signin.amazonaws-us-gov.com/saml';
@@ -188,16 +190,17 @@ function roleValues(state: OktaState, app: OktaApp, appUser: OktaAppUser): strin
     const values: string[] = [];
     if (groupFilter && roleValuePattern) {
       for (const name of groupsOf(state, appUser.userId)) {
-        let mapped: ReturnType<typeof samlRoleForGroup>;
+        let mapped: string | undefined;
         try {
-          mapped = samlRoleForGroup(name, { groupFilter, roleValuePattern });
-        } catch {
+          mapped = roleValueForGroup(name, { groupFilter, roleValuePattern });
+        } catch (error) {
+          if (!(error instanceof InvalidGroupFilter)) throw error;
           return fail(
             AWS_INVALID_SAML_RESPONSE,
             `the app's group filter '${groupFilter}' is not a valid regular expression: Okta maps no group to a role`,
           );
         }
-        if (mapped && !values.includes(mapped.value)) values.push(mapped.value);
+        if (mapped && !values.includes(mapped)) values.push(mapped);
       }
     }
     if (settings.joinAllRoles === true) for (const v of assigned) if (!values.includes(v)) values.push(v);

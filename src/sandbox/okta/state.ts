@@ -158,6 +158,85 @@ export interface OktaAppGroup {
   profile: JsonObject;
 }
 
+/** An Event Hook's lifecycle status. */
+export type OktaEventHookStatus = 'ACTIVE' | 'INACTIVE';
+
+/**
+ * An Event Hook (`/api/v1/eventHooks`): Okta POSTs the events it subscribes to to `uri`, once verified.
+ * `secret` is the `channel.config.authScheme.value` (write-only on the API; redacted in `sb.state()`).
+ */
+export interface OktaEventHook {
+  /** The hook id (`who…`). */
+  id: string;
+  /** Display name. */
+  name: string;
+  /** Description, or null. */
+  description: string | null;
+  /** `ACTIVE` or `INACTIVE` (only an INACTIVE hook can be deleted). */
+  status: OktaEventHookStatus;
+  /** `UNVERIFIED` until the one-time verification succeeded; a new channel makes it `UNVERIFIED` again. */
+  verificationStatus: 'UNVERIFIED' | 'VERIFIED';
+  /** When the hook was created (epoch ms). */
+  created: number;
+  /** When the hook last changed (epoch ms). */
+  lastUpdated: number;
+  /** Who created it (a user or client id). */
+  createdBy: string;
+  /** The subscribed event types (`user.lifecycle.create`…). */
+  eventTypes: string[];
+  /** The endpoint Okta calls. */
+  uri: string;
+  /** Extra headers Okta sends with every call. */
+  headers: {
+    /** The header name. */
+    key: string;
+    /** Its value. */
+    value: string;
+  }[];
+  /** The header that carries {@link OktaEventHook.secret} (`Authorization`), or null for none. */
+  authHeader: string | null;
+  /** The value of that header; redacted in `sb.state()`. */
+  secret: string | null;
+}
+
+/** An OAuth 2.0 service app ("API Services" app): signs in with a private-key JWT to call the Okta API. */
+export interface OktaServiceApp {
+  /** The client id (`0oa…`): the `iss` and `sub` of its client assertions. */
+  clientId: string;
+  /** The app's name. */
+  name: string;
+  /** `ACTIVE` or `INACTIVE` (an inactive app gets no tokens). */
+  status: 'ACTIVE' | 'INACTIVE';
+  /** When it was registered (epoch ms). */
+  created: number;
+  /** The public keys (JWKs with `kid`) its client assertions are checked against. */
+  jwks: JsonObject[];
+  /** The Okta API scopes granted to it (`okta.users.read`…). */
+  scopes: string[];
+}
+
+/** An access token the token endpoint issued, stored by the SHA-256 of its value (never the value). */
+export interface OktaAccessToken {
+  /** The service app it was issued to. */
+  clientId: string;
+  /** The scopes it carries. */
+  scopes: string[];
+  /** When it was issued (epoch ms, sandbox clock). */
+  issuedAt: number;
+  /** When it expires (epoch ms, sandbox clock). */
+  expiresAt: number;
+}
+
+/** The org authorization server's part of the state (service apps, tokens, used assertion ids). */
+export interface OktaOAuthState {
+  /** Service apps by client id. */
+  clients: Record<string, OktaServiceApp>;
+  /** Issued access tokens by the hex SHA-256 of the token. */
+  tokens: Record<string, OktaAccessToken>;
+  /** `<clientId>:<jti>` of client assertions already used → their `exp` (epoch ms), against replay. */
+  usedJtis: Record<string, number>;
+}
+
 /** The emulated Okta org's part of the sandbox state. */
 export interface OktaState {
   /** The org's `00o…` id (in app `orn`s); set on first use. */
@@ -180,6 +259,12 @@ export interface OktaState {
   appUsers: Record<string, Record<string, OktaAppUser>>;
   /** appId → groupId → group assignment. */
   appGroups: Record<string, Record<string, OktaAppGroup>>;
+  /** Event hooks by id. */
+  eventHooks: Record<string, OktaEventHook>;
+  /** OAuth 2.0 service apps and the tokens issued to them. */
+  oauth: OktaOAuthState;
+  /** How many System Log events the org has recorded (event uuids derive from it, unique across restarts). */
+  eventSeq: number;
 }
 
 export function createOktaState(): OktaState {
@@ -194,5 +279,8 @@ export function createOktaState(): OktaState {
     groups: {},
     appUsers: {},
     appGroups: {},
+    eventHooks: {},
+    oauth: { clients: {}, tokens: {}, usedJtis: {} },
+    eventSeq: 0,
   };
 }

@@ -1,29 +1,26 @@
 /**
- * `/api/v1/users`: read by id, login or short name; list with `q`, `filter`, `search` and paging; create.
- * The SSO flow never creates Okta users (they come from the directory): tests create them through the
- * `createOktaUser` back door, which shares `createUserRecord` with POST /api/v1/users.
+ * `/api/v1/users`: read by id, login or short name; list with `q`, `filter`, `search` and paging; the
+ * user record and its validation. The SSO flow never creates Okta users (they come from the directory):
+ * tests create them through the `createOktaUser` back door, which shares `createUserRecord` with POST
+ * /api/v1/users (./user-lifecycle.ts, with the lifecycle operations and profile updates).
  */
 import type { SandboxRequest, SandboxResponse } from '../emulator.js';
 import { notFound, validationFailed } from './errors.js';
+import { type EventSource, emitEvent, userTarget } from './events.js';
 import { type FilterRules, matches, parseFilter } from './filter.js';
-import { renderGroup } from './groups.js';
 import { paginate } from './paging.js';
 import type { Json, JsonObject, OktaUser, OktaUserStatus } from './state.js';
 import {
   type Ctx,
   clone,
   ensureOrg,
-  getObject,
   href,
-  isObject,
   iso,
   isoOrNull,
   jsonResponse,
   newId,
   okta,
   type Params,
-  queryFlag,
-  readJsonBody,
   startsWithCi,
 } from './util.js';
 
@@ -49,7 +46,13 @@ export function renderUser(ctx: Ctx, user: OktaUser): JsonObject {
     passwordChanged: isoOrNull(user.passwordChanged),
     type: { id: state.userTypeId },
     profile: clone(user.profile),
-    credentials: { provider: { type: 'OKTA', name: 'OKTA' } },
+    credentials: {
+      ...(user.passwordChanged !== null ? { password: {} } : {}),
+      ...(typeof user.profile.email === 'string'
+        ? { emails: [{ value: user.profile.email, status: 'VERIFIED', type: 'PRIMARY' }] }
+        : {}),
+      provider: { type: 'OKTA', name: 'OKTA' },
+    },
     _links: { self: href(ctx, `/api/v1/users/${user.id}`) },
   };
 }
@@ -91,18 +94,22 @@ export interface UserInput {
   profile: JsonObject;
   status: OktaUserStatus;
   hasPassword: boolean;
+  /** Who creates it (the events' actor). */
+  source: EventSource;
 }
 
-/** Validate a new user's profile as the default Okta user schema does, then store it. */
-export function createUserRecord(ctx: Ctx, input: UserInput): OktaUser {
-  const profile = input.profile;
+/**
+ * Check a whole profile against the default Okta user schema (login and email email-shaped, login unique
+ * case-insensitively — `self` may keep its own —, names not blank). @throws 400 E0000001
+ */
+export function validateProfile(ctx: Ctx, profile: JsonObject, self?: OktaUser): void {
   const causes: [string, string][] = [];
   const login = profile.login;
   if (typeof login !== 'string' || login.trim() === '')
     causes.push(['login', 'login: The field cannot be left blank']);
   else if (!EMAIL.test(login))
     causes.push(['login', 'login: Username must be in the form of an email address']);
-  else if (Object.values(okta(ctx).users).some((u) => sameLogin(u.profile.login, login))) {
+  else if (Object.values(okta(ctx).users).some((u) => u !== self && sameLogin(u.profile.login, login))) {
     causes.push(['login', 'login: An object with this field already exists in the current organization']);
   }
   const email = profile.email;
@@ -116,7 +123,15 @@ export function createUserRecord(ctx: Ctx, input: UserInput): OktaUser {
   }
   const first = causes[0];
   if (first) throw validationFailed(first[0], ...causes.map(([, cause]) => cause));
+}
 
+/**
+ * Validate a new user's profile as the default Okta user schema does, then store it. Records
+ * `user.lifecycle.create`, and `user.lifecycle.activate` when it is created active.
+ */
+export function createUserRecord(ctx: Ctx, input: UserInput): OktaUser {
+  const profile = input.profile;
+  validateProfile(ctx, profile);
   ensureOrg(ctx);
   const now = ctx.now();
   const active = input.status !== 'STAGED';
@@ -137,27 +152,13 @@ export function createUserRecord(ctx: Ctx, input: UserInput): OktaUser {
     },
   };
   okta(ctx).users[user.id] = user;
+  emitEvent(ctx, input.source, 'user.lifecycle.create', [userTarget(user)]);
+  if (active) emitEvent(ctx, input.source, 'user.lifecycle.activate', [userTarget(user)]);
   return user;
 }
 
 export function getUser(ctx: Ctx, _req: SandboxRequest, params: Params): SandboxResponse {
   return jsonResponse(ctx, 200, renderUser(ctx, requireUser(ctx, params.id)));
-}
-
-export function createUser(ctx: Ctx, req: SandboxRequest): SandboxResponse {
-  const body = readJsonBody(req) ?? {};
-  const profile = body.profile;
-  if (!isObject(profile)) throw validationFailed('profile', 'profile: The field cannot be left blank');
-  const credentials = getObject(body, 'credentials');
-  const password = credentials ? getObject(credentials, 'password') : undefined;
-  const hasPassword = typeof password?.value === 'string' && password.value !== '';
-  const status: OktaUserStatus = !queryFlag(req, 'activate', true)
-    ? 'STAGED'
-    : hasPassword
-      ? 'ACTIVE'
-      : 'PROVISIONED';
-  const user = createUserRecord(ctx, { profile, status, hasPassword });
-  return jsonResponse(ctx, 200, renderUser(ctx, user));
 }
 
 const USER_FILTER: FilterRules = {
@@ -201,15 +202,6 @@ export function listUsers(ctx: Ctx, req: SandboxRequest): SandboxResponse {
     });
   const page = paginate(ctx, req, all, (u) => u.id as string, { defaultLimit: q ? 10 : 200, maxLimit: 200 });
   return jsonResponse(ctx, 200, page.items, { Link: page.links });
-}
-
-export function listUserGroups(ctx: Ctx, _req: SandboxRequest, params: Params): SandboxResponse {
-  const user = requireUser(ctx, params.id);
-  const groups = Object.values(okta(ctx).groups)
-    .filter((g) => g.members.includes(user.id))
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    .map((g) => renderGroup(ctx, g));
-  return jsonResponse(ctx, 200, groups);
 }
 
 export function isUserStatus(value: unknown): value is OktaUserStatus {

@@ -8,7 +8,16 @@ import type { Json, JsonObject, OktaState } from './state.js';
 export type Ctx = EmulatorContext;
 
 export function okta(ctx: Ctx): OktaState {
-  return ctx.state.okta;
+  return upgradeOktaState(ctx.state.okta);
+}
+
+/** A state file written before event hooks and OAuth were emulated has no part for them. */
+export function upgradeOktaState(state: OktaState): OktaState {
+  const s = state as Partial<OktaState> & OktaState;
+  s.eventHooks ??= {};
+  s.oauth ??= { clients: {}, tokens: {}, usedJtis: {} };
+  s.eventSeq ??= 0;
+  return state;
 }
 
 export function isObject(value: unknown): value is JsonObject {
@@ -126,4 +135,5 @@ export interface Params {
   keyId: string;
   featureName: string;
   id: string;
+  eventHookId: string;
 }

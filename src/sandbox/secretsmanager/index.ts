@@ -11,53 +11,11 @@ import type {
   SandboxResponse,
   ServiceEmulator,
 } from '../emulator.js';
-import { ServiceError } from '../emulator.js';
+import { notImplemented, ServiceError } from '../emulator.js';
 
-/** One stored secret (plain JSON; times epoch ms). */
-export interface StoredSecret {
-  /** `arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 random letters>` */
-  arn: string;
-  /** The secret's name. */
-  name: string;
-  /** The `Description` given at creation; undefined when none. */
-  description: string | undefined;
-  /** The `KmsKeyId` given at creation; undefined for the default `aws/secretsmanager` key. */
-  kmsKeyId: string | undefined;
-  /** The secret's tags. */
-  tags: {
-    /** Tag key. */
-    Key: string;
-    /** Tag value. */
-    Value: string;
-  }[];
-  /** When the secret was created (epoch ms). */
-  createdAt: number;
-  /** When a value was last stored (epoch ms). */
-  lastChangedAt: number;
-  /** Deletion scheduled (or done, when forced: then the secret is gone from the map). */
-  deletedAt: number | undefined;
-  /** The versions that still carry a staging label, oldest first. */
-  versions: {
-    /** The version id (a UUID). */
-    versionId: string;
-    /** The secret value (redacted in `sb.state()`). */
-    secretString: string;
-    /** When the version was stored (epoch ms). */
-    createdAt: number;
-    /** Its staging labels: `AWSCURRENT` for the newest, `AWSPREVIOUS` for the one before. */
-    stages: string[];
-  }[];
-}
+import type { StoredSecret } from './state.js';
 
-/** The emulated AWS Secrets Manager's part of the sandbox state. */
-export interface SecretsManagerState {
-  /** By name. */
-  secrets: Record<string, StoredSecret>;
-}
-
-export function createSecretsManagerState(): SecretsManagerState {
-  return { secrets: {} };
-}
+export { createSecretsManagerState, type SecretsManagerState, type StoredSecret } from './state.js';
 
 const NAME = /^[\w/+=.@-]{1,512}$/;
 const TARGET_PREFIX = 'secretsmanager.';
@@ -227,7 +185,11 @@ export function createSecretsManagerEmulator(): ServiceEmulator {
     resolve(req: SandboxRequest, ctx: EmulatorContext): ResolvedOperation {
       const target = req.headers['x-amz-target'] ?? '';
       const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-      const handler = HANDLERS[operation];
+      const handler = Object.hasOwn(HANDLERS, operation) ? HANDLERS[operation] : undefined;
+      if (req.method === 'POST' && !handler && /^secretsmanager\.[A-Z][A-Za-z]+$/.test(target)) {
+        // A Secrets Manager operation the sandbox does not emulate (RotateSecret, TagResource…), named.
+        throw notImplemented('AWS Secrets Manager', operation);
+      }
       if (req.method !== 'POST' || !handler) {
         throw err('UnknownOperationException', `Unknown operation ${target || '(no X-Amz-Target)'}`);
       }

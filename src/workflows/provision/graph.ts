@@ -12,24 +12,24 @@ export interface Task<T = unknown> {
   id: string;
   dependsOn: readonly string[];
   /** `results` holds the value of every task this one depends on (directly or not). */
-  run(results: ReadonlyMap<string, unknown>): Promise<TaskEnd<T>>;
+  run(results: ReadonlyMap<string, T>): Promise<TaskEnd<T>>;
 }
 
-export type TaskOutcome =
-  | { status: 'done'; value: unknown; ms: number }
-  | { status: 'manual'; value: unknown; actions: string[]; ms: number }
+export type TaskOutcome<T = unknown> =
+  | { status: 'done'; value: T; ms: number }
+  | { status: 'manual'; value: T; actions: string[]; ms: number }
   | { status: 'failed'; error: unknown; ms: number }
   | { status: 'skipped'; reason: string };
 
-export type GraphEvent =
+export type GraphEvent<T = unknown> =
   | { type: 'task-started'; id: string }
-  | { type: 'task-finished'; id: string; outcome: TaskOutcome }
+  | { type: 'task-finished'; id: string; outcome: TaskOutcome<T> }
   | { type: 'progress'; done: number; total: number; running: number };
 
-export interface RunGraphOptions {
+export interface RunGraphOptions<T = unknown> {
   concurrency: number;
   signal?: AbortSignal | undefined;
-  onEvent?: ((event: GraphEvent) => void) | undefined;
+  onEvent?: ((event: GraphEvent<T>) => void) | undefined;
 }
 
 /** Check that ids are unique, dependencies exist and there is no cycle. */
@@ -57,21 +57,21 @@ export function checkGraph(tasks: readonly Task[]): void {
 }
 
 /** Run every task; resolves when none is left to start. Never rejects for a task's failure. */
-export async function runGraph(
-  tasks: readonly Task[],
-  options: RunGraphOptions,
-): Promise<Map<string, TaskOutcome>> {
+export async function runGraph<T>(
+  tasks: readonly Task<T>[],
+  options: RunGraphOptions<T>,
+): Promise<Map<string, TaskOutcome<T>>> {
   checkGraph(tasks);
-  const outcomes = new Map<string, TaskOutcome>();
-  const values = new Map<string, unknown>();
+  const outcomes = new Map<string, TaskOutcome<T>>();
+  const values = new Map<string, T>();
   const pending = new Set(tasks.map((t) => t.id));
   const running = new Set<string>();
-  const emit = (event: GraphEvent) => options.onEvent?.(event);
+  const emit = (event: GraphEvent<T>) => options.onEvent?.(event);
   const progress = () =>
     emit({ type: 'progress', done: outcomes.size, total: tasks.length, running: running.size });
 
   return new Promise((resolve) => {
-    const finish = (task: Task, outcome: TaskOutcome) => {
+    const finish = (task: Task<T>, outcome: TaskOutcome<T>) => {
       outcomes.set(task.id, outcome);
       running.delete(task.id);
       emit({ type: 'task-finished', id: task.id, outcome });

@@ -22,7 +22,9 @@ const MARK: Record<PlanAction, string> = {
  * ```
  */
 export function renderPlan(plan: ConnectSsoPlan): string {
-  const width = Math.min(60, Math.max(0, ...plan.items.map((i) => i.resource.length)));
+  // One pass, no spread of the items into arguments: the rendering is linear in the number of items.
+  let width = 0;
+  for (const i of plan.items) width = Math.max(width, Math.min(60, i.resource.length));
   const lines = plan.items.map((i) => {
     const why = i.reason && i.reason !== i.action && i.action !== 'unchanged' ? `: ${i.reason}` : '';
     return `${MARK[i.action]} ${i.resource.padEnd(width)}  ${i.action}${why}`;

@@ -16,12 +16,8 @@
  */
 
 import { X509Certificate } from 'node:crypto';
-import {
-  GetSAMLProviderCommand,
-  ListSAMLProvidersCommand,
-  UpdateSAMLProviderCommand,
-} from '@aws-sdk/client-iam';
-import type { AppKind, ConnectSsoConfig, ResolvedApp, ResolvedConfig } from '../../config/index.js';
+import { UpdateSAMLProviderCommand } from '@aws-sdk/client-iam';
+import type { ConnectSsoConfig, ResolvedApp, ResolvedConfig } from '../../config/index.js';
 import type { SsoContext } from '../../core/context.js';
 import { ConfigError, ConflictError, ConnectSsoError, VerificationError } from '../../core/errors.js';
 import { awsCall } from '../../providers/aws/call.js';
@@ -35,246 +31,48 @@ import {
   ownershipMarker,
   replaceOktaApp,
 } from '../../resources/okta-app/ensure.js';
-import { parseIdpMetadata } from '../../saml/metadata.js';
+import type { OktaAppKeyJson } from '../../resources/okta-app/read.js';
+import { findProvider } from '../../resources/saml-provider-role/read.js';
 import { contextForConfig, resolveConfigInput } from '../config-context.js';
+import {
+  type AppKey,
+  certificateOf,
+  certificatesOf,
+  describeKey,
+  listKeys,
+  mergeSigningCertificates,
+  metadataFor,
+  sameSet,
+  short,
+  toAppKey,
+} from './keys.js';
+import {
+  type AppRotationResult,
+  type RotateOptions,
+  type RotationAppRef,
+  type RotationCertificate,
+  RotationInterruptedError,
+  type RotationResult,
+  type RotationStage,
+} from './types.js';
+
+export { mergeSigningCertificates } from './keys.js';
+export {
+  type AppRotationResult,
+  ROTATION_STAGES,
+  type RotateOptions,
+  type RotationAppRef,
+  type RotationCertificate,
+  RotationInterruptedError,
+  type RotationResult,
+  type RotationStage,
+} from './types.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Public types
 
-/**
- * The stages of a rotation, in order; `verify` is called after each:
- * - `generate`: Okta has a new signing key for the app (not yet signing);
- * - `trust-both`: the IAM SAML provider trusts both the current and the new certificate;
- * - `switch`: the app signs with the new key (the confirmation stage: a failing `verify` switches back);
- * - `remove-old`: the provider trusts the new certificate only.
- */
-export type RotationStage = 'generate' | 'trust-both' | 'switch' | 'remove-old';
-
-/** The order of the stages. */
-export const ROTATION_STAGES: readonly RotationStage[] = ['generate', 'trust-both', 'switch', 'remove-old'];
-
-/** Which app a stage or an error is about. */
-export interface RotationAppRef {
-  /** The app's kind in the config. */
-  kind: AppKind;
-  /** The app's label in Okta. */
-  label: string;
-  /** The Okta app id. */
-  appId: string;
-}
-
-/** Options of {@link rotateSigningCertificate}. */
-export interface RotateOptions {
-  /**
-   * The clients. Default: built from the config (`createContext` with its region and Okta token). Its
-   * `stack` is replaced by the config's (the app and the provider must carry that stack's ownership).
-   */
-  context?: SsoContext;
-  /** Rotate only this app. Default: every app of the config, one after the other. */
-  app?: AppKind;
-  /** Validity of the new certificate in years, 2–10 (Okta's range). Default 10 (Okta's default). */
-  validityYears?: number;
-  /**
-   * Proves that sign-in works; called after each stage with the stage just finished and the app (tests
-   * pass a function that runs a simulated sign-in and throws if it fails). A failure after `switch`
-   * switches the app back to its previous key (still trusted) and after `remove-old` puts the previous
-   * certificate back, then throws a `VerificationError`; after the other stages it only throws. A re-run
-   * resumes from there. Default: no check (the live state is read back instead).
-   */
-  verify?: (stage: RotationStage, app: RotationAppRef) => Promise<void>;
-  /**
-   * Only start a rotation when the app's certificate expires within this many days (a rotation already
-   * in progress is always finished, and a certificate IAM does not trust is always replaced). With
-   * `ifOlderThanDays`, either condition starts one. Default: always rotate.
-   */
-  ifExpiringWithinDays?: number;
-  /** Only start a rotation when the app's current key is older than this many days (see `ifExpiringWithinDays`). */
-  ifOlderThanDays?: number;
-  /**
-   * How long to wait after IAM was told to trust the new certificate before Okta switches to it (IAM is
-   * eventually consistent). 0–600 000 ms; default 10 000.
-   */
-  propagationDelayMs?: number;
-}
-
-/** A signing certificate of the app. */
-export interface RotationCertificate {
-  /** The Okta key id; undefined for a certificate IAM trusted that is not (or no longer) a key of the app. */
-  kid: string | undefined;
-  /** SHA-256 fingerprint, colon-separated hex. */
-  fingerprint256: string;
-  /** When the certificate expires. */
-  notAfter: Date;
-}
-
-/** The rotation of one app. */
-export interface AppRotationResult extends RotationAppRef {
-  /** The IAM SAML provider's ARN. */
-  providerArn: string;
-  /**
-   * `rotated`: this run started and finished a rotation; `resumed`: it finished one an earlier run had
-   * started; `not-needed`: the `if…` conditions did not call for one (nothing written).
-   */
-  outcome: 'rotated' | 'resumed' | 'not-needed';
-  /** The certificate replaced; undefined when `not-needed`. */
-  previous: RotationCertificate | undefined;
-  /** The certificate Okta signs with (and IAM trusts) after the run. */
-  current: RotationCertificate;
-  /** Each stage and whether this run did it or found it done; empty when `not-needed`. */
-  stages: {
-    /** The stage. */
-    stage: RotationStage;
-    /** `done` by this run, or `already-done` by an earlier (interrupted) one. */
-    action: 'done' | 'already-done';
-  }[];
-  /** What was changed, in words. */
-  changes: string[];
-}
-
-/** What {@link rotateSigningCertificate} did. */
-export interface RotationResult {
-  /** One entry per app rotated, in the config's order. */
-  apps: AppRotationResult[];
-}
-
-/**
- * A rotation stopped before it finished (a provider error, a missing resource). The setup still signs
- * in — Okta signs only with a certificate IAM trusts — and running `rotateSigningCertificate` again
- * resumes at `stage`.
- */
-export class RotationInterruptedError extends ConnectSsoError {
-  override name = 'RotationInterruptedError';
-  declare readonly code: 'ROTATION_INTERRUPTED';
-  constructor(
-    /** The app whose rotation stopped. */
-    readonly app: RotationAppRef,
-    /** The stage that did not finish. */
-    readonly stage: RotationStage,
-    /** The stages finished (by this run or an earlier one). */
-    readonly completed: readonly RotationStage[],
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super('ROTATION_INTERRUPTED', message, options);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Okta keys and metadata
-
-/** A signing key as `GET /api/v1/apps/{id}/credentials/keys` lists it (a JWK). */
-interface OktaKeyJson {
-  kid: string;
-  created?: string;
-  expiresAt?: string;
-  x5c?: string[];
-}
-
-interface AppKey {
-  kid: string;
-  created: number;
-  base64: string;
-  fingerprint256: string;
-  notAfter: Date;
-}
-
-function toAppKey(json: OktaKeyJson): AppKey | undefined {
-  const base64 = json.x5c?.[0]?.replace(/\s+/g, '');
-  if (!base64) return undefined;
-  let cert: X509Certificate;
-  try {
-    cert = new X509Certificate(Buffer.from(base64, 'base64'));
-  } catch {
-    return undefined;
-  }
-  const created = json.created ? Date.parse(json.created) : Number.NaN;
-  return {
-    kid: json.kid,
-    created: Number.isFinite(created) ? created : new Date(cert.validFrom).getTime(),
-    base64,
-    fingerprint256: cert.fingerprint256,
-    notAfter: new Date(cert.validTo),
-  };
-}
-
-async function listKeys(ctx: SsoContext, appId: string): Promise<AppKey[]> {
-  const { data } = await oktaRequest<OktaKeyJson[]>(ctx, 'ListApplicationKeys', {
-    method: 'GET',
-    path: `/api/v1/apps/${encodeURIComponent(appId)}/credentials/keys`,
-  });
-  return (Array.isArray(data) ? data : []).map(toAppKey).filter((k): k is AppKey => k !== undefined);
-}
-
-/** The app's IdP metadata for one of its keys (`…/sso/saml/metadata?kid=`). */
-async function metadataFor(ctx: SsoContext, appId: string, kid: string): Promise<string> {
-  const { data } = await oktaRequest<string>(ctx, 'PreviewSAMLmetadataForApplication', {
-    method: 'GET',
-    path: `/api/v1/apps/${encodeURIComponent(appId)}/sso/saml/metadata`,
-    query: { kid },
-    accept: 'application/xml',
-  });
-  return data;
-}
-
-const KEY_DESCRIPTOR = /<((?:[\w.-]+:)?)KeyDescriptor\b[^>]*>[\s\S]*?<\/\1KeyDescriptor>/g;
-
-/**
- * One metadata document trusting the signing certificates of several: `base` with the signing
- * `KeyDescriptor`s of `others` added after its own. Okta serves every key's metadata from one template
- * (same entity id, same namespace declarations), so the descriptors move between them unchanged; the
- * result is parsed again to prove it holds every certificate.
- */
-export function mergeSigningCertificates(base: string, others: readonly string[]): string {
-  const descriptors = (xml: string) =>
-    [...xml.matchAll(KEY_DESCRIPTOR)].filter((m) => !/^<[^>]*\buse\s*=\s*["']encryption["']/.test(m[0]));
-  const own = descriptors(base);
-  const last = own[own.length - 1];
-  if (!last || last.index === undefined) {
-    throw new ConfigError(
-      'metadata',
-      'the app metadata has no KeyDescriptor to add the new certificate next to',
-    );
-  }
-  const at = last.index + last[0].length;
-  const added = others.flatMap((xml) => descriptors(xml).map((m) => m[0]));
-  const merged = base.slice(0, at) + added.join('') + base.slice(at);
-  const want = new Set(
-    [base, ...others].flatMap((xml) =>
-      parseIdpMetadata(xml, 'metadata').signingCertificates.map((c) => c.base64),
-    ),
-  );
-  const got = new Set(parseIdpMetadata(merged, 'merged metadata').signingCertificates.map((c) => c.base64));
-  if (got.size !== want.size || [...want].some((c) => !got.has(c))) {
-    throw new ConfigError(
-      'metadata',
-      'merging the signing certificates of the app metadata lost a certificate',
-    );
-  }
-  return merged;
-}
-
-/** The certificates (base64 DER) of stored metadata; empty when it no longer parses. */
-function certificatesOf(xml: string): string[] {
-  try {
-    return parseIdpMetadata(xml, 'provider metadata').signingCertificates.map((c) => c.base64);
-  } catch {
-    return [];
-  }
-}
-
-const sameSet = (a: readonly string[], b: readonly string[]): boolean => {
-  const sa = new Set(a);
-  const sb = new Set(b);
-  return sa.size === sb.size && [...sa].every((x) => sb.has(x));
-};
-
-const short = (fingerprint: string) => fingerprint.replace(/:/g, '').slice(0, 8).toLowerCase();
-const describeKey = (k: { kid?: string | undefined; fingerprint256: string }) =>
-  `${short(k.fingerprint256)}${k.kid ? ` (kid ${k.kid})` : ''}`;
-
-function certificateOf(key: AppKey): RotationCertificate {
-  return { kid: key.kid, fingerprint256: key.fingerprint256, notAfter: key.notAfter };
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Validation
@@ -347,25 +145,17 @@ interface Provider {
   metadataXml: string;
 }
 
-async function findProvider(ctx: SsoContext, name: string): Promise<Provider | undefined> {
-  const list = await awsCall(ctx, 'iam', 'ListSAMLProviders', (o) =>
-    ctx.iam.send(new ListSAMLProvidersCommand({}), o),
-  );
-  const arn = (list.SAMLProviderList ?? []).find(
-    (p) => p.Arn?.split(':saml-provider/')[1]?.toLowerCase() === name.toLowerCase(),
-  )?.Arn;
-  if (!arn) return undefined;
-  const provider = await awsCall(ctx, 'iam', 'GetSAMLProvider', (o) =>
-    ctx.iam.send(new GetSAMLProviderCommand({ SAMLProviderArn: arn }), o),
-  );
-  const owner = ownershipOf(ctx, provider.Tags ?? []);
+async function findOwnProvider(ctx: SsoContext, name: string): Promise<Provider | undefined> {
+  const provider = await findProvider(ctx, name);
+  if (!provider) return undefined;
+  const owner = ownershipOf(ctx, provider.tags);
   if (owner !== 'ours') {
     throw new ConflictError(
       `iam saml-provider ${name}`,
-      `The IAM SAML provider '${name}' ${ownerDescription(ctx, owner, provider.Tags ?? [])}: the rotation does not change it. Run provision with adopt: true first if it is this setup's.`,
+      `The IAM SAML provider '${name}' ${ownerDescription(ctx, owner, provider.tags)}: the rotation does not change it. Run apply with adopt: true first if it is this setup's.`,
     );
   }
-  return { arn, name, metadataXml: provider.SAMLMetadataDocument ?? '' };
+  return { arn: provider.arn, name, metadataXml: provider.metadataXml };
 }
 
 async function findApp(ctx: SsoContext, app: ResolvedApp): Promise<OktaAppJson> {
@@ -416,7 +206,7 @@ async function rotateApp(ctx: SsoContext, app: ResolvedApp, opts: Resolved): Pro
   // ---- read
   const okta = await findApp(ctx, app);
   const ref: RotationAppRef = { kind: app.kind, label: app.label, appId: okta.id };
-  const provider = await findProvider(ctx, app.providerName);
+  const provider = await findOwnProvider(ctx, app.providerName);
   if (!provider) {
     throw new ConnectSsoError(
       'NOT_PROVISIONED',
@@ -541,7 +331,7 @@ async function rotateApp(ctx: SsoContext, app: ResolvedApp, opts: Resolved): Pro
   // ---- (a) generate
   await stage('generate', async () => {
     if (outcome !== 'rotated') return 'already-done';
-    const { data } = await oktaRequest<OktaKeyJson>(ctx, 'GenerateApplicationKey', {
+    const { data } = await oktaRequest<OktaAppKeyJson>(ctx, 'GenerateApplicationKey', {
       method: 'POST',
       path: `/api/v1/apps/${encodeURIComponent(okta.id)}/credentials/keys/generate`,
       query: { validityYears: opts.validityYears },

@@ -654,6 +654,39 @@ describe('doctor (api-integration)', () => {
     );
   });
 
+  it('user.okta-status: a suspended user fails, a PROVISIONED one (activation pending) warns', async () => {
+    await start();
+    let report = await examine();
+    expect(report.findings.filter((f) => f.check === 'user.okta-status')).toEqual([]);
+    t.sb.admin.suspendOktaUser('agent1@acme.com');
+    report = await examine();
+    expect(only(report, 'user.okta-status', 'agent1@acme.com')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('SUSPENDED'),
+      fix: expect.stringContaining('Unsuspend'),
+    });
+    // Created through the API without a password: PROVISIONED until the user finishes the activation.
+    await oktaRequest(t.ctx, 'CreateUser', {
+      method: 'POST',
+      path: '/api/v1/users',
+      query: { activate: 'true' },
+      body: {
+        profile: {
+          login: 'pending@acme.com',
+          email: 'pending@acme.com',
+          firstName: 'Pat',
+          lastName: 'Ending',
+        },
+      },
+    });
+    report = await examine({ extra: { users: [{ login: 'pending@acme.com', app: 'admin' }] } });
+    expect(only(report, 'user.okta-status', 'pending@acme.com')).toMatchObject({
+      status: 'warn',
+      message: expect.stringContaining('PROVISIONED'),
+      fix: expect.stringContaining('Activation'),
+    });
+  });
+
   it('user.connect: a missing Connect user; one whose username differs only in case', async () => {
     await start();
     const connect = connectClient(t.sb);

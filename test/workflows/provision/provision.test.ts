@@ -306,3 +306,63 @@ describe('renderPlan', () => {
     ]);
   });
 });
+
+describe('what the plan and the events tell a caller', () => {
+  let sb: Sandbox;
+  beforeEach(async () => {
+    sb = await startTestSandbox();
+    sb.admin.createOktaUser({ login: 'jane.doe@acme.com', firstName: 'Jane', lastName: 'Doe' });
+    sb.admin.createOktaUser({ login: 'agent1@acme.com', firstName: 'Agent', lastName: 'One' });
+    sb.admin.createOktaUser({ login: 'agent2@acme.com', firstName: 'Agent', lastName: 'Two' });
+  });
+  afterEach(() => sb.stop());
+
+  it('createsAccessKey: on the API user item only, true before the key exists and false after', async () => {
+    const ctx = sandboxContext(sb, { stack: 'acme-cc' });
+    const before = await planConnectSso(config(sb), { context: ctx });
+    expect(before.items.filter((i) => i.createsAccessKey !== undefined).map((i) => i.id)).toEqual([
+      'okta-api-user',
+    ]);
+    expect(before.items.find((i) => i.id === 'okta-api-user')?.createsAccessKey).toBe(true);
+    await provisionConnectSso(config(sb), { context: ctx });
+    const after = await planConnectSso(config(sb), { context: ctx });
+    expect(after.items.find((i) => i.id === 'okta-api-user')?.createsAccessKey).toBe(false);
+    const rotate = await planConnectSso(config(sb), { context: ctx, accessKey: 'rotate' });
+    expect(rotate.items.find((i) => i.id === 'okta-api-user')?.createsAccessKey).toBe(true);
+  });
+
+  it('users-progress events name their step; waiting-for-manual-action comes before a wait, which then ends as manual', async () => {
+    const ctx = sandboxContext(sb, { stack: 'acme-cc' });
+    const events: ProvisionEvent[] = [];
+    const first = await provisionConnectSso(config(sb), {
+      context: ctx,
+      wait: { timeoutMs: 300, pollIntervalMs: 100 },
+      onEvent: (e) => events.push(e),
+    });
+    expect(first.status).toBe('manual-action-required');
+    expect(first.errors).toEqual([]);
+    const waiting = events.filter((e) => e.type === 'waiting-for-manual-action');
+    expect(waiting.map((e) => e.id).sort()).toEqual(['integration:admin', 'integration:ccp']);
+    const firstWait = events.findIndex((e) => e.type === 'waiting-for-manual-action');
+    const firstManual = events.findIndex((e) => e.type === 'manual-action');
+    expect(firstWait).toBeGreaterThanOrEqual(0);
+    expect(firstWait).toBeLessThan(firstManual);
+
+    const key = first.accessKey;
+    for (const app of first.apps) {
+      await sb.admin.enableApiIntegration(app.appId ?? '', {
+        accessKeyId: key?.accessKeyId ?? '',
+        secretAccessKey: key?.secretAccessKey?.reveal() ?? '',
+      });
+    }
+    const progress: ProvisionEvent[] = [];
+    const done = await provisionConnectSso(config(sb), { context: ctx, onEvent: (e) => progress.push(e) });
+    expect(done.status).toBe('complete');
+    const users = progress.filter((e) => e.type === 'users-progress');
+    expect(new Set(users.map((e) => e.id))).toEqual(new Set(['users:admin', 'users:ccp']));
+    expect(users.filter((e) => e.id === 'users:ccp').at(-1)).toMatchObject({ done: 2, total: 2 });
+    // The graph's own progress events count steps, never users.
+    const steps = progress.filter((e) => e.type === 'progress');
+    expect(steps.every((e) => e.total === done.steps.length)).toBe(true);
+  });
+});

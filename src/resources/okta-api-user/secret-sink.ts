@@ -6,7 +6,7 @@ import type { SsoContext } from '../../core/context.js';
 import { ConfigError, ConnectSsoError, ProviderError } from '../../core/errors.js';
 import type { Secret } from '../../core/secret.js';
 import { ownerDescription, ownershipOf, ownershipTags } from '../../providers/aws/tags.js';
-import type { SecretSink } from './types.js';
+import type { SecretSink } from '../plan.js';
 
 /** A readable description of where a secret goes, for results and the manual-step instructions. */
 export function describeSink(sink: SecretSink): string {

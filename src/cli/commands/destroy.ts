@@ -1,0 +1,278 @@
+/**
+ * `connect-okta-sso destroy`: tear down what `apply` built for the config's stack, or (`--plan`) show
+ * what would go and write nothing. Asks before deleting on a terminal (unless `--yes`) and refuses to
+ * run unattended without `--yes`; with `--delete-instance` the instance alias must be typed, because an
+ * instance holds contact data and its deletion counts against a 30-day quota.
+ *
+ * The flags are turned into {@link DestroyCommandOptions} by the command definition at the end; what
+ * the command does with them is {@link runDestroy}, which knows nothing of argument parsing.
+ */
+import type { DestroyPlan, DestroyResult } from '../../index.js';
+import { CONNECTION_OPTIONS, flag, intOption, stringOption } from '../args.js';
+import { type CommandRun, defineCommand } from '../command.js';
+import { buildContext, loadCliConfig, oktaAuth } from '../credentials.js';
+import { causeLines, EXIT, type Explained, explain, formatExplained, UsageError } from '../errors.js';
+import { loadLibrary } from '../lib.js';
+import { errorSummary, formatMs } from '../output.js';
+import { commandLogger } from '../progress.js';
+import { ask, confirm } from '../prompt.js';
+
+export const DESTROY_HELP = `Usage: connect-okta-sso destroy [--config sso.yaml] [--plan] [--yes] [--delete-instance] [options]
+
+Delete what apply built for the config's stack, newest first: the Connect users it created (each
+after the quick connects that name it), its Okta groups, its Okta apps (deactivated, then deleted,
+with their assignments), the IAM roles (policies detached first), the SAML providers, the Okta API
+user's access keys and the user, and the managed policies (old versions first).
+
+Only resources carrying this stack's ownership tags (Okta: the stack's marker) are deleted. A resource
+with one of the config's names that this stack did not create is never touched and is listed. The
+Connect instance is kept unless --delete-instance. Interrupted, run it again: it finishes the job; with
+nothing left it makes no change.
+
+Options:
+  -c, --config FILE     The config file (YAML or JSON). Default: sso.yaml
+      --plan            Show what would be deleted, kept and left alone, and why; write nothing
+  -y, --yes             Do not ask for confirmation (nor for the alias with --delete-instance).
+                        Required when stdin is not a terminal.
+      --delete-instance Delete the Connect instance too, with everything in it: users, queues, flows
+                        and all contact data (recordings, transcripts, contact records). AWS allows
+                        100 instance creations and deletions per account in 30 days.
+      --concurrency N   Steps run at once, 1-16. Default 4
+      --profile NAME    AWS profile (default: AWS_ACCESS_KEY_ID/… or the default credential chain)
+      --okta-token-stdin
+                        Read the Okta API token from stdin (typed without echo on a terminal)
+      --json            Print {command, exitCode, plan} or {command, exitCode, result} as one JSON
+                        document; progress goes to stderr
+      --debug           Show every call made, and the cause chain of an error
+  -h, --help            Show this help
+
+The Okta access key's secret file that apply wrote (okta_cli_user_accessKeys.csv) and a Secrets
+Manager secret it stored are not deleted: the key they hold is deleted, so they are useless — remove
+them yourself.
+
+Credentials: as for apply (OKTA_API_TOKEN or OKTA_CLIENT_ID + OKTA_PRIVATE_KEY_FILE; AWS from
+--profile or the default chain; AWS_ENDPOINT_URL for the sandbox). Never a flag.
+
+Exit codes: 0 done (or planned), 1 a delete failed or was refused (what holds it and the fix are
+shown; run again once it is freed) or cancelled, 2 invalid input, config or credentials.
+`;
+
+/** What the command was asked to do, independent of how the flags were spelled. */
+export interface DestroyCommandOptions {
+  /** The config file, as the user gave it. */
+  configPath: string;
+  /** Only show the plan. */
+  plan: boolean;
+  /** Do not ask. */
+  yes: boolean;
+  /** Delete the Connect instance too. */
+  deleteInstance: boolean;
+  /** Steps at once. */
+  concurrency: number | undefined;
+  /** AWS profile. */
+  profile: string | undefined;
+  /** Read the Okta token from stdin. */
+  oktaTokenStdin: boolean;
+}
+
+const DONE_WORD = {
+  delete: 'deleted',
+  keep: 'kept',
+  foreign: 'left alone (not this stack’s)',
+  absent: 'nothing to delete:',
+  blocked: 'blocked',
+} as const;
+
+/** The fix of a refused delete is in its message; the generic conflict fix (adopt) does not apply. */
+function explainForDestroy(error: Error, configPath: string): Explained {
+  const x = explain(error, configPath);
+  if (x.code === 'RESOURCE_CONFLICT') {
+    return {
+      ...x,
+      fix: 'Free the resource as the message says, then run connect-okta-sso destroy again: it resumes where it stopped.',
+    };
+  }
+  return x;
+}
+
+function resultDocument(result: DestroyResult, configPath: string): Record<string, unknown> {
+  const entry = (error: Error) => {
+    const { exitCode: _, ...x } = explainForDestroy(error, configPath);
+    return { ...errorSummary(error), ...x };
+  };
+  return {
+    ...result,
+    steps: result.steps.map((s) => ({ ...s, ...(s.error ? { error: entry(s.error) } : {}) })),
+    errors: result.errors.map((e) => ({ id: e.id, resource: e.resource, error: entry(e.error) })),
+  };
+}
+
+function exitCodeOf(errors: readonly { error: Error }[], configPath: string): number {
+  if (errors.length === 0) return EXIT.ok;
+  const codes = errors.map((e) => explainForDestroy(e.error, configPath).exitCode);
+  return codes.every((c) => c === EXIT.usage) ? EXIT.usage : EXIT.failure;
+}
+
+/** Run `destroy` with decoded options; returns the exit code. */
+export async function runDestroy(run: CommandRun, options: DestroyCommandOptions): Promise<number> {
+  const { out } = run;
+  const path = options.configPath;
+  run.configPath = path;
+  const interactive = !options.plan && !options.yes;
+  if (interactive && out.io.stdin.isTTY !== true) {
+    throw new UsageError(
+      'stdin is not a terminal, so destroy cannot ask for confirmation before deleting',
+      '--yes',
+      'Pass --yes to delete without asking (run destroy --plan first to see what goes).',
+    );
+  }
+  const loaded = await loadCliConfig(out, path);
+  const { config } = loaded;
+  const okta = await oktaAuth(out, loaded, { tokenFromStdin: options.oktaTokenStdin });
+  const context = await buildContext(out, config, {
+    profile: options.profile,
+    okta,
+    logger: commandLogger(out, run.debug),
+  });
+  const lib = await loadLibrary();
+  const base = {
+    context,
+    deleteInstance: options.deleteInstance,
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    ...(out.io.signal ? { signal: out.io.signal } : {}),
+  };
+  const show = (line: string) => (run.json ? out.err(line) : out.print(line));
+
+  let plan: DestroyPlan | undefined;
+  if (options.plan || interactive) {
+    const failures: { id: string; resource: string; error: Error }[] = [];
+    plan = await lib.planDestroy(config, {
+      ...base,
+      onEvent: (e) => {
+        if (e.type === 'step-failed') failures.push({ id: e.id, resource: e.resource, error: e.error });
+      },
+    });
+    if (options.plan) {
+      const exitCode = exitCodeOf(failures, path);
+      if (run.json) {
+        out.json({
+          command: 'destroy',
+          exitCode,
+          plan,
+          errors: failures.map((f) => {
+            const { exitCode: _, ...x } = explainForDestroy(f.error, path);
+            return { id: f.id, ...x, resource: f.resource, error: errorSummary(f.error) };
+          }),
+        });
+        return exitCode;
+      }
+      out.print(
+        `Teardown plan for stack ${config.stack}: Connect instance ${config.instance.alias} in ${config.region}, Okta ${config.okta.orgUrl}`,
+      );
+      out.print('');
+      out.print(lib.renderDestroyPlan(plan));
+      out.print('');
+      for (const f of failures) {
+        for (const line of formatExplained(explainForDestroy(f.error, path), `could not plan ${f.resource}`))
+          out.print(line);
+        if (run.debug) for (const line of causeLines(f.error)) out.err(`  debug: ${line}`);
+      }
+      if (failures.length === 0) {
+        out.print(
+          plan.summary.delete > 0
+            ? `Run connect-okta-sso destroy --config ${path}${options.deleteInstance ? ' --delete-instance' : ''} to delete these.`
+            : 'Nothing to delete.',
+        );
+      }
+      return exitCode;
+    }
+  }
+
+  const deletesInstance = options.deleteInstance;
+  if (interactive && plan) {
+    show(lib.renderDestroyPlan(plan));
+    const count = plan.summary.delete;
+    if (count === 0) {
+      show('Nothing to delete.');
+      if (run.json) out.json({ command: 'destroy', exitCode: EXIT.ok, plan });
+      return EXIT.ok;
+    }
+    const instanceGoes = plan.items.some((i) => i.kind === 'connect-instance' && i.action === 'delete');
+    // Deleting the instance needs its alias typed: that is the confirmation.
+    const confirmed = instanceGoes
+      ? await (async () => {
+          out.err(`warning: ${lib.INSTANCE_DELETE_WARNING}`);
+          const typed = await ask(
+            out,
+            `Type the instance alias (${config.instance.alias}) to delete it and ${count - 1} other resource(s) of stack ${config.stack}`,
+          );
+          if (typed === config.instance.alias) return true;
+          out.err(`'${typed}' is not the instance alias.`);
+          return false;
+        })()
+      : await confirm(out, `Delete ${count} resource(s) of stack ${config.stack}?`);
+    if (!confirmed) {
+      out.err('Cancelled: nothing was deleted.');
+      if (run.json) out.json({ command: 'destroy', exitCode: EXIT.failure, cancelled: true });
+      return EXIT.failure;
+    }
+  } else if (deletesInstance) {
+    out.err(`warning: --delete-instance: ${lib.INSTANCE_DELETE_WARNING}`);
+  }
+
+  const result = await lib.destroyConnectSso(config, {
+    ...base,
+    onEvent: (e) => {
+      if (e.type === 'step-finished' && e.action !== 'absent') {
+        out.err(`${DONE_WORD[e.action]} ${e.resource} (${formatMs(e.ms)})`);
+      } else if (e.type === 'step-failed') {
+        out.err(`failed ${e.resource}: ${e.error.message}`);
+      }
+    },
+  });
+  const exitCode = result.status === 'complete' ? EXIT.ok : exitCodeOf(result.errors, path) || EXIT.failure;
+  if (run.json) {
+    out.json({ command: 'destroy', exitCode, result: resultDocument(result, path) });
+    return exitCode;
+  }
+  out.print(lib.renderDestroyResult(result));
+  for (const e of result.errors) {
+    out.print('');
+    for (const line of formatExplained(explainForDestroy(e.error, path), `failed: ${e.resource}`))
+      out.print(line);
+    if (run.debug) for (const line of causeLines(e.error)) out.err(`  debug: ${line}`);
+  }
+  if (result.status === 'complete' && result.kept.some((k) => k.kind === 'connect-instance')) {
+    out.print('');
+    out.print(
+      `The Connect instance ${config.instance.alias} was kept (it holds contact data); add --delete-instance to delete it too.`,
+    );
+  }
+  return exitCode;
+}
+
+export const destroyCommand = defineCommand(
+  'destroy',
+  DESTROY_HELP,
+  {
+    ...CONNECTION_OPTIONS,
+    plan: { type: 'boolean' },
+    yes: { type: 'boolean', short: 'y' },
+    'delete-instance': { type: 'boolean' },
+    concurrency: { type: 'string' },
+  },
+  (run) => {
+    const v = run.parsed.values;
+    return runDestroy(run, {
+      configPath: stringOption(v, 'config') ?? 'sso.yaml',
+      plan: flag(v, 'plan'),
+      yes: flag(v, 'yes'),
+      deleteInstance: flag(v, 'delete-instance'),
+      concurrency: intOption(v, 'concurrency', 1, 16),
+      profile: stringOption(v, 'profile'),
+      oktaTokenStdin: flag(v, 'okta-token-stdin'),
+    });
+  },
+);
+
+export default destroyCommand;

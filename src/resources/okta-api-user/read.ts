@@ -1,0 +1,73 @@
+/** The one place that reads the Okta API user: the IAM user, its attached policies and its access keys. */
+import {
+  type AccessKeyMetadata,
+  GetUserCommand,
+  ListAccessKeysCommand,
+  ListAttachedUserPoliciesCommand,
+  type User,
+} from '@aws-sdk/client-iam';
+import type { SsoContext } from '../../core/context.js';
+import { awsCall, awsPages, isAwsError, nextMarker } from '../../providers/aws/call.js';
+
+export async function getUser(ctx: SsoContext, userName: string): Promise<User | undefined> {
+  try {
+    const out = await awsCall(ctx, 'iam', 'GetUser', (o) =>
+      ctx.iam.send(new GetUserCommand({ UserName: userName }), o),
+    );
+    return out.User;
+  } catch (error) {
+    if (isAwsError(error, 'NoSuchEntity')) return undefined;
+    throw error;
+  }
+}
+
+export async function attachedPolicies(ctx: SsoContext, userName: string): Promise<string[]> {
+  const arns: string[] = [];
+  const pages = awsPages(
+    ctx,
+    'iam',
+    'ListAttachedUserPolicies',
+    (marker, o) =>
+      ctx.iam.send(
+        new ListAttachedUserPoliciesCommand({ UserName: userName, ...(marker ? { Marker: marker } : {}) }),
+        o,
+      ),
+    nextMarker,
+  );
+  for await (const page of pages)
+    for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) arns.push(p.PolicyArn);
+  return arns;
+}
+
+export async function listKeys(ctx: SsoContext, userName: string): Promise<AccessKeySummary[]> {
+  const keys: AccessKeyMetadata[] = [];
+  const pages = awsPages(
+    ctx,
+    'iam',
+    'ListAccessKeys',
+    (marker, o) =>
+      ctx.iam.send(
+        new ListAccessKeysCommand({ UserName: userName, ...(marker ? { Marker: marker } : {}) }),
+        o,
+      ),
+    nextMarker,
+  );
+  for await (const page of pages) keys.push(...(page.AccessKeyMetadata ?? []));
+  return keys
+    .filter((k): k is AccessKeyMetadata & { AccessKeyId: string } => typeof k.AccessKeyId === 'string')
+    .map((k) => ({
+      accessKeyId: k.AccessKeyId,
+      status: k.Status === 'Inactive' ? 'Inactive' : 'Active',
+      createdAt: k.CreateDate,
+    }));
+}
+
+/** An access key of the user, without its secret. */
+export interface AccessKeySummary {
+  /** The access key id, e.g. `AKIA…` (not secret). */
+  accessKeyId: string;
+  /** IAM's key status: only an `Active` key can sign requests. */
+  status: 'Active' | 'Inactive';
+  /** When IAM created the key; undefined if IAM's answer has no `CreateDate`. */
+  createdAt: Date | undefined;
+}

@@ -1,0 +1,211 @@
+/**
+ * destroyConnectUsers against the sandbox with the real Connect client: the users this stack created
+ * (by their tags), each after the quick connects that name it; users it did not create stay, and the
+ * config's usernames among them are reported.
+ */
+import {
+  type ConnectClient,
+  CreateQuickConnectCommand,
+  CreateUserCommand,
+  DeleteUserCommand,
+  ListQuickConnectsCommand,
+} from '@aws-sdk/client-connect';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../src/core/errors.js';
+import { createSamlInstance } from '../../../src/resources/connect-instance/ensure.js';
+import { ensureConnectUser, resolveConnectProfiles } from '../../../src/resources/users/connect-user.js';
+import { destroyConnectUsers } from '../../../src/resources/users/destroy.js';
+import type { Sandbox } from '../../../src/sandbox/index.js';
+import { connectClient, sandboxContext, startTestSandbox, writes } from '../../helpers.js';
+
+let sb: Sandbox;
+let connect: ConnectClient;
+let instanceId: string;
+beforeAll(async () => {
+  sb = await startTestSandbox();
+  connect = connectClient(sb);
+  const instance = await createSamlInstance(sandboxContext(sb, { stack: 'acme-cc' }), {
+    alias: 'acme-cc',
+    wait: { timeoutMs: 5000, pollIntervalMs: 10 },
+  });
+  instanceId = instance.instanceId as string;
+});
+afterAll(async () => {
+  await sb?.stop();
+});
+beforeEach(() => sb.resetRequests());
+
+const ctx = (stack = 'acme-cc') => sandboxContext(sb, { stack });
+const writeOps = () => writes(sb).map((r) => r.operation);
+const usernames = () =>
+  Object.values(sb.state().connect.instances[instanceId]?.users ?? {})
+    .map((u) => u.username)
+    .sort();
+const FLOW = '00000000-0000-4000-8000-000000000001';
+
+async function user(username: string, stack: string): Promise<string> {
+  const profiles = await resolveConnectProfiles(ctx(stack), instanceId, {
+    securityProfiles: ['Agent'],
+    routingProfile: 'Basic Routing Profile',
+  });
+  const made = await ensureConnectUser(ctx(stack), {
+    instanceId,
+    username,
+    firstName: 'A',
+    lastName: 'B',
+    phoneType: 'SOFT_PHONE',
+    profiles,
+    manageSecurityProfiles: false,
+    manageRoutingProfile: false,
+    dryRun: false,
+  });
+  return made.userId as string;
+}
+
+async function handMadeUser(username: string): Promise<string> {
+  const profiles = await resolveConnectProfiles(ctx(), instanceId, {
+    securityProfiles: ['Agent'],
+    routingProfile: 'Basic Routing Profile',
+  });
+  const out = await connect.send(
+    new CreateUserCommand({
+      InstanceId: instanceId,
+      Username: username,
+      IdentityInfo: { FirstName: 'C', LastName: 'D' },
+      PhoneConfig: { PhoneType: 'SOFT_PHONE' },
+      SecurityProfileIds: profiles.securityProfiles.map((p) => p.id),
+      RoutingProfileId: profiles.routingProfile.id,
+    }),
+  );
+  return out.UserId as string;
+}
+
+async function quickConnect(name: string, userId: string): Promise<void> {
+  await connect.send(
+    new CreateQuickConnectCommand({
+      InstanceId: instanceId,
+      Name: name,
+      QuickConnectConfig: { QuickConnectType: 'USER', UserConfig: { UserId: userId, ContactFlowId: FLOW } },
+    }),
+  );
+}
+
+async function quickConnectNames(): Promise<string[]> {
+  const out = await connect.send(new ListQuickConnectsCommand({ InstanceId: instanceId }));
+  return (out.QuickConnectSummaryList ?? []).map((q) => q.Name as string).sort();
+}
+
+describe('destroyConnectUsers', () => {
+  it('deletes the quick connects of each of its users, then the user; leaves the rest; a re-run writes nothing', async () => {
+    const jane = await user('jane.doe@acme.com', 'acme-cc');
+    await user('agent1@acme.com', 'acme-cc');
+    const other = await user('agent9@acme.com', 'other-stack');
+    await handMadeUser('manager@acme.com');
+    await quickConnect('Transfer to Jane', jane);
+    await quickConnect('Transfer to agent9', other);
+    sb.resetRequests();
+
+    const names = ['jane.doe@acme.com', 'agent1@acme.com', 'manager@acme.com', 'nobody@acme.com'];
+    const planned = await destroyConnectUsers(ctx(), { instanceId, usernames: names, dryRun: true });
+    expect(planned.map((r) => [r.kind, r.resource, r.action])).toEqual([
+      ['connect-user', 'connect user manager@acme.com', 'foreign'],
+      ['connect-user', 'connect user agent1@acme.com', 'delete'],
+      ['connect-quick-connect', "connect quick connect 'Transfer to Jane'", 'delete'],
+      ['connect-user', 'connect user jane.doe@acme.com', 'delete'],
+    ]);
+    expect(planned[0]?.reason).toContain('was not created by connect-okta-sso');
+    expect(planned[3]?.reason).toBe('after its 1 quick connect(s), delete the user');
+    expect(writeOps()).toEqual([]);
+
+    const done = await destroyConnectUsers(ctx(), { instanceId, usernames: names });
+    expect(done.map((r) => r.action)).toEqual(['foreign', 'delete', 'delete', 'delete']);
+    expect(writeOps()).toEqual(['DeleteUser', 'DeleteQuickConnect', 'DeleteUser']);
+    expect(usernames()).toEqual(['agent9@acme.com', 'manager@acme.com']);
+    // Another stack's user keeps its quick connect.
+    expect(await quickConnectNames()).toEqual(['Transfer to agent9']);
+
+    sb.resetRequests();
+    const again = await destroyConnectUsers(ctx(), { instanceId, usernames: names });
+    expect(again.map((r) => r.action)).toEqual(['foreign']);
+    expect(writeOps()).toEqual([]);
+  });
+
+  it('reports a quick connect left behind by a user deleted without it, with the fix, and keeps it', async () => {
+    const gone = await handMadeUser('gone@acme.com');
+    await quickConnect('Transfer to the departed', gone);
+    await connect.send(new DeleteUserCommand({ InstanceId: instanceId, UserId: gone }));
+    sb.resetRequests();
+    const records = await destroyConnectUsers(ctx(), { instanceId });
+    expect(records).toEqual([
+      expect.objectContaining({
+        kind: 'connect-quick-connect',
+        resource: "connect quick connect 'Transfer to the departed'",
+        action: 'foreign',
+        reason: expect.stringContaining(`which no longer exists`),
+      }),
+    ]);
+    expect(records[0]?.reason).toContain(
+      `aws connect delete-quick-connect --instance-id ${instanceId} --quick-connect-id ${records[0]?.id}`,
+    );
+    expect(writeOps()).toEqual([]);
+    expect(await quickConnectNames()).toContain('Transfer to the departed');
+  });
+
+  it('refuses an instance ARN or a bad id before any request', async () => {
+    await expect(
+      destroyConnectUsers(ctx(), {
+        instanceId: `arn:aws:connect:us-east-1:123456789012:instance/${instanceId}`,
+      }),
+    ).rejects.toBeInstanceOf(ConfigError);
+    expect(sb.requests()).toEqual([]);
+  });
+});
+
+describe('destroyConnectUsers under realistic rate limits', () => {
+  it('paces DeleteUser to the 2-a-second quota with no failed call', async () => {
+    const limited = await startTestSandbox({ rateLimits: 'realistic' });
+    try {
+      const c = sandboxContext(limited, { stack: 'acme-cc', maxAttempts: 1 });
+      const instance = await createSamlInstance(c, {
+        alias: 'paced',
+        wait: { timeoutMs: 5000, pollIntervalMs: 10 },
+      });
+      const id = instance.instanceId as string;
+      const profiles = await resolveConnectProfiles(c, id, {
+        securityProfiles: ['Agent'],
+        routingProfile: 'Basic Routing Profile',
+      });
+      for (let i = 0; i < 8; i++) {
+        for (;;) {
+          try {
+            await ensureConnectUser(c, {
+              instanceId: id,
+              username: `agent${i}@acme.com`,
+              firstName: 'A',
+              lastName: 'B',
+              phoneType: 'SOFT_PHONE',
+              profiles,
+              manageSecurityProfiles: false,
+              manageRoutingProfile: false,
+              dryRun: false,
+            });
+            break;
+          } catch (error) {
+            if ((error as { providerCode?: string }).providerCode !== 'ThrottlingException') throw error;
+            await new Promise((r) => setTimeout(r, 300));
+          }
+        }
+      }
+      limited.resetRequests();
+      const done = await destroyConnectUsers(c, { instanceId: id });
+      expect(done.filter((r) => r.action === 'delete')).toHaveLength(8);
+      expect(Object.keys(limited.state().connect.instances[id]?.users ?? {})).toEqual([]);
+      // Throttled calls were retried; none failed for good.
+      const deletes = limited.requests().filter((r) => r.operation === 'DeleteUser');
+      expect(deletes.filter((r) => r.status === 200)).toHaveLength(8);
+      expect(deletes.length).toBeGreaterThan(8);
+    } finally {
+      await limited.stop();
+    }
+  });
+});
