@@ -192,7 +192,8 @@ export interface OktaEventHookHandler {
 }
 
 /** Event types about a whole group or app (no single user to re-read): they ask for a full sync. */
-const WHOLE_SCOPE_EVENTS = /^(group\.lifecycle\.|group\.profile\.|application\.lifecycle\.|app\.generic\.)/;
+const WHOLE_SCOPE_EVENTS =
+  /^(group\.lifecycle\.delete|group\.profile\.update|application\.lifecycle\.(deactivate|delete|update))/;
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
