@@ -318,6 +318,7 @@ export async function syncUsers(
     if (p.action !== 'unchanged') emit({ type: 'user', user: p });
   }
 
+  const written: SyncUserOutcome[] = [];
   if (!dryRun && toWrite.length > 0) {
     await ensureNoAccessProfile(ctx, { instanceId: instance.id, pace }, catalog, planned);
     await applyPlan(
@@ -327,8 +328,9 @@ export async function syncUsers(
         concurrency: options.concurrency ?? 4,
         pace,
         onUserDone: (user, done, total) => {
+          written.push(user.outcome);
           emit({ type: 'user', user: user.outcome });
-          emit({ type: 'progress', done, total, counts: countOutcomes(planned.map((p) => p.outcome)) });
+          emit({ type: 'progress', done, total, counts: countOutcomes(written) });
         },
       },
       catalog,
