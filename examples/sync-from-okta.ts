@@ -106,7 +106,8 @@ try {
     const handler = createOktaEventHookHandler({
       secret,
       config,
-      sync: { context, offboard: 'delete' },
+      context,
+      offboard: 'delete',
       batchDelayMs: 50,
       onEvent: (event) => {
         if (event.type === 'reconciled' && event.result) {

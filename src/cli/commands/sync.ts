@@ -171,7 +171,7 @@ export async function runSync(run: CommandRun, options: SyncCommandOptions): Pro
   const handler = lib.createOktaEventHookHandler({
     secret: secret as string,
     config: loaded.config,
-    sync: syncOptions,
+    ...syncOptions,
     onEvent: (event) => {
       if (event.type === 'full-sync' && event.result) {
         totals.fullSyncs++;

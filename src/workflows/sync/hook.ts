@@ -118,8 +118,12 @@ export type OktaHookEvent =
       dropped: number;
     };
 
-/** Options of {@link createOktaEventHookHandler}. */
-export interface OktaEventHookHandlerOptions {
+/**
+ * Options of {@link createOktaEventHookHandler}. The options of the syncs it runs (`context`,
+ * `offboard`, `renames`, `adopt`, `pace`) are given here too.
+ */
+export interface OktaEventHookHandlerOptions
+  extends Pick<SyncUsersOptions, 'context' | 'offboard' | 'renames' | 'adopt' | 'pace' | 'concurrency'> {
   /**
    * The value Okta sends in the `Authorization` header: the `channel.config.authScheme.value` the hook
    * was registered with. At least 16 characters; never printed.
@@ -127,8 +131,6 @@ export interface OktaEventHookHandlerOptions {
   secret: string | Secret;
   /** The config whose users to reconcile. Required unless both `reconcile` and `fullSync` are given. */
   config?: ConnectSsoConfig | ResolvedConfig;
-  /** Options of every sync the handler runs (`context`, `offboard`, `renames`, `adopt`, `pace`…). */
-  sync?: Omit<SyncUsersOptions, 'only' | 'dryRun' | 'onEvent'>;
   /**
    * Reconcile a batch of Okta users yourself (e.g. send the ids to a queue, in Lambda), resolving with
    * the ids to try again. Default: `syncUsers(config, { ...sync, only: ids })`, retrying its failed users.
@@ -150,7 +152,7 @@ export interface OktaEventHookHandlerOptions {
   rememberEvents?: number;
   /** Told of deliveries, refusals, batches and failures. Default none. */
   onEvent?: (event: OktaHookEvent) => void;
-  /** The clock of the batch delays. Default: the sync context's clock, or the system clock. */
+  /** The clock of the batch delays. Default: the context's clock, or the system clock. */
   clock?: Clock;
 }
 
@@ -253,7 +255,10 @@ export function createOktaEventHookHandler(options: OktaEventHookHandlerOptions)
       // A listener's failure is not the handler's.
     }
   };
-  const syncOptions = options.sync ?? {};
+  const syncOptions: SyncUsersOptions = {};
+  for (const key of ['context', 'offboard', 'renames', 'adopt', 'pace', 'concurrency'] as const) {
+    if (options[key] !== undefined) Object.assign(syncOptions, { [key]: options[key] });
+  }
   const clock = options.clock ?? syncOptions.context?.clock ?? systemClock;
   const reconcile =
     options.reconcile ??

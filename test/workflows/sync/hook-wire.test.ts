@@ -49,7 +49,9 @@ describe('event hooks delivered by the sandbox Okta', () => {
     handler = createOktaEventHookHandler({
       secret: SECRET,
       config: cfg(),
-      sync: { context: f.ctx, offboard: 'delete', renames: 'recreate' },
+      context: f.ctx,
+      offboard: 'delete',
+      renames: 'recreate',
       batchDelayMs: 20,
     });
     server = createServer(oktaEventHookListener(handler));

@@ -93,7 +93,8 @@ describe('the event hook handler over HTTP', () => {
     handler = createOktaEventHookHandler({
       secret: SECRET,
       config: cfg(),
-      sync: { context: f.ctx, offboard: 'delete' },
+      context: f.ctx,
+      offboard: 'delete',
       batchDelayMs: 5,
       onEvent: (event) => events.push(event),
     });
