@@ -69,4 +69,37 @@ describe('syncUsers at scale', () => {
       await f.sb.stop();
     }
   });
+
+  it('a throttling answer (another client spending the quota) is waited out and the call made again', async () => {
+    const clock = fastClock(20);
+    const f = await startSyncFixture({
+      clock,
+      sandbox: {
+        faults: [{ service: 'connect', operation: 'CreateUser', kind: 'throttle', times: 2, after: 1 }],
+      },
+    });
+    try {
+      await addGroup(f, 'cc-agents');
+      for (const login of ['a@acme.com', 'b@acme.com', 'c@acme.com']) {
+        const user = f.sb.admin.createOktaUser({ login });
+        await oktaJson(
+          f.okta,
+          'PUT',
+          `/api/v1/groups/${f.groups.get('cc-agents') as string}/users/${user.id}`,
+        );
+      }
+      f.sb.resetRequests();
+      const result = await syncUsers(config(f, { users: { fromOkta: { groups: ['cc-agents'] } } }), {
+        context: f.ctx,
+        concurrency: 1,
+      });
+      expect(result.failed).toEqual([]);
+      expect(result.counts.created).toBe(3);
+      expect(result.calls.throttled).toBe(2);
+      const creates = f.sb.requests().filter((r) => r.operation === 'CreateUser');
+      expect(creates.map((r) => r.status)).toEqual([200, 429, 429, 200, 200]);
+    } finally {
+      await f.sb.stop();
+    }
+  });
 });
