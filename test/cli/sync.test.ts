@@ -134,7 +134,9 @@ describe('connect-okta-sso sync', () => {
     expect(() => parseListen('8080:x')).toThrow(/--listen/);
   });
 
-  it('--watch serves the event hook, syncs at start, and stops on interrupt', async () => {
+  it('--watch serves the event hook, syncs at start, and stops on interrupt', {
+    timeout: 90_000,
+  }, async () => {
     const cwd = configFile();
     const controller = new AbortController();
     const io = fakeIo({
@@ -144,7 +146,7 @@ describe('connect-okta-sso sync', () => {
     });
     const running = syncCommand.run(['--watch', '--listen', '127.0.0.1:0', '--interval', '1h'], io);
     let url = '';
-    for (let i = 0; i < 200 && !url; i++) {
+    for (let i = 0; i < 1200 && !url; i++) {
       url = /listening for Okta event hooks on (http:\/\/[^ ]+)/.exec(io.err())?.[1] ?? '';
       if (!url) await new Promise((r) => setTimeout(r, 25));
     }
@@ -157,7 +159,7 @@ describe('connect-okta-sso sync', () => {
       (await fetch(url, { method: 'POST', headers: { authorization: 'nope' }, body: '{}' })).status,
     ).toBe(401);
     // The full sync at start (what is queued before it runs is covered by it), then an event.
-    for (let i = 0; i < 400 && !/full sync: /.test(io.err()); i++)
+    for (let i = 0; i < 1200 && !/full sync: /.test(io.err()); i++)
       await new Promise((r) => setTimeout(r, 25));
     const cy = await addPerson(f, 'cy@acme.com', {}, ['cc-agents']);
     const delivered = await fetch(url, {
@@ -172,7 +174,7 @@ describe('connect-okta-sso sync', () => {
       }),
     });
     expect(delivered.status).toBe(200);
-    for (let i = 0; i < 200 && !/event batch: 1 user/.test(io.err()); i++)
+    for (let i = 0; i < 1200 && !/event batch: 1 user/.test(io.err()); i++)
       await new Promise((r) => setTimeout(r, 25));
     expect(io.err(), io.err()).toMatch(/full sync: /);
     expect(io.err()).toMatch(/event batch: 1 user\(s\) reconciled/);
