@@ -6,8 +6,8 @@ import type { SsoContext } from '../../core/context.js';
 import { ConnectSsoError } from '../../core/errors.js';
 import { isAwsError } from '../../providers/aws/call.js';
 import { ownershipTagMap } from '../../providers/aws/tags.js';
+import type { ConnectPace } from '../../resources/users/connect-directory.js';
 import {
-  type ConnectPace,
   createConnectUserRecord,
   createNoAccessSecurityProfile,
   deleteConnectUserRecord,
@@ -17,7 +17,7 @@ import {
   updateConnectUserIdentity,
   updateConnectUserRoutingProfile,
   updateConnectUserSecurityProfiles,
-} from '../../resources/users/connect-directory.js';
+} from '../../resources/users/connect-writes.js';
 import type { PlannedUser, ProfileCatalog, SyncOp } from './plan.js';
 import type { SyncCounts } from './types.js';
 
