@@ -44,6 +44,12 @@ export interface ConnectUserSpec {
   manageSecurityProfiles: boolean;
   /** Repair the routing profile of an existing user (it was given explicitly). */
   manageRoutingProfile: boolean;
+  /** The hierarchy group of a new user (and of an existing one, with `manageHierarchy`). Default none. */
+  hierarchyGroup?: { id: string; path: string } | undefined;
+  /** Set the hierarchy group of an existing user to `hierarchyGroup` (it was given explicitly). */
+  manageHierarchy?: boolean;
+  /** Tags of a new user (the ownership tags and the Okta user id). Default none. */
+  tags?: Record<string, string> | undefined;
   dryRun: boolean;
   /**
    * The lookup's result when the caller already knows it (from {@link listConnectUsers} and a bulk read of
@@ -81,6 +87,8 @@ export interface ConnectUserState {
   username: string;
   securityProfileIds: string[];
   routingProfileId: string | undefined;
+  /** The hierarchy group id, when known (`undefined`: none, or not read). */
+  hierarchyGroupId?: string | undefined;
 }
 
 const USERNAME_CHARS = /^[A-Za-z0-9_.@-]+$/;
@@ -276,6 +284,7 @@ export async function listConnectUsers(ctx: SsoContext, instanceId: string): Pro
 export interface ConnectUserProfiles {
   securityProfileIds: string[];
   routingProfileId: string | undefined;
+  hierarchyGroupId?: string | undefined;
 }
 
 /**
@@ -295,6 +304,7 @@ export async function searchConnectUserProfiles(
         out.set(u.Id, {
           securityProfileIds: u.SecurityProfileIds ?? [],
           routingProfileId: u.RoutingProfileId,
+          hierarchyGroupId: u.HierarchyGroupId,
         });
       }
     }
@@ -313,6 +323,7 @@ export async function describeConnectUserProfiles(
     arn: User?.Arn,
     securityProfileIds: User?.SecurityProfileIds ?? [],
     routingProfileId: User?.RoutingProfileId,
+    hierarchyGroupId: User?.HierarchyGroupId,
   };
 }
 
@@ -352,6 +363,7 @@ export async function findConnectUser(
         username,
         securityProfileIds: hit.SecurityProfileIds ?? [],
         routingProfileId: hit.RoutingProfileId,
+        hierarchyGroupId: hit.HierarchyGroupId,
       },
       caseVariants: [],
     };
@@ -368,6 +380,7 @@ export async function findConnectUser(
       username,
       securityProfileIds: User?.SecurityProfileIds ?? [],
       routingProfileId: User?.RoutingProfileId,
+      hierarchyGroupId: User?.HierarchyGroupId,
     },
     caseVariants,
   };
@@ -388,7 +401,7 @@ export async function ensureConnectUser(ctx: SsoContext, spec: ConnectUserSpec):
   const { instanceId, username, profiles, dryRun } = spec;
   const wantedSecurity = [...new Set(profiles.securityProfiles.map((p) => p.id))];
   const describeCreate = (name: string) =>
-    `create Connect user '${name}' (security profiles ${nameList(wantedSecurity, profiles.securityProfileNames)}, routing profile '${profiles.routingProfile.name}', ${spec.phoneType})`;
+    `create Connect user '${name}' (security profiles ${nameList(wantedSecurity, profiles.securityProfileNames)}, routing profile '${profiles.routingProfile.name}'${spec.hierarchyGroup ? `, hierarchy group '${spec.hierarchyGroup.path}'` : ''}, ${spec.phoneType})`;
 
   if (username === undefined) {
     // Dry run before Okta chose the app username: nothing to look up yet.
@@ -420,8 +433,9 @@ export async function ensureConnectUser(ctx: SsoContext, spec: ConnectUserSpec):
           },
           SecurityProfileIds: wantedSecurity,
           RoutingProfileId: profiles.routingProfile.id,
-          // Ownership: only users that carry them are ever deleted by a teardown.
-          Tags: ownershipTagMap(ctx),
+          ...(spec.hierarchyGroup ? { HierarchyGroupId: spec.hierarchyGroup.id } : {}),
+          // Ownership: only users that carry them are ever deleted by a teardown or offboarded by a sync.
+          Tags: spec.tags ?? ownershipTagMap(ctx),
         }),
       );
     } catch (error) {
@@ -484,6 +498,22 @@ export async function ensureConnectUser(ctx: SsoContext, spec: ConnectUserSpec):
         }),
       );
       ctx.logger.info(`updated routing profile of connect user ${username}`, { instanceId, userId: user.id });
+    }
+  }
+  const wantedHierarchy = spec.hierarchyGroup?.id;
+  if (spec.manageHierarchy && user.hierarchyGroupId !== wantedHierarchy) {
+    changes.push(
+      `hierarchy group: ${user.hierarchyGroupId ?? '(none)'} → '${spec.hierarchyGroup?.path ?? '(none)'}'`,
+    );
+    if (!dryRun) {
+      await pace('UpdateUserHierarchy', () =>
+        send(ctx, 'connect', 'UpdateUserHierarchy', {
+          InstanceId: instanceId,
+          UserId: user.id,
+          ...(wantedHierarchy !== undefined ? { HierarchyGroupId: wantedHierarchy } : {}),
+        }),
+      );
+      ctx.logger.info(`updated hierarchy group of connect user ${username}`, { instanceId, userId: user.id });
     }
   }
   return {
