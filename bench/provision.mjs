@@ -146,3 +146,25 @@ console.log(
 console.log(
   `  ${(N / seconds).toFixed(2)} users/s = ${((N / seconds / 2) * 100).toFixed(0)}% of the CreateUser limit's throughput; ${throttled} throttled responses`,
 );
+
+// Scaling of a fresh run with the number of users (group-mapping, no latency injected, instance creation
+// instant): wall time and requests, so that a per-user cost that grows (a quadratic path) shows.
+console.log('\nFresh-run scaling with users (no injected latency, realistic limits off):');
+console.log('  users   wall ms   reads   writes   requests/user');
+for (const count of [1, 10, 100, 1000]) {
+  const scale = await startSandbox({ instanceCreationMs: 0 });
+  const list = Array.from({ length: count }, (_, i) => ({ login: `scale${i}@acme.com`, app: 'ccp' }));
+  for (const u of list) scale.admin.createOktaUser({ login: u.login, firstName: 'S', lastName: 'Cale' });
+  const t3 = performance.now();
+  const r = await provisionConnectSso(
+    { ...baseConfig(scale, list), apps: [{ kind: 'ccp' }] },
+    { context: contextFor(scale), concurrency: 8 },
+  );
+  const ms = performance.now() - t3;
+  await scale.stop();
+  if (r.status !== 'complete') throw new Error(`scaling run with ${count} users ended ${r.status}`);
+  const total = r.requests.reads + r.requests.writes;
+  console.log(
+    `  ${String(count).padStart(5)}   ${ms.toFixed(0).padStart(7)}   ${String(r.requests.reads).padStart(5)}   ${String(r.requests.writes).padStart(6)}   ${(total / count).toFixed(2).padStart(13)}`,
+  );
+}

@@ -16,7 +16,7 @@ const path = (value) => encodeURIComponent(String(value));
 
 class Client {
   constructor(config) {
-    if (!config || !config.orgUrl) throw new Error('Okta Org URL not provided');
+    if (!config?.orgUrl) throw new Error('Okta Org URL not provided');
     this.requestExecutor = config.requestExecutor || new DefaultRequestExecutor();
     this.authorizationMode = config.authorizationMode || 'SSWS';
     this.baseUrl = String(config.orgUrl).replace(/\/$/, '');
