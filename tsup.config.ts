@@ -52,6 +52,13 @@ export default defineConfig([
     dts: false,
     noExternal: [/^(?!@aws-sdk\/).*/],
     external: [/^@aws-sdk\//],
+    // Resolve bundled packages as Node does: `main` before `module` (tsup puts `module` first). A
+    // `require()` of a package whose `module` is an ES module otherwise gets its namespace object, not
+    // its CommonJS export: node-fetch 2 under the Okta SDK's transport became "not a function", and
+    // every Okta call of the deployed handler failed (test/cloudformation/bundle.test.ts).
+    esbuildOptions(options) {
+      options.mainFields = ['main', 'module'];
+    },
     banner: {
       js: "import{createRequire as __cosRequire}from'node:module';const require=__cosRequire(import.meta.url);",
     },

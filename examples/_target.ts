@@ -25,6 +25,7 @@ import {
   parseConfigText,
   provisionConnectSso,
   type SsoContext,
+  type UserConfig,
 } from 'connect-okta-sso';
 import { type Sandbox, type SandboxOptions, startSandbox } from 'connect-okta-sso/sandbox';
 
@@ -40,8 +41,11 @@ export interface ExampleTarget {
   readonly mode: 'sandbox' | 'real';
   /** The AWS and Okta clients every call goes through. */
   readonly context: SsoContext;
-  /** The setup to work on: the sample one in the sandbox; your `CONNECT_OKTA_SSO_CONFIG` for real. */
-  readonly config: ConnectSsoConfig;
+  /**
+   * The setup to work on: the sample one in the sandbox; your `CONNECT_OKTA_SSO_CONFIG` for real. Its
+   * `users` is the list form (these examples assign users one by one).
+   */
+  readonly config: ConnectSsoConfig & { users?: UserConfig[] };
   /**
    * Where a new Okta access key's secret is saved (a 0600 CSV in the AWS console's layout): a temporary
    * directory in the sandbox; `OKTA_ACCESS_KEY_FILE` (default `./okta_cli_user_accessKeys.csv`) for real.
@@ -99,7 +103,7 @@ async function openSandbox(options: SandboxOptions): Promise<ExampleTarget> {
   const dir = mkdtempSync(join(tmpdir(), 'connect-okta-sso-example-'));
   for (const person of SAMPLE_PEOPLE) sb.admin.createOktaUser(person);
 
-  const config: ConnectSsoConfig = {
+  const config: ConnectSsoConfig & { users: UserConfig[] } = {
     stack: 'acme-cc',
     region: sb.aws.region,
     instance: { alias: 'acme-cc' },
@@ -167,7 +171,10 @@ async function openReal(): Promise<ExampleTarget> {
     text,
     file.endsWith('.json') ? 'json' : 'yaml',
     file,
-  )) as ConnectSsoConfig;
+  )) as ConnectSsoConfig & { users?: UserConfig[] };
+  if (config.users !== undefined && !Array.isArray(config.users)) {
+    throw new Error(`${file}: these examples need users as a list (users: [...]), not { fromOkta, list }`);
+  }
   const token = process.env.OKTA_API_TOKEN;
   say(`Target: REAL AWS (region ${config.region}) and Okta (${config.okta.orgUrl}), config ${file}.`);
   return {

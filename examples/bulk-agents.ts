@@ -56,16 +56,13 @@ try {
   const config: ConnectSsoConfig = { ...target.config, users: [...(target.config.users ?? []), ...agents] };
 
   say(`\n1. Onboard ${agents.length} agents from ${csv}`);
-  let inUsers = 0;
   let lastShown = 0;
   const started = Date.now();
   const result = await provisionConnectSso(config, {
     context,
     onEvent: (event) => {
-      // `progress` events count users while a `users:<app>` step runs, and steps otherwise.
-      if (event.type === 'step-started' && event.id.startsWith('users:')) inUsers++;
-      if (event.type === 'step-finished' && event.id.startsWith('users:')) inUsers--;
-      if (event.type === 'progress' && inUsers > 0 && event.done - lastShown >= 25) {
+      // A `users:<app>` step reports its users' progress as `users-progress` events.
+      if (event.type === 'users-progress' && event.done - lastShown >= 25) {
         lastShown = event.done;
         say(`   ${event.done}/${event.total} users`);
       }

@@ -11,6 +11,7 @@ import {
   planConnectSso,
   provisionConnectSso,
   renderPlan,
+  type UserConfig,
 } from './index.js';
 import { startSandbox } from './sandbox/index.js';
 
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
       'Okta directory: jane.doe@acme.com, agent1@acme.com, agent2@acme.com (users come from your directory).',
     );
 
-    const config: ConnectSsoConfig = {
+    const config: ConnectSsoConfig & { users: UserConfig[] } = {
       stack: 'acme-cc',
       region: sb.aws.region,
       instance: { alias: 'acme-cc', inboundCalls: true, outboundCalls: true },

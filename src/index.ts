@@ -13,19 +13,30 @@ export type {
   ConnectSsoConfig,
   InstanceConfig,
   LoadConfigOptions,
+  MappingConditionConfig,
+  MappingConfig,
+  MappingConnectConfig,
   NamesConfig,
+  OffboardPolicy,
   OktaConfig,
+  RenamePolicy,
   ResolvedApp,
   ResolvedConfig,
   ResolvedInstance,
+  ResolvedMapping,
   ResolvedNames,
   ResolvedOkta,
   ResolvedOktaAuth,
+  ResolvedSync,
   ResolvedUser,
   ResolvedUserConnect,
+  ResolvedUsersFromOkta,
   RoleMapping,
+  SyncConfig,
   UserConfig,
   UserConnectConfig,
+  UsersConfig,
+  UsersFromOktaConfig,
   ValidateConfigOptions,
 } from './config/index.js';
 export {
@@ -201,6 +212,25 @@ export {
   RotationInterruptedError,
   rotateSigningCertificate,
 } from './workflows/rotate/rotate.js';
+export type {
+  ConnectPaceLimits,
+  HeaderLookup,
+  OktaEventHookHandler,
+  OktaEventHookHandlerOptions,
+  OktaEventHookListenerOptions,
+  OktaEventHookStats,
+  OktaHookEvent,
+  OktaHookRequest,
+  OktaHookResponse,
+  SyncAction,
+  SyncCounts,
+  SyncEvent,
+  SyncUserOutcome,
+  SyncUserProfiles,
+  SyncUsersOptions,
+  SyncUsersResult,
+} from './workflows/sync/index.js';
+export { createOktaEventHookHandler, oktaEventHookListener, syncUsers } from './workflows/sync/index.js';
 export type { VerifySamlResponseOptions } from './workflows/verify-saml/verify.js';
 /** Calls AWS (IAM and Connect) given a context; otherwise the pure `checkSamlResponse`. */
 export { verifySamlResponse } from './workflows/verify-saml/verify.js';

@@ -25,7 +25,7 @@ import { versionText } from './version.js';
 export interface Command {
   readonly name: string;
   readonly help: string;
-  /** The spec its options are parsed with and its help rendered from (absent for routers). */
+  /** The spec its options are parsed with and its help rendered from (absent for a router of subcommands). */
   readonly spec?: CommandSpec;
   run(argv: readonly string[], io: Io): Promise<number>;
 }
@@ -63,36 +63,16 @@ type Body = (run: CommandRun) => Promise<number>;
  * code, sentence, field or resource, fix; `--debug` adds the cause chain) on stderr, or as the JSON
  * document.
  */
-export function defineCommand(spec: CommandSpec, body: Body): Command;
-/**
- * @deprecated A hand-written help beside bare parse options drifts from them: pass a
- * {@link CommandSpec} instead. Kept only so a command written before the spec still builds.
- */
-export function defineCommand(
-  name: string,
-  help: string,
-  options: ParseOptions,
-  body: Body,
-  settings?: { maxPositionals?: number },
-): Command;
-export function defineCommand(
-  specOrName: CommandSpec | string,
-  bodyOrHelp: Body | string,
-  legacyOptions?: ParseOptions,
-  legacyBody?: Body,
-  settings: { maxPositionals?: number } = {},
-): Command {
-  const spec = typeof specOrName === 'string' ? undefined : specOrName;
-  const name = spec ? spec.name : (specOrName as string);
-  const help = spec ? renderHelp(spec) : (bodyOrHelp as string);
-  const body = spec ? (bodyOrHelp as Body) : (legacyBody as Body);
-  const options: ParseOptions = { ...(spec ? spec.options : (legacyOptions ?? {})), ...COMMON_OPTIONS };
-  const maxPositionals = spec ? (spec.maxPositionals ?? 0) : (settings.maxPositionals ?? 0);
+export function defineCommand(spec: CommandSpec, body: Body): Command {
+  const name = spec.name;
+  const help = renderHelp(spec);
+  const options: ParseOptions = { ...spec.options, ...COMMON_OPTIONS };
+  const maxPositionals = spec.maxPositionals ?? 0;
   checkSpec(name, options);
   return {
     name,
     help,
-    ...(spec ? { spec } : {}),
+    spec,
     async run(argv, io) {
       const json = argv.includes('--json');
       const debug = argv.includes('--debug');

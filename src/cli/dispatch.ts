@@ -38,6 +38,10 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
     summary: 'Check every link of a live setup; each finding with its fix (exit 4 on failures)',
     load: async () => (await import('./commands/doctor.js')).doctorCommand,
   },
+  sync: {
+    summary: 'Keep the Connect users in line with Okta groups and apps (once, or --watch with event hooks)',
+    load: async () => (await import('./commands/sync.js')).syncCommand,
+  },
   'verify-saml': {
     summary: 'Verify a SAMLResponse captured from a browser, as AWS sign-in would',
     load: async () => (await import('./commands/verify-saml.js')).verifySamlCommand,
@@ -84,7 +88,8 @@ Credentials come only from the environment, AWS profiles or stdin, never from a 
 
 ${exitCodeText(TOP_EXIT_CODES)}
 
-Start with: connect-okta-sso init, then plan and apply. Run connect-okta-sso <command> --help for more.
+Start with: connect-okta-sso init, then plan and apply; sync keeps the users in line afterwards.
+Run connect-okta-sso <command> --help for more.
 `;
 }
 

@@ -117,3 +117,16 @@ export const DEFAULT_OAUTH_SCOPES: Readonly<Record<RoleMapping, readonly string[
 
 /** The ownership tag keys the library writes itself (a user tag may not use them). */
 export const RESERVED_TAG_KEYS: readonly string[] = [MANAGED_BY_KEY, STACK_KEY];
+
+/** What `syncUsers` may do to a Connect user whose Okta user left. */
+export const OFFBOARD_POLICIES = ['none', 'strip', 'delete'] as const;
+/** Default: offboarding is only reported; a run must ask for `strip` or `delete`. */
+export const DEFAULT_OFFBOARD = 'none';
+/** What `syncUsers` may do when an Okta username changed. */
+export const RENAME_POLICIES = ['report', 'recreate'] as const;
+/** Default: a rename is reported, never acted on. */
+export const DEFAULT_RENAMES = 'report';
+/** The security profile `offboard: strip` leaves a user with (created without permissions when missing). */
+export const DEFAULT_NO_ACCESS_SECURITY_PROFILE = 'connect-okta-sso-no-access';
+/** Connect's deepest agent hierarchy. */
+export const MAX_HIERARCHY_LEVELS = 5;

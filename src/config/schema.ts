@@ -12,20 +12,29 @@ import {
   APP_DEFAULTS,
   APP_KINDS,
   DEFAULT_GROUP_NAME,
+  DEFAULT_NO_ACCESS_SECURITY_PROFILE,
+  DEFAULT_OFFBOARD,
   DEFAULT_PHONE_TYPE,
+  DEFAULT_RENAMES,
   DEFAULT_ROLE_MAPPING,
   DEFAULT_ROUTING_PROFILE,
   DEFAULT_SECURITY_PROFILES,
   DEFAULT_SESSION_DURATION,
   escapeRegExp,
+  MAX_HIERARCHY_LEVELS,
   MAX_SESSION_DURATION,
   MIN_SESSION_DURATION,
   NAME_DEFAULTS,
+  OFFBOARD_POLICIES,
   OKTA_TOKEN_ENV,
   PHONE_TYPES,
+  RENAME_POLICIES,
   RESERVED_TAG_KEYS,
   ROLE_MAPPINGS,
 } from './defaults.js';
+
+/** One level of a hierarchy path: no `/`, no control characters, no surrounding spaces. */
+const HIERARCHY_LEVEL = '[^/\\s\\p{Cc}](?:[^/\\p{Cc}]*[^/\\s\\p{Cc}])?';
 
 /** Patterns shared by the schema and the cross-field checks. */
 export const PATTERNS = {
@@ -46,6 +55,10 @@ export const PATTERNS = {
   oktaScope: '^okta\\.[A-Za-z]+(\\.[A-Za-z]+)*$',
   oktaClientId: '^[\\w-]+$',
   noSpace: '^\\S+$',
+  /** A hierarchy group path: 1–5 names joined by `/`, each without `/` or surrounding spaces. */
+  hierarchyPath: `^${HIERARCHY_LEVEL}(/${HIERARCHY_LEVEL}){0,${MAX_HIERARCHY_LEVELS - 1}}$`,
+  /** An Okta profile attribute's variable name (`department`, `costCenter`, `customAttr_1`). */
+  oktaAttribute: '^[A-Za-z][A-Za-z0-9_]*$',
 } as const;
 
 type Schema = { [keyword: string]: unknown };
@@ -156,6 +169,29 @@ const app: Schema = {
   })),
 };
 
+function hierarchyGroup(description: string): Schema {
+  return {
+    type: 'string',
+    minLength: 1,
+    maxLength: 512,
+    pattern: PATTERNS.hierarchyPath,
+    patternErrorMessage: `a hierarchy group path: 1–${MAX_HIERARCHY_LEVELS} group names from the top level, joined by '/' (Floor1/TeamA)`,
+    description,
+  };
+}
+
+const securityProfileList = (description: string, extra: Schema = {}): Schema => ({
+  type: 'array',
+  minItems: 1,
+  maxItems: 10,
+  uniqueItems: true,
+  items: text('A security profile name.', { maxLength: 127 }),
+  ...extra,
+  description,
+});
+
+const oktaGroupName = (description: string): Schema => text(description, { maxLength: 255 });
+
 const userConnect: Schema = {
   type: 'object',
   description:
@@ -193,6 +229,9 @@ const userConnect: Schema = {
       description:
         'The desk phone number in E.164 form (+12065550100): required with phoneType DESK_PHONE, refused otherwise.',
     },
+    hierarchyGroup: hierarchyGroup(
+      "Agent hierarchy group by its path from the top level, e.g. Floor1/TeamA. When given, an existing user's hierarchy group is set to it. Default none.",
+    ),
   },
 };
 
@@ -218,6 +257,110 @@ const user: Schema = {
       description: 'The app to assign the user to: its kind (admin, ccp, agent-workspace) or its label.',
     },
     connect: { $ref: '#/$defs/userConnect' },
+  },
+};
+
+const usersFromOkta: Schema = {
+  type: 'object',
+  description:
+    'Who syncUsers keeps in Connect: the members of Okta groups, or the assignees of apps of this config. At least one of groups and apps.',
+  additionalProperties: false,
+  properties: {
+    groups: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: oktaGroupName('An Okta group name (Okta compares names ignoring case).'),
+      description: 'Okta group names: every member gets a Connect user. Default none.',
+    },
+    apps: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: { type: 'string', minLength: 1, description: 'An app of this config: its kind or its label.' },
+      description:
+        'Apps of this config by kind or label: every user assigned to the app in Okta (directly or through a group) gets a Connect user named like their app username. Default none.',
+    },
+  },
+};
+
+const mapping: Schema = {
+  type: 'object',
+  description:
+    "A mapping rule: when its conditions hold for an Okta user, the Connect profiles it gives. The first rule that holds decides; a user's own connect block overrides it field by field.",
+  additionalProperties: false,
+  required: ['when', 'connect'],
+  properties: {
+    when: {
+      type: 'object',
+      description: 'The conditions, all of which must hold (at least one): group, attribute.',
+      additionalProperties: false,
+      properties: {
+        group: oktaGroupName('The user is a member of this Okta group (Okta compares names ignoring case).'),
+        attribute: {
+          type: 'object',
+          maxProperties: 20,
+          propertyNames: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 100,
+            pattern: PATTERNS.oktaAttribute,
+            patternErrorMessage:
+              "an Okta profile attribute's variable name, such as department or costCenter",
+          },
+          additionalProperties: {
+            type: ['string', 'number', 'boolean'],
+            description: 'The value the attribute must have (exactly; a list attribute must contain it).',
+          },
+          description:
+            "The user's Okta profile has these attribute values, e.g. { department: Sales }, compared exactly; an attribute holding a list matches when it contains the value.",
+        },
+      },
+    },
+    connect: {
+      type: 'object',
+      description: 'What the rule gives (at least one field); the fields it leaves out get the defaults.',
+      additionalProperties: false,
+      properties: {
+        securityProfiles: securityProfileList(
+          `Security profiles by name. Default (when left out): ${JSON.stringify(DEFAULT_SECURITY_PROFILES)}.`,
+        ),
+        routingProfile: text(
+          `Routing profile by name. Default (when left out): '${DEFAULT_ROUTING_PROFILE}'.`,
+          {
+            maxLength: 127,
+          },
+        ),
+        hierarchyGroup: hierarchyGroup(
+          'Agent hierarchy group by its path from the top level, e.g. Floor1/TeamA. Default (when left out): none.',
+        ),
+      },
+    },
+  },
+};
+
+const sync: Schema = {
+  type: 'object',
+  description:
+    'How syncUsers (connect-okta-sso sync) treats Connect users whose Okta user left or was renamed. A run can override each.',
+  additionalProperties: false,
+  properties: {
+    offboard: {
+      enum: [...OFFBOARD_POLICIES],
+      default: DEFAULT_OFFBOARD,
+      description:
+        'A Connect user this library created whose Okta user left: none (only reported), strip (its security profiles are replaced by noAccessSecurityProfile), delete (the Connect user is deleted). Users the library did not create are never offboarded. Default none.',
+    },
+    renames: {
+      enum: [...RENAME_POLICIES],
+      default: DEFAULT_RENAMES,
+      description:
+        'An Okta user whose username changed: report (its Connect user is left as it is) or recreate (a Connect user with the new username replaces it; Connect usernames cannot change). Default report.',
+    },
+    noAccessSecurityProfile: text(
+      `The security profile strip leaves a user with (Connect requires one): a profile without permissions, created when missing. Default ${DEFAULT_NO_ACCESS_SECURITY_PROFILE}.`,
+      { maxLength: 127, default: DEFAULT_NO_ACCESS_SECURITY_PROFILE },
+    ),
   },
 };
 
@@ -391,14 +534,33 @@ const schema: Schema = {
       description: 'The Okta apps, at least one, at most one of each kind.',
     },
     users: {
-      type: 'array',
+      type: ['array', 'object'],
       items: { $ref: '#/$defs/user' },
+      additionalProperties: false,
+      properties: {
+        fromOkta: { $ref: '#/$defs/usersFromOkta' },
+        list: {
+          type: 'array',
+          items: { $ref: '#/$defs/user' },
+          description:
+            "Users listed one by one, as in the list form: apply assigns them to their app, and a user's connect block overrides the mappings. Default none.",
+        },
+      },
       default: [],
-      description: 'The users to assign to the apps. Default none.',
+      description:
+        'Who gets access: a list of users to assign to the apps, or { fromOkta, list }: the members of Okta groups or assignees of the apps (kept in sync by syncUsers), plus users listed one by one. Default none.',
     },
+    mappings: {
+      type: 'array',
+      items: { $ref: '#/$defs/mapping' },
+      default: [],
+      description:
+        "Rules from Okta groups and profile attributes to Connect profiles; the first rule that holds decides, a user's own connect block overrides it. Default none.",
+    },
+    sync: { $ref: '#/$defs/sync' },
     names: { $ref: '#/$defs/names' },
   },
-  $defs: { instance, okta, app, user, userConnect, names },
+  $defs: { instance, okta, app, user, userConnect, usersFromOkta, mapping, sync, names },
 };
 
 function deepFreeze<T>(value: T): T {

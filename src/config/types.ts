@@ -41,8 +41,21 @@ export interface ConnectSsoConfig {
   roleMapping?: RoleMapping;
   /** The Okta apps, at most one of each kind. Required: at least one. */
   apps: AppConfig[];
-  /** The users to assign to the apps (each gets a Connect user named exactly like its Okta username). Default none. */
-  users?: UserConfig[];
+  /**
+   * Who gets access. A list: the users to assign to the apps (each gets a Connect user named exactly like
+   * its Okta username). Or an object: `fromOkta` (the members of Okta groups or the assignees of the apps,
+   * kept in sync with `syncUsers`) and `list` (users as in the list form, whose `connect` block overrides
+   * the `mappings`). Default none.
+   */
+  users?: UserConfig[] | UsersConfig;
+  /**
+   * Rules that give users their Connect profiles from their Okta groups and profile attributes. For
+   * each user the first rule whose `when` holds decides; a user's own `connect` block (in `users`)
+   * overrides it field by field. Used by `syncUsers`. Default none.
+   */
+  mappings?: MappingConfig[];
+  /** How `syncUsers` (and `connect-okta-sso sync`) treat users who leave or are renamed. Defaults: safe. */
+  sync?: SyncConfig;
   /** Names of the IAM resources that are not per app. Defaults: the AWS guide's names. */
   names?: NamesConfig;
 }
@@ -186,7 +199,98 @@ export interface UserConnectConfig {
   phoneType?: ConnectPhoneType;
   /** The desk phone in E.164 form (`+12065550100`): required with `DESK_PHONE`, refused otherwise. */
   deskPhoneNumber?: string;
+  /**
+   * Agent hierarchy group, as its path from the top level (`Floor1/TeamA`). When given, an existing
+   * user's hierarchy group is set to it. Default none.
+   */
+  hierarchyGroup?: string;
 }
+
+/** The object form of `users`: who comes from Okta, and users listed one by one. */
+export interface UsersConfig {
+  /** The people `syncUsers` keeps in Connect: members of Okta groups, or assignees of the apps. Default none. */
+  fromOkta?: UsersFromOktaConfig;
+  /**
+   * Users listed one by one, as in the list form of `users`: `apply` assigns them to their app, and a
+   * `connect` block here overrides the `mappings` for that user. Default none.
+   */
+  list?: UserConfig[];
+}
+
+/** Who `syncUsers` takes from Okta. At least one of `groups` and `apps`. */
+export interface UsersFromOktaConfig {
+  /**
+   * Okta group names (as in Directory → Groups; Okta compares them ignoring case): every member gets a
+   * Connect user. Default none.
+   */
+  groups?: string[];
+  /**
+   * Apps of this config, by `kind` or `label`: every user assigned to the app in Okta (directly or
+   * through a group) gets a Connect user named exactly like their app username. Default none.
+   */
+  apps?: string[];
+}
+
+/** One rule of `mappings`: when its conditions hold for an Okta user, the Connect profiles it gives. */
+export interface MappingConfig {
+  /** The conditions, all of which must hold: a group membership, profile attributes, or both. Required. */
+  when: MappingConditionConfig;
+  /** What the rule gives (at least one field). Fields it leaves out get the defaults. Required. */
+  connect: MappingConnectConfig;
+}
+
+/** The conditions of a mapping rule (at least one). */
+export interface MappingConditionConfig {
+  /** The user is a member of this Okta group (name; Okta compares names ignoring case). */
+  group?: string;
+  /**
+   * The user's Okta profile has these attribute values (`{ department: Sales }`), compared exactly;
+   * an attribute holding a list matches when the list contains the value. Every entry must hold.
+   */
+  attribute?: Record<string, string | number | boolean>;
+}
+
+/** What a mapping rule gives a user in Connect. */
+export interface MappingConnectConfig {
+  /** Security profiles by name (1–10). Default (when the rule leaves it out): `['Agent']`. */
+  securityProfiles?: string[];
+  /** Routing profile by name. Default (when the rule leaves it out): `Basic Routing Profile`. */
+  routingProfile?: string;
+  /**
+   * Agent hierarchy group, as its path from the top level: `Floor1/TeamA` (1–5 levels, `/` between
+   * them). Default (when the rule leaves it out): none.
+   */
+  hierarchyGroup?: string;
+}
+
+/** The offboarding and rename policy of `syncUsers`. Each can also be given per run. */
+export interface SyncConfig {
+  /**
+   * What happens to a Connect user this library created when its Okta user leaves (removed from the
+   * groups or apps, deactivated, deleted): `none` (reported only), `strip` (its security profiles are
+   * replaced by `noAccessSecurityProfile`, so it can no longer work in Connect), `delete` (the Connect
+   * user is deleted). Connect users the library did not create are never offboarded. Default `none`.
+   */
+  offboard?: OffboardPolicy;
+  /**
+   * When an Okta user's username changes (a new login), its Connect user, which cannot be renamed:
+   * `report` (left as it is, reported) or `recreate` (a Connect user with the new username is created
+   * with the same profiles, and the old one deleted). Default `report`.
+   */
+  renames?: RenamePolicy;
+  /**
+   * The security profile `strip` leaves a user with (Connect requires at least one): a profile with no
+   * permissions. Created (without permissions) when the instance has none of that name. Default
+   * `connect-okta-sso-no-access`.
+   */
+  noAccessSecurityProfile?: string;
+}
+
+/** What `syncUsers` does to a Connect user whose Okta user left. */
+export type OffboardPolicy = 'none' | 'strip' | 'delete';
+
+/** What `syncUsers` does when an Okta user's username changed. */
+export type RenamePolicy = 'report' | 'recreate';
 
 /** Names of the IAM resources shared by every app. */
 export interface NamesConfig {
@@ -217,10 +321,56 @@ export interface ResolvedConfig {
   roleMapping: RoleMapping;
   /** The apps, in the config's order, every default applied. */
   apps: ResolvedApp[];
-  /** The users, in the config's order. */
+  /** The users listed one by one (the list form of `users`, or `users.list`), in the config's order. */
   users: ResolvedUser[];
+  /** Who `syncUsers` takes from Okta (`users.fromOkta`); `undefined` when the config names no one. */
+  usersFromOkta: ResolvedUsersFromOkta | undefined;
+  /** The mapping rules, in the config's order (first match wins). Empty when none. */
+  mappings: ResolvedMapping[];
+  /** The sync policy, defaults applied. */
+  sync: ResolvedSync;
   /** The names of the shared IAM resources (defaults applied). */
   names: ResolvedNames;
+}
+
+/** {@link UsersFromOktaConfig} resolved: apps as kinds. */
+export interface ResolvedUsersFromOkta {
+  /** Okta group names (empty when none). */
+  groups: string[];
+  /** The kinds of the apps whose assignees are users (empty when none). */
+  apps: AppKind[];
+}
+
+/** One rule of {@link ResolvedConfig.mappings}. */
+export interface ResolvedMapping {
+  /** The rule's path in the config, `mappings[2]`: how plans and errors name it. */
+  field: string;
+  /** The conditions; each absent one holds. */
+  when: {
+    /** The Okta group name, if the rule names one. */
+    group: string | undefined;
+    /** The profile attributes, if the rule names any. */
+    attribute: Record<string, string | number | boolean> | undefined;
+  };
+  /** What the rule gives; an absent field gets the default. */
+  connect: {
+    /** Security profile names, if given. */
+    securityProfiles: string[] | undefined;
+    /** Routing profile name, if given. */
+    routingProfile: string | undefined;
+    /** Hierarchy group path, if given. */
+    hierarchyGroup: string | undefined;
+  };
+}
+
+/** {@link SyncConfig} with every default applied. */
+export interface ResolvedSync {
+  /** The offboarding policy. */
+  offboard: OffboardPolicy;
+  /** The rename policy. */
+  renames: RenamePolicy;
+  /** The security profile `strip` leaves. */
+  noAccessSecurityProfile: string;
 }
 
 /** {@link InstanceConfig} with every default applied. */
@@ -322,6 +472,8 @@ export interface ResolvedUser {
   login: string;
   /** The kind of the user's app (`app` given as a kind or a label; kinds are unique). */
   app: AppKind;
+  /** The user's path in the config (`users[3]`, `users.list[3]`), for plans and errors. */
+  field?: string;
   /** The user's Connect side, defaults applied. */
   connect: ResolvedUserConnect;
 }
@@ -340,6 +492,8 @@ export interface ResolvedUserConnect {
   phoneType: ConnectPhoneType;
   /** The desk phone (E.164), with `DESK_PHONE` only. */
   deskPhoneNumber: string | undefined;
+  /** The hierarchy group path, when given (`validateConfig` always sets the key). */
+  hierarchyGroup?: string | undefined;
   /**
    * Which of the profiles the config gave explicitly. Only those are enforced on an existing Connect
    * user; the defaults apply to users the run creates.
@@ -349,6 +503,8 @@ export interface ResolvedUserConnect {
     securityProfiles: boolean;
     /** `connect.routingProfile` was given. */
     routingProfile: boolean;
+    /** `connect.hierarchyGroup` was given (`validateConfig` always sets it). */
+    hierarchyGroup?: boolean;
   };
 }
 

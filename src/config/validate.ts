@@ -21,8 +21,11 @@ import {
   APP_KINDS,
   type AppKind,
   DEFAULT_GROUP_NAME,
+  DEFAULT_NO_ACCESS_SECURITY_PROFILE,
   DEFAULT_OAUTH_SCOPES,
+  DEFAULT_OFFBOARD,
   DEFAULT_PHONE_TYPE,
+  DEFAULT_RENAMES,
   DEFAULT_ROLE_MAPPING,
   DEFAULT_ROUTING_PROFILE,
   DEFAULT_SECURITY_PROFILES,
@@ -37,11 +40,15 @@ import { connectSsoConfigSchema } from './schema.js';
 import type {
   AppConfig,
   ConnectSsoConfig,
+  MappingConfig,
   ResolvedApp,
   ResolvedConfig,
+  ResolvedMapping,
   ResolvedOktaAuth,
   ResolvedUser,
+  ResolvedUsersFromOkta,
   UserConfig,
+  UsersFromOktaConfig,
 } from './types.js';
 
 /** Options of {@link validateConfig} (and {@link loadConfig}). */
@@ -413,14 +420,96 @@ function checkGroupMapping(views: readonly AppView[], roleMapping: RoleMapping, 
   }
 }
 
+/** The listed users of `users` (its list form, or `users.list`) and the path they are found under. */
+function listedUsers(users: unknown): { list: unknown; prefix: string } {
+  if (isObject(users)) return { list: users.list, prefix: 'users.list' };
+  return { list: users, prefix: 'users' };
+}
+
 function checkUsers(users: unknown, apps: AppView[] | undefined, issues: Issues): void {
-  if (!Array.isArray(users)) return;
+  const { list, prefix } = listedUsers(users);
+  if (isObject(users)) checkUsersFromOkta(users.fromOkta, apps, issues);
+  if (!Array.isArray(list)) return;
+  checkUserList(list, prefix, apps, issues);
+}
+
+/** A reference to an app (`kind` or `label`) that names none: the message lists the apps. */
+function unknownAppMessage(reference: string, apps: readonly AppView[]): string {
+  const listed = apps.filter((a, i) => apps.findIndex((b) => b.kind === a.kind) === i);
+  const near = closest(reference, [...listed.map((a) => a.kind), ...listed.map((a) => a.label)]);
+  return `no app with kind or label ${describeValue(reference)}${near ? ` (did you mean '${near}'?)` : ''}; the apps are ${listed
+    .map((a) => `${a.kind} ('${a.label}')`)
+    .join(', ')}`;
+}
+
+function checkUsersFromOkta(fromOkta: unknown, apps: AppView[] | undefined, issues: Issues): void {
+  if (!isObject(fromOkta)) return;
+  const groups = Array.isArray(fromOkta.groups) ? fromOkta.groups : [];
+  const appRefs = Array.isArray(fromOkta.apps) ? fromOkta.apps : [];
+  if (fromOkta.groups === undefined && fromOkta.apps === undefined) {
+    issues.add('users.fromOkta', 'name the Okta groups (groups) or the apps (apps) whose users to sync');
+  }
+  const seen = new Map<string, number>();
+  groups.forEach((group: unknown, i) => {
+    if (typeof group !== 'string') return;
+    const key = group.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined && groups[first] !== group) {
+      issues.add(
+        `users.fromOkta.groups[${i}]`,
+        `'${group}' is also users.fromOkta.groups[${first}] ('${String(groups[first])}'; Okta group names ignore case)`,
+      );
+    } else if (first === undefined) seen.set(key, i);
+  });
+  if (!apps) return;
+  appRefs.forEach((ref: unknown, i) => {
+    const field = `users.fromOkta.apps[${i}]`;
+    if (typeof ref === 'string' && !issues.has(field) && !findApp(apps, ref)) {
+      issues.add(field, unknownAppMessage(ref, apps));
+    }
+  });
+}
+
+/** Rules of `mappings` a JSON Schema cannot state: at least one condition and one profile per rule. */
+function checkMappings(mappings: unknown, issues: Issues): void {
+  if (!Array.isArray(mappings)) return;
+  mappings.forEach((rule: unknown, i) => {
+    if (!isObject(rule)) return;
+    const at = `mappings[${i}]`;
+    const when = rule.when;
+    if (isObject(when) && !issues.has(`${at}.when`)) {
+      const conditions = Object.keys(when).filter((k) => when[k] !== undefined);
+      if (conditions.length === 0) {
+        issues.add(
+          `${at}.when`,
+          'give at least one condition: group (an Okta group) or attribute ({ name: value })',
+        );
+      } else if (isObject(when.attribute) && Object.keys(when.attribute).length === 0) {
+        issues.add(
+          `${at}.when.attribute`,
+          'give at least one attribute and its value, e.g. { department: Sales }',
+        );
+      }
+    }
+    const connect = rule.connect;
+    if (isObject(connect) && !issues.has(`${at}.connect`)) {
+      if (Object.keys(connect).filter((k) => connect[k] !== undefined).length === 0) {
+        issues.add(
+          `${at}.connect`,
+          'give at least one of securityProfiles, routingProfile, hierarchyGroup (what the rule decides)',
+        );
+      }
+    }
+  });
+}
+
+function checkUserList(users: unknown[], prefix: string, apps: AppView[] | undefined, issues: Issues): void {
   const logins = new Map<string, number>();
   // One message per unknown app name, however many users give it: worded once, shared.
   const unknownApps = new Map<string, string>();
   users.forEach((user: unknown, index) => {
     if (!isObject(user)) return;
-    const at = `users[${index}]`;
+    const at = `${prefix}[${index}]`;
     if (typeof user.login === 'string' && !issues.has(`${at}.login`)) {
       const key = user.login.toLowerCase();
       const first = logins.get(key);
@@ -428,18 +517,14 @@ function checkUsers(users: unknown, apps: AppView[] | undefined, issues: Issues)
         const firstLogin = (users[first] as Loose).login as string;
         issues.add(
           `${at}.login`,
-          `'${user.login}' is already users[${first}]${firstLogin === user.login ? '' : ` ('${firstLogin}'; Okta logins ignore case)`}: one entry per user`,
+          `'${user.login}' is already ${prefix}[${first}]${firstLogin === user.login ? '' : ` ('${firstLogin}'; Okta logins ignore case)`}: one entry per user`,
         );
       } else logins.set(key, index);
     }
     if (typeof user.app === 'string' && apps && !issues.has(`${at}.app`) && !findApp(apps, user.app)) {
       let message = unknownApps.get(user.app);
       if (message === undefined) {
-        const listed = apps.filter((a, i) => apps.findIndex((b) => b.kind === a.kind) === i);
-        const near = closest(user.app, [...listed.map((a) => a.kind), ...listed.map((a) => a.label)]);
-        message = `no app with kind or label ${describeValue(user.app)}${near ? ` (did you mean '${near}'?)` : ''}; the apps are ${listed
-          .map((a) => `${a.kind} ('${a.label}')`)
-          .join(', ')}`;
+        message = unknownAppMessage(user.app, apps);
         unknownApps.set(user.app, message);
       }
       issues.add(`${at}.app`, message);
@@ -490,12 +575,13 @@ function resolveApp(app: AppConfig, roleMapping: RoleMapping): ResolvedApp {
   };
 }
 
-function resolveUser(user: UserConfig, apps: readonly ResolvedApp[]): ResolvedUser {
+function resolveUser(user: UserConfig, apps: readonly ResolvedApp[], field: string): ResolvedUser {
   const connect = user.connect ?? {};
   const app = findApp(apps, user.app) as ResolvedApp;
   return {
     login: user.login,
     app: app.kind,
+    field,
     connect: {
       securityProfiles: (connect.securityProfiles ?? DEFAULT_SECURITY_PROFILES).slice(),
       routingProfile: connect.routingProfile ?? DEFAULT_ROUTING_PROFILE,
@@ -503,10 +589,37 @@ function resolveUser(user: UserConfig, apps: readonly ResolvedApp[]): ResolvedUs
       lastName: connect.lastName,
       phoneType: connect.phoneType ?? DEFAULT_PHONE_TYPE,
       deskPhoneNumber: connect.deskPhoneNumber,
+      hierarchyGroup: connect.hierarchyGroup,
       explicit: {
         securityProfiles: connect.securityProfiles !== undefined,
         routingProfile: connect.routingProfile !== undefined,
+        hierarchyGroup: connect.hierarchyGroup !== undefined,
       },
+    },
+  };
+}
+
+function resolveFromOkta(
+  fromOkta: UsersFromOktaConfig | undefined,
+  apps: readonly ResolvedApp[],
+): ResolvedUsersFromOkta | undefined {
+  if (!fromOkta) return undefined;
+  const kinds = (fromOkta.apps ?? []).map((ref) => (findApp(apps, ref) as ResolvedApp).kind);
+  return { groups: [...(fromOkta.groups ?? [])], apps: [...new Set(kinds)] };
+}
+
+function resolveMapping(rule: MappingConfig, index: number): ResolvedMapping {
+  const { when, connect } = rule;
+  return {
+    field: `mappings[${index}]`,
+    when: {
+      group: when.group,
+      attribute: when.attribute === undefined ? undefined : { ...when.attribute },
+    },
+    connect: {
+      securityProfiles: connect.securityProfiles?.slice(),
+      routingProfile: connect.routingProfile,
+      hierarchyGroup: connect.hierarchyGroup,
     },
   };
 }
@@ -566,6 +679,7 @@ export function validateConfig(input: unknown, options: ValidateConfigOptions = 
   );
   const appViews = checkApps(raw.apps, roleMapping, issues);
   checkUsers(raw.users, appViews, issues);
+  checkMappings(raw.mappings, issues);
 
   if (isObject(raw.names)) {
     const federation = asString(raw.names.federationPolicy) ?? NAME_DEFAULTS.federationPolicy;
@@ -590,6 +704,8 @@ export function validateConfig(input: unknown, options: ValidateConfigOptions = 
   const config = value as ConnectSsoConfig;
   const apps = config.apps.map((app) => resolveApp(app, roleMapping));
   const names = config.names ?? {};
+  const listed = Array.isArray(config.users) ? config.users : (config.users?.list ?? []);
+  const listedPrefix = Array.isArray(config.users) || config.users === undefined ? 'users' : 'users.list';
   return {
     stack: config.stack ?? config.instance.alias,
     region: config.region,
@@ -603,7 +719,14 @@ export function validateConfig(input: unknown, options: ValidateConfigOptions = 
     okta: { orgUrl: okta.orgUrl, auth: okta.auth },
     roleMapping,
     apps,
-    users: (config.users ?? []).map((user) => resolveUser(user, apps)),
+    users: listed.map((user, i) => resolveUser(user, apps, `${listedPrefix}[${i}]`)),
+    usersFromOkta: resolveFromOkta(Array.isArray(config.users) ? undefined : config.users?.fromOkta, apps),
+    mappings: (config.mappings ?? []).map(resolveMapping),
+    sync: {
+      offboard: config.sync?.offboard ?? DEFAULT_OFFBOARD,
+      renames: config.sync?.renames ?? DEFAULT_RENAMES,
+      noAccessSecurityProfile: config.sync?.noAccessSecurityProfile ?? DEFAULT_NO_ACCESS_SECURITY_PROFILE,
+    },
     names: {
       federationPolicy: names.federationPolicy ?? NAME_DEFAULTS.federationPolicy,
       oktaAccessPolicy: names.oktaAccessPolicy ?? NAME_DEFAULTS.oktaAccessPolicy,

@@ -67,6 +67,11 @@ export interface RunReport {
   apiUser: { userName: string; userArn: string | undefined } | undefined;
   /** Per app kind, what exists of the app. */
   app(app: ResolvedApp): ProvisionedApp;
+  /**
+   * A key this run created for the `return` sink: it is delivered when the result reaches the caller, so
+   * the run records the delivery as it returns (see `deliverDespiteAbort`).
+   */
+  pendingDelivery?: { userName: string; accessKeyId: string } | undefined;
   /** User counts over all apps. */
   readonly users: { created: number; updated: number; unchanged: number; failed: number; pending: number };
 }

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyCommand } from '../../src/cli/commands/apply.js';
 import { doctorCommand } from '../../src/cli/commands/doctor.js';
 import { planCommand } from '../../src/cli/commands/plan.js';
+import { COMMANDS } from '../../src/cli/dispatch.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { startTestSandbox } from '../helpers.js';
 import { configYaml, fakeIo, sandboxEnv } from './fake-io.js';
@@ -110,7 +111,8 @@ describe('credentials missing or refused: one exit code, 2, as the help says', (
   }
 
   it('every command that takes credentials documents exit 2 for them', async () => {
-    for (const command of [planCommand, applyCommand, doctorCommand]) {
+    for (const name of ['plan', 'apply', 'doctor', 'fleet', 'rotate-cert', 'destroy', 'sync']) {
+      const command = await (COMMANDS[name] as { load(): Promise<{ help: string }> }).load();
       expect(command.help.replace(/\s+/g, ' ')).toContain(
         '2 invalid input or config, or AWS or Okta credentials missing or refused',
       );

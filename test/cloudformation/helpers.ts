@@ -1,13 +1,15 @@
 /**
  * Plumbing for the custom resource tests: a local HTTP server standing for CloudFormation's pre-signed
  * ResponseURL (real HTTP PUTs), request builders, a Lambda context with a deadline, the Okta token in the
- * sandbox's Secrets Manager, and a stand-in for the Lambda Invoke API the handler re-invokes itself with.
+ * sandbox's Secrets Manager, and a stand-in for the Lambda Invoke API the handler re-invokes itself with
+ * (`startLambdaService`).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type {
+  ContinuationEvent,
   CustomResourceEvent,
   CustomResourceHandlerOptions,
   CustomResourceResponse,
@@ -15,6 +17,7 @@ import type {
 } from '../../src/cloudformation/types.js';
 import type { Logger } from '../../src/core/context.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
+import { parseSigV4Authorization, verifySigV4 } from '../../src/sandbox/sigv4.js';
 
 /** One PUT the response server received. */
 export interface ReceivedResponse {
@@ -204,4 +207,147 @@ export function connectUsernames(sb: Sandbox): string[] {
   return Object.values(sb.state().connect.instances)
     .flatMap((i) => Object.values(i.users).map((u) => u.username))
     .sort();
+}
+
+/** One `Invoke` the Lambda stand-in accepted. */
+export interface LambdaInvocation {
+  /** The function's name (from the name or ARN in the path). */
+  functionName: string;
+  /** The `FunctionName` path parameter as sent (URL-decoded). */
+  requested: string;
+  /** `X-Amz-Invocation-Type`. */
+  invocationType: string;
+  /** The access key the request was signed with. */
+  accessKeyId: string;
+  /** The payload, parsed. */
+  payload: ContinuationEvent;
+  /** The payload's size in bytes. */
+  bytes: number;
+}
+
+/** An `Invoke` the stand-in refused, and why. */
+export interface LambdaRefusal {
+  status: number;
+  type: string;
+  message: string;
+}
+
+/** The stand-in for the Lambda API: `Invoke` only, asynchronous (`Event`) only. */
+export interface LambdaService {
+  url: string;
+  invocations: LambdaInvocation[];
+  refused: LambdaRefusal[];
+  /** Resolves once every accepted invocation has run (including those they started in turn). */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Lambda's limit on an asynchronous invocation's payload (256 KB for most of its history). */
+const ASYNC_PAYLOAD_LIMIT = 256 * 1024;
+
+/**
+ * A local HTTP server speaking Lambda's `Invoke` (restJson1: `POST /2015-03-31/functions/{FunctionName}/invocations`,
+ * `X-Amz-Invocation-Type: Event` answered `202` with an empty body), checking the SigV4 signature with the
+ * sandbox's credentials (service `lambda`) the way the sandbox checks its own. An accepted invocation runs
+ * `functions[name](payload)` after the answer was sent, as Lambda's event queue would.
+ */
+export async function startLambdaService(
+  sb: Sandbox,
+  functions: Record<string, (payload: ContinuationEvent) => Promise<void>>,
+): Promise<LambdaService> {
+  const invocations: LambdaInvocation[] = [];
+  const refused: LambdaRefusal[] = [];
+  const running = new Set<Promise<void>>();
+  const failures: unknown[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const refuse = (status: number, type: string, message: string) => {
+        refused.push({ status, type, message });
+        res
+          .writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type })
+          .end(JSON.stringify({ Type: 'User', message }));
+      };
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const path = q < 0 ? url : url.slice(0, q);
+      const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(path);
+      if (req.method !== 'POST' || !match?.[1]) {
+        refuse(404, 'UnknownOperationException', `${req.method} ${path}`);
+        return;
+      }
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      const auth = parseSigV4Authorization(headers.authorization);
+      if (auth?.service !== 'lambda' || auth.accessKeyId !== sb.aws.credentials.accessKeyId) {
+        refuse(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+        return;
+      }
+      const failure = verifySigV4(
+        { method: 'POST', path, query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)), headers, body },
+        auth,
+        sb.aws.credentials.secretAccessKey,
+        Date.now(),
+      );
+      if (failure) {
+        refuse(403, 'InvalidSignatureException', `signature: ${failure.reason}`);
+        return;
+      }
+      const requested = decodeURIComponent(match[1]);
+      const functionName = /^arn:aws[\w-]*:lambda:[a-z0-9-]+:\d{12}:function:([^:]+)(:[^:]+)?$/.exec(
+        requested,
+      )?.[1];
+      const fn = functionName === undefined ? undefined : functions[functionName];
+      if (functionName === undefined || fn === undefined) {
+        refuse(404, 'ResourceNotFoundException', `Function not found: ${requested}`);
+        return;
+      }
+      const invocationType = headers['x-amz-invocation-type'] ?? 'RequestResponse';
+      if (invocationType !== 'Event') {
+        refuse(
+          400,
+          'InvalidParameterValueException',
+          `this stand-in only takes Event, not ${invocationType}`,
+        );
+        return;
+      }
+      if (body.length > ASYNC_PAYLOAD_LIMIT) {
+        refuse(413, 'RequestEntityTooLargeException', `${body.length} bytes`);
+        return;
+      }
+      const payload = JSON.parse(body.toString('utf8')) as ContinuationEvent;
+      invocations.push({
+        functionName,
+        requested,
+        invocationType,
+        accessKeyId: auth.accessKeyId,
+        payload,
+        bytes: body.length,
+      });
+      res.writeHead(202, { 'x-amzn-requestid': randomUUID(), 'content-length': '0' }).end();
+      const run: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => fn(payload))
+        .catch((error: unknown) => {
+          failures.push(error);
+        })
+        .finally(() => running.delete(run));
+      running.add(run);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    invocations,
+    refused,
+    async idle() {
+      while (running.size > 0) await Promise.all(running);
+      if (failures.length > 0) throw failures[0];
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

@@ -380,9 +380,17 @@ describe('defaults, types and the step rules agree with the schema', () => {
             lastName: 'l',
             phoneType: 'DESK_PHONE',
             deskPhoneNumber: '+1',
+            hierarchyGroup: 'h',
           },
         },
       ],
+      mappings: [
+        {
+          when: { group: 'g', attribute: { department: 'd' } },
+          connect: { securityProfiles: ['s'], routingProfile: 'r', hierarchyGroup: 'h' },
+        },
+      ],
+      sync: { offboard: 'strip', renames: 'recreate', noAccessSecurityProfile: 'n' },
       names: { federationPolicy: 'f', oktaAccessPolicy: 'o', oktaApiUser: 'u' },
     };
     const resolveRef = (node: SchemaNode): SchemaNode =>

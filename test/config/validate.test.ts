@@ -64,6 +64,9 @@ describe('defaults', () => {
         },
       ],
       users: [],
+      usersFromOkta: undefined,
+      mappings: [],
+      sync: { offboard: 'none', renames: 'report', noAccessSecurityProfile: 'connect-okta-sso-no-access' },
       names: {
         federationPolicy: 'okta_federation_policy',
         oktaAccessPolicy: 'okta_cli_policy',
@@ -111,6 +114,7 @@ describe('defaults', () => {
     expect(plain).toEqual({
       login: 'agent1@acme.com',
       app: 'admin',
+      field: 'users[0]',
       connect: {
         securityProfiles: ['Agent'],
         routingProfile: 'Basic Routing Profile',
@@ -118,7 +122,8 @@ describe('defaults', () => {
         lastName: undefined,
         phoneType: 'SOFT_PHONE',
         deskPhoneNumber: undefined,
-        explicit: { securityProfiles: false, routingProfile: false },
+        hierarchyGroup: undefined,
+        explicit: { securityProfiles: false, routingProfile: false, hierarchyGroup: false },
       },
     });
     expect(jane?.connect).toMatchObject({
@@ -591,7 +596,13 @@ describe('errors name their path', () => {
       'users[0].connect.deskPhoneNumber',
       /E\.164/,
     ],
-    ['users not a list', (c) => (c.users = { login: 'x' }), 'users', /expected a list, got an object/],
+    ['users not a list', (c) => (c.users = 'x'), 'users', /expected a list or an object/],
+    [
+      'users as an object with a user in it',
+      (c) => (c.users = { login: 'x' }),
+      'users.login',
+      /unknown key; expected one of: fromOkta, list/,
+    ],
   ];
 
   it.each(cases)('%s', (_name, change, field, message) => {

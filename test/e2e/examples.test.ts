@@ -69,6 +69,17 @@ const EXPECTED: Record<string, RegExp[]> = {
     /status: complete\n/,
     /status: complete, 0 writes/,
   ],
+  'sync-from-okta': [
+    /created\s+sam@acme\.com \[CallCenterManager from mappings\[0\]\]/,
+    /created\s+sia@acme\.com \[Agent, QualityAnalyst from mappings\[1\]\]/,
+    /→ 3 created, 0 updated, 3 unchanged, 0 offboarded, 0 reported, 0 failed; \d+ reads, 0 writes/,
+    /offboarded sia@acme\.com/,
+    /updated\s+tom@acme\.com \[CallCenterManager from mappings\[0\]\]/,
+    /Okta's one-time verification → 200 \{"verification":"hello"\}/,
+    /a request without the secret → 401/,
+    /reconciled 1 user\(s\) from an event:\n\s+created\s+uma@acme\.com/,
+    /→ 0 created, 0 updated, 6 unchanged, 0 offboarded, 0 reported, 0 failed; \d+ reads, 0 writes/,
+  ],
   teardown: [
     /\d+ to delete, 1 kept, 0 foreign, \d+ absent, 0 blocked/,
     /deleted okta app "Amazon Connect CCP"/,

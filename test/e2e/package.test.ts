@@ -208,9 +208,9 @@ function loaded() {
 }`;
 
 describe(`the packed package (${pkg.name}@${pkg.version})`, { timeout: 60_000 }, () => {
-  it('contains only dist (no source maps), schema, README, LICENSE, CHANGELOG and package.json', () => {
+  it('contains only dist (no source maps; the Lambda handler bundle is .mjs), schema, README, LICENSE, CHANGELOG and package.json', () => {
     const outside = files.filter(
-      (f) => !/^dist\/.+\.(c?js|d\.c?ts)$/.test(f) && !/^schema\/[\w.-]+\.json$/.test(f),
+      (f) => !/^dist\/.+\.(c?js|mjs|d\.c?ts)$/.test(f) && !/^schema\/[\w.-]+\.json$/.test(f),
     );
     expect(outside.sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json']);
     expect(files).toContain('dist/index.js');

@@ -181,7 +181,12 @@ export async function applyKeys(
       continue;
     }
     if (write.kind === 'create') {
-      const made = await createKeyAlone(ctx, userName, new Set(keys.map((k) => k.accessKeyId)));
+      const made = await createKeyAlone(
+        ctx,
+        userName,
+        new Set(keys.map((k) => k.accessKeyId)),
+        delivery?.onCreated,
+      );
       warnings.push(...made.warnings);
       if (made.concurrent) {
         // Another run's key: it retires the old keys (if any) itself.
@@ -248,6 +253,7 @@ export async function createKeyAlone(
   ctx: SsoContext,
   userName: string,
   known: ReadonlySet<string>,
+  onCreated?: (key: NewAccessKey) => void,
 ): Promise<
   | { newKey: NewAccessKey; concurrent?: undefined; warnings: string[] }
   | { newKey?: undefined; concurrent: AccessKeySummary; warnings: string[] }
@@ -259,6 +265,8 @@ export async function createKeyAlone(
     );
   for (let attempt = 1; ; attempt++) {
     const { key, attempts } = await createKey(ctx, userName);
+    // Before any other call: a run aborted from here on still holds the secret (see AccessKeyDelivery).
+    onCreated?.(key);
     const others = await newcomers(key.accessKeyId);
     if (others.length === 0) return { newKey: key, warnings };
     if (attempts > 1) {
@@ -306,8 +314,10 @@ export async function createKey(
   ctx: SsoContext,
   userName: string,
 ): Promise<{ key: NewAccessKey; attempts: number }> {
-  const out = await awsCall(ctx, 'iam', 'CreateAccessKey', (o) =>
-    ctx.iam.send(new CreateAccessKeyCommand({ UserName: userName }), o),
+  // Never cancelled in flight: the answer holds the only copy of the secret, and a run aborted while
+  // it travels would leave a key no one can use. The call is short; the abort is honoured right after.
+  const out = await awsCall(ctx, 'iam', 'CreateAccessKey', () =>
+    ctx.iam.send(new CreateAccessKeyCommand({ UserName: userName })),
   );
   const key = out.AccessKey;
   if (!key?.AccessKeyId || !key.SecretAccessKey) {

@@ -1,10 +1,13 @@
 /** api-integration mode: the IAM user whose access key Okta uses, in the provisioning graph. */
 import type { ResolvedConfig } from '../../config/index.js';
+import type { SsoContext } from '../../core/context.js';
 import type { PolicyOut } from '../iam-policies/task.js';
+import type { SecretSink } from '../plan.js';
 import { defineTask, fromStep, type TaskRef } from '../task.js';
 import { createOktaApiUser } from './ensure.js';
 import { markAccessKeyDelivered } from './keys.js';
 import { deliverSecret, describeSink, sinkHolds } from './secret-sink.js';
+import type { NewAccessKey } from './types.js';
 
 /** The API user task's output: the access key id Okta is to be given, once there is one. */
 export interface OktaApiUserOut {
@@ -30,23 +33,45 @@ export function oktaApiUserTask(config: ResolvedConfig, accessPolicy: TaskRef<Po
       }
       const sink = options.secretSink;
       // Every key's delivery is recorded, so that a key whose secret a crash lost is recognised (and
-      // replaced) instead of being kept as "the" key no one can use.
-      const r = await createOktaApiUser(ctx, {
-        userName,
-        policyArn,
-        accessKey: options.accessKey,
-        adopt: options.adopt,
-        dryRun,
-        delivery: {
-          mark: sink.kind === 'return' ? 'on-create' : 'by-caller',
-          wasDelivered: (accessKeyId) => sinkHolds(sink, accessKeyId),
-        },
-      });
+      // replaced) instead of being kept as "the" key no one can use. The secret is in the report from
+      // the moment the key exists, so a run aborted afterwards still hands it on (see below).
+      let created: NewAccessKey | undefined;
+      const onCreated = (key: NewAccessKey) => {
+        created = key;
+        report.accessKey = {
+          accessKeyId: key.accessKeyId,
+          ...(sink.kind === 'return' ? { secretAccessKey: key.secretAccessKey } : {}),
+          deliveredTo: describeSink(sink),
+          createdByThisRun: true,
+        };
+        if (sink.kind === 'return') report.pendingDelivery = { userName, accessKeyId: key.accessKeyId };
+      };
+      let r: Awaited<ReturnType<typeof createOktaApiUser>>;
+      try {
+        r = await createOktaApiUser(ctx, {
+          userName,
+          policyArn,
+          accessKey: options.accessKey,
+          adopt: options.adopt,
+          dryRun,
+          delivery: { mark: 'by-caller', wasDelivered: (id) => sinkHolds(sink, id), onCreated },
+        });
+        const made = r.accessKey?.secretAvailable ? r.accessKey : undefined;
+        if (made && sink.kind !== 'return') {
+          await deliverSecret(ctx, sink, made);
+          await markAccessKeyDelivered(ctx, userName, made.accessKeyId);
+        }
+        // The key reported at creation was deleted again (a concurrent run's key won): nothing to deliver.
+        if (!made) report.pendingDelivery = undefined;
+      } catch (error) {
+        // Aborted (or failed) after the key was made: its secret exists only in this process. Put it where
+        // it belongs anyway, so that the next run finds it delivered instead of asking for a rotation.
+        if (created && sink.kind !== 'return') await deliverDespiteAbort(ctx, userName, sink, created);
+        throw error;
+      }
       const key = r.accessKey;
       const discarded = r.discardedKeys.length > 0 ? { discardedKeys: r.discardedKeys } : {};
       if (key?.secretAvailable) {
-        await deliverSecret(ctx, sink, key);
-        if (sink.kind !== 'return') await markAccessKeyDelivered(ctx, r.userName, key.accessKeyId);
         report.accessKey = {
           accessKeyId: key.accessKeyId,
           ...(sink.kind === 'return' ? { secretAccessKey: key.secretAccessKey } : {}),
@@ -96,4 +121,29 @@ function pendingKeySteps(
       `progress, run again with accessKey: 'rotate' to replace it now; a run 15 min after its creation replaces it by itself.`
     );
   });
+}
+
+/**
+ * Deliver a new key's secret although the run is being aborted: the key exists and this process holds its
+ * only copy. Bounded writes with their own deadline (the run's signal is spent); a failure is logged, and
+ * the next run then treats the key as never delivered. With the `return` sink only the delivery is
+ * recorded: the result that carries the secret is on its way to the caller.
+ */
+export async function deliverDespiteAbort(
+  ctx: SsoContext,
+  userName: string,
+  sink: SecretSink,
+  key: NewAccessKey | { accessKeyId: string; secretAccessKey?: undefined },
+): Promise<void> {
+  const durable: SsoContext = { ...ctx, signal: AbortSignal.timeout(30_000) };
+  try {
+    if (sink.kind !== 'return' && key.secretAccessKey) await deliverSecret(durable, sink, key);
+    await markAccessKeyDelivered(durable, userName, key.accessKeyId);
+  } catch (error) {
+    ctx.logger.warn(
+      `could not finish delivering access key ${key.accessKeyId} of iam user ${userName}: ${
+        error instanceof Error ? error.message : String(error)
+      }; the next run replaces the key`,
+    );
+  }
 }

@@ -61,6 +61,13 @@ export interface AccessKeyDelivery {
   wasDelivered?: (accessKeyId: string) => Promise<boolean>;
   /** How long an undelivered key may belong to a run still in progress. Default 15 minutes. */
   graceMs?: number;
+  /**
+   * Called (synchronously) the moment `CreateAccessKey` answers, before any further call, so that a step
+   * aborted afterwards still leaves the secret with its caller, who can deliver it. If the step then
+   * finds a concurrent run's key and deletes its own, the result's `accessKey` is not this key: deliver
+   * only the result's key when the step returns.
+   */
+  onCreated?: (key: NewAccessKey) => void;
 }
 
 /** A key created by this call: the only time its secret is available. */

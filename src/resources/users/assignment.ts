@@ -13,7 +13,9 @@ import type { SsoContext } from '../../core/context.js';
 import { ConfigError, ManualActionRequiredError } from '../../core/errors.js';
 import type { StepOptions, StepResultBase } from '../../core/step.js';
 import { CONNECT_INSTANCE_ID, instanceIdFromArn, isArn } from '../../providers/aws/arn.js';
+import { ownershipTagMap } from '../../providers/aws/tags.js';
 import { isOktaError, isTransientOktaError, oktaCall, oktaRequest } from '../../providers/okta/transport.js';
+import { OKTA_USER_ID_TAG } from './connect-directory.js';
 import {
   type ConnectPhoneType,
   type ConnectUserOutcome,
@@ -580,6 +582,7 @@ export async function assignUser(ctx: SsoContext, input: AssignUserInput): Promi
     profiles,
     manageSecurityProfiles: connect !== undefined,
     manageRoutingProfile: connect?.routingProfile !== undefined,
+    ...(oktaUserId ? { tags: ownershipTagMap(ctx, { [OKTA_USER_ID_TAG]: oktaUserId }) } : {}),
     dryRun,
   });
   changes.push(...connectOutcome.changes.map((c) => `connect: ${c}`));

@@ -229,7 +229,7 @@ const OKTA_STATUS: Record<string, { status: 'warn' | 'fail'; message: string; fi
   },
   PASSWORD_EXPIRED: {
     status: 'warn',
-    message: "has an expired Okta password (PASSWORD_EXPIRED): Okta asks for a new one at the next sign-in",
+    message: 'has an expired Okta password (PASSWORD_EXPIRED): Okta asks for a new one at the next sign-in',
     fix: 'Nothing to do in this setup: the user sets a new password when Okta asks.',
   },
   LOCKED_OUT: {

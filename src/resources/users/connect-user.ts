@@ -12,6 +12,7 @@ import {
   ListSecurityProfilesCommand,
   ListUsersCommand,
   SearchUsersCommand,
+  UpdateUserHierarchyCommand,
   UpdateUserRoutingProfileCommand,
   UpdateUserSecurityProfilesCommand,
 } from '@aws-sdk/client-connect';
@@ -53,6 +54,12 @@ export interface ConnectUserSpec {
   manageSecurityProfiles: boolean;
   /** Repair the routing profile of an existing user (it was given explicitly). */
   manageRoutingProfile: boolean;
+  /** The hierarchy group of a new user (and of an existing one, with `manageHierarchy`). Default none. */
+  hierarchyGroup?: { id: string; path: string } | undefined;
+  /** Set the hierarchy group of an existing user to `hierarchyGroup` (it was given explicitly). */
+  manageHierarchy?: boolean;
+  /** Tags of a new user (the ownership tags and the Okta user id). Default none. */
+  tags?: Record<string, string> | undefined;
   dryRun: boolean;
   /**
    * The lookup's result when the caller already knows it (from {@link listConnectUsers} and a bulk read of
@@ -90,6 +97,8 @@ export interface ConnectUserState {
   username: string;
   securityProfileIds: string[];
   routingProfileId: string | undefined;
+  /** The hierarchy group id, when known (`undefined`: none, or not read). */
+  hierarchyGroupId?: string | undefined;
 }
 
 const USERNAME_CHARS = /^[A-Za-z0-9_.@-]+$/;
@@ -301,6 +310,7 @@ export async function listConnectUsers(ctx: SsoContext, instanceId: string): Pro
 export interface ConnectUserProfiles {
   securityProfileIds: string[];
   routingProfileId: string | undefined;
+  hierarchyGroupId?: string | undefined;
 }
 
 /**
@@ -334,6 +344,7 @@ export async function searchConnectUserProfiles(
         out.set(u.Id, {
           securityProfileIds: u.SecurityProfileIds ?? [],
           routingProfileId: u.RoutingProfileId,
+          hierarchyGroupId: u.HierarchyGroupId,
         });
       }
     }
@@ -354,6 +365,7 @@ export async function describeConnectUserProfiles(
     arn: User?.Arn,
     securityProfileIds: User?.SecurityProfileIds ?? [],
     routingProfileId: User?.RoutingProfileId,
+    hierarchyGroupId: User?.HierarchyGroupId,
   };
 }
 
@@ -398,6 +410,7 @@ export async function findConnectUser(
         username,
         securityProfileIds: hit.SecurityProfileIds ?? [],
         routingProfileId: hit.RoutingProfileId,
+        hierarchyGroupId: hit.HierarchyGroupId,
       },
       caseVariants: [],
     };
@@ -416,6 +429,7 @@ export async function findConnectUser(
       username,
       securityProfileIds: User?.SecurityProfileIds ?? [],
       routingProfileId: User?.RoutingProfileId,
+      hierarchyGroupId: User?.HierarchyGroupId,
     },
     caseVariants,
   };
@@ -436,7 +450,7 @@ export async function ensureConnectUser(ctx: SsoContext, spec: ConnectUserSpec):
   const { instanceId, username, profiles, dryRun } = spec;
   const wantedSecurity = [...new Set(profiles.securityProfiles.map((p) => p.id))];
   const describeCreate = (name: string) =>
-    `create Connect user '${name}' (security profiles ${nameList(wantedSecurity, profiles.securityProfileNames)}, routing profile '${profiles.routingProfile.name}', ${spec.phoneType})`;
+    `create Connect user '${name}' (security profiles ${nameList(wantedSecurity, profiles.securityProfileNames)}, routing profile '${profiles.routingProfile.name}'${spec.hierarchyGroup ? `, hierarchy group '${spec.hierarchyGroup.path}'` : ''}, ${spec.phoneType})`;
 
   if (username === undefined) {
     // Dry run before Okta chose the app username: nothing to look up yet.
@@ -470,8 +484,9 @@ export async function ensureConnectUser(ctx: SsoContext, spec: ConnectUserSpec):
               },
               SecurityProfileIds: wantedSecurity,
               RoutingProfileId: profiles.routingProfile.id,
-              // Ownership: only users that carry them are ever deleted by a teardown.
-              Tags: ownershipTagMap(ctx),
+              ...(spec.hierarchyGroup ? { HierarchyGroupId: spec.hierarchyGroup.id } : {}),
+              // Ownership: only users that carry them are ever deleted by a teardown or offboarded by a sync.
+              Tags: spec.tags ?? ownershipTagMap(ctx),
             }),
             o,
           ),
@@ -547,6 +562,27 @@ export async function ensureConnectUser(ctx: SsoContext, spec: ConnectUserSpec):
         ),
       );
       ctx.logger.info(`updated routing profile of connect user ${username}`, { instanceId, userId: user.id });
+    }
+  }
+  const wantedHierarchy = spec.hierarchyGroup?.id;
+  if (spec.manageHierarchy && user.hierarchyGroupId !== wantedHierarchy) {
+    changes.push(
+      `hierarchy group: ${user.hierarchyGroupId ?? '(none)'} → '${spec.hierarchyGroup?.path ?? '(none)'}'`,
+    );
+    if (!dryRun) {
+      await pace('UpdateUserHierarchy', () =>
+        awsCall(ctx, 'connect', 'UpdateUserHierarchy', (o) =>
+          ctx.connect.send(
+            new UpdateUserHierarchyCommand({
+              InstanceId: instanceId,
+              UserId: user.id,
+              ...(wantedHierarchy !== undefined ? { HierarchyGroupId: wantedHierarchy } : {}),
+            }),
+            o,
+          ),
+        ),
+      );
+      ctx.logger.info(`updated hierarchy group of connect user ${username}`, { instanceId, userId: user.id });
     }
   }
   return {

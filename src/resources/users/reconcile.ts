@@ -18,7 +18,7 @@
 import type { ResolvedUser } from '../../config/types.js';
 import type { SsoContext } from '../../core/context.js';
 import { ConfigError, ManualActionRequiredError, ProviderError } from '../../core/errors.js';
-import { awsErrorCode } from '../../providers/aws/call.js';
+import { ownershipTagMap } from '../../providers/aws/tags.js';
 import { isOktaError, oktaPages, oktaRequest } from '../../providers/okta/transport.js';
 import { addUserToGroup, listGroupMembers, type OktaGroupMembers } from '../okta-groups/ensure.js';
 import {
@@ -33,6 +33,7 @@ import {
   readAwsApp,
   rolesMatch,
 } from './assignment.js';
+import { OKTA_USER_ID_TAG } from './connect-directory.js';
 import {
   type ConnectProfileLists,
   type ConnectUserIndex,
@@ -50,6 +51,8 @@ import {
   resolveProfileNames,
   searchConnectUserProfiles,
 } from './connect-user.js';
+import { resolveHierarchyPaths } from './hierarchy.js';
+import { isThrottling } from './pacer.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Public types
@@ -117,15 +120,6 @@ export interface ReconcileUsersResult {
 const THROTTLE_GIVE_UP_MS = 10 * 60_000;
 const MIN_RATE = 0.05;
 const MAX_RATE = 1000;
-
-function isThrottling(error: unknown): boolean {
-  if (error instanceof ProviderError && error.httpStatus === 429) return true;
-  const code = awsErrorCode(error);
-  if (code === 'ThrottlingException' || code === 'TooManyRequestsException' || code === 'Throttling') {
-    return true;
-  }
-  return isOktaError(error, 'E0000047') || isOktaError(error, 429);
-}
 
 /**
  * An adaptive pace for one operation against one client: no limit until the first throttling error,
@@ -342,6 +336,8 @@ interface Run {
   /** Profiles of existing Connect users from one bulk `SearchUsers`, when that was cheaper. */
   bulkProfiles: Map<string, ConnectUserProfiles> | undefined;
   profileLists: () => Promise<ConnectProfileLists>;
+  /** The hierarchy paths the users name, resolved once. */
+  hierarchy: () => Promise<{ resolved: Map<string, string> }>;
   oktaPace: Pace;
   connectPace: Pace;
 }
@@ -361,7 +357,13 @@ function appUserByLogin(run: Run, login: string): AppUserJson | undefined {
 }
 
 const hasExplicitProfiles = (user: ResolvedUser) =>
-  user.connect.explicit.securityProfiles || user.connect.explicit.routingProfile;
+  user.connect.explicit.securityProfiles ||
+  user.connect.explicit.routingProfile ||
+  user.connect.explicit.hierarchyGroup === true;
+
+/** The hierarchy path a user names explicitly, if any. */
+const explicitHierarchy = (user: ResolvedUser): string | undefined =>
+  user.connect.explicit.hierarchyGroup === true ? user.connect.hierarchyGroup : undefined;
 
 /**
  * Reconcile the users of one app: each gets its Okta assignment with the SAML role (or, in group-mapping
@@ -412,6 +414,14 @@ export async function reconcileUsers(
     members,
     bulkProfiles: undefined,
     profileLists: memo(() => listConnectProfiles(ctx, instanceId)),
+    hierarchy: memo(() =>
+      resolveHierarchyPaths(
+        ctx,
+        instanceId,
+        users.map(explicitHierarchy).filter((p): p is string => p !== undefined),
+        (operation, call) => pacerFor(ctx.connect, operation).run(ctx, operation, call),
+      ),
+    ),
     oktaPace: (operation, call) => pacerFor(okta, operation).run(ctx, operation, call),
     connectPace: (operation, call) => pacerFor(ctx.connect, operation).run(ctx, operation, call),
   };
@@ -656,13 +666,28 @@ async function prepareConnect(
   if (!exists) await namesFor(user, at, oktaProfile);
 }
 
-async function profilesFor(run: Run, user: ResolvedUser, at: string): Promise<ResolvedConnectProfiles> {
+async function profilesFor(
+  run: Run,
+  user: ResolvedUser,
+  at: string,
+): Promise<ResolvedConnectProfiles & { hierarchyGroup: { id: string; path: string } | undefined }> {
   const lists = await run.profileLists();
-  return resolveProfileNames(
+  const profiles = resolveProfileNames(
     lists,
     { securityProfiles: user.connect.securityProfiles, routingProfile: user.connect.routingProfile },
     `${at}.connect`,
   );
+  const path = explicitHierarchy(user);
+  if (path === undefined) return { ...profiles, hierarchyGroup: undefined };
+  const { resolved } = await run.hierarchy();
+  const id = resolved.get(path);
+  if (id === undefined) {
+    throw new ConfigError(
+      `${at}.connect.hierarchyGroup`,
+      `no agent hierarchy group '${path}' in the instance (a path of group names from the top level, joined by '/')`,
+    );
+  }
+  return { ...profiles, hierarchyGroup: { id, path } };
 }
 
 async function namesFor(
@@ -732,6 +757,11 @@ async function reconcileConnectUser(
     profiles,
     manageSecurityProfiles: user.connect.explicit.securityProfiles,
     manageRoutingProfile: user.connect.explicit.routingProfile,
+    hierarchyGroup: profiles.hierarchyGroup,
+    manageHierarchy: user.connect.explicit.hierarchyGroup === true,
+    ...(outcome.oktaUserId !== undefined
+      ? { tags: ownershipTagMap(ctx, { [OKTA_USER_ID_TAG]: outcome.oktaUserId }) }
+      : {}),
     dryRun: input.dryRun,
     known,
     pace: run.connectPace,

@@ -70,7 +70,7 @@ export interface FleetTargetPlan {
   /** Why the target could not be planned (a read failed: credentials, permissions). */
   error:
     | {
-        /** What failed, and the fix (never a secret). */
+        /** What failed: the first failed read's resource and message, or the error that stopped the plan (never a secret). */
         message: string;
         /** The error's code (`PROVIDER_ERROR`, `CONFIG_INVALID`…). */
         code: string;
@@ -270,7 +270,26 @@ export async function planFleet(
       try {
         const base = await contextOf(entry);
         const context: SsoContext = { ...base, okta };
-        out.plan = await planConnectSso(entry.config, { context });
+        // A read that fails does not throw: its step ends "blocked" in the plan (as `plan` reports it).
+        // Such a plan is not this target's plan (refused credentials leave every item blocked): the
+        // target is reported as not planned, with the first failure.
+        const failures: { resource: string; error: Error }[] = [];
+        const plan = await planConnectSso(entry.config, {
+          context,
+          onEvent: (event) => {
+            if (event.type === 'step-failed') failures.push({ resource: event.resource, error: event.error });
+          },
+        });
+        const first = failures[0];
+        if (first) {
+          const more = failures.length > 1 ? ` (and ${failures.length - 1} more failed read(s))` : '';
+          out.error = {
+            message: `${first.resource}: ${first.error.message}${more}`,
+            code: (first.error as { code?: string }).code ?? 'ERROR',
+          };
+        } else {
+          out.plan = plan;
+        }
         out.account ??= base.accountId;
       } catch (error) {
         const e = error as { message?: string; code?: string };

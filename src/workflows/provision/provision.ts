@@ -19,7 +19,7 @@ import { apiIntegrationTask } from '../../resources/api-integration/task.js';
 import { instanceActiveTask, instanceTask } from '../../resources/connect-instance/task.js';
 import { federationPolicyTask, oktaAccessPolicyTask } from '../../resources/iam-policies/task.js';
 import { checkSink, preflightSink } from '../../resources/okta-api-user/secret-sink.js';
-import { oktaApiUserTask } from '../../resources/okta-api-user/task.js';
+import { deliverDespiteAbort, oktaApiUserTask } from '../../resources/okta-api-user/task.js';
 import { oktaAppTask } from '../../resources/okta-app/task.js';
 import { oktaGroupTask } from '../../resources/okta-groups/task.js';
 import { samlProviderRoleTask } from '../../resources/saml-provider-role/task.js';
@@ -111,6 +111,7 @@ function toGraphTask(task: AnyResourceTask, env: TaskEnv): Task<TaskValue> {
 /** What the tasks fill in for the result. */
 class RunState implements RunReport {
   accessKey: ProvisionResult['accessKey'];
+  pendingDelivery: RunReport['pendingDelivery'];
   apiUser: ProvisionResult['apiUser'];
   readonly apps = new Map<string, ProvisionResult['apps'][number]>();
   readonly users = { created: 0, updated: 0, unchanged: 0, failed: 0, pending: 0 };
@@ -214,6 +215,13 @@ async function run(
       },
     },
   );
+  // A key made for the `return` sink is delivered by this result: record that now, also when the run was
+  // aborted (its result, which carries the secret, still reaches the caller).
+  const pending = state.pendingDelivery;
+  if (pending) {
+    state.pendingDelivery = undefined;
+    await deliverDespiteAbort(ctx, pending.userName, sink, { accessKeyId: pending.accessKeyId });
+  }
   return { config, state, outcomes, graph, requests };
 }
 

@@ -118,7 +118,11 @@ describe('planFleet', () => {
     a.admin.createOktaUser({ login: 'agent1@acme.com', firstName: 'Agent', lastName: 'One' });
     const more = targets();
     const cfg = more[0]?.config;
-    if (cfg) cfg.users = [...(cfg.users ?? []), { login: 'agent1@acme.com', app: 'admin' }];
+    if (cfg)
+      cfg.users = [
+        ...(Array.isArray(cfg.users) ? cfg.users : []),
+        { login: 'agent1@acme.com', app: 'admin' },
+      ];
     const again = await planFleet(more, { contextFor });
     const users = again.targets[0]?.plan?.items.find((i) => i.kind === 'user-assignment');
     expect(users?.action).toBe('create');

@@ -18,6 +18,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { DefaultRequestExecutor, Client as OktaClient } from '@okta/okta-sdk-nodejs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConnectSsoConfig } from '../../../src/config/index.js';
@@ -457,30 +458,39 @@ describe.each(MODES)('a crash after any write (%s)', (mode) => {
 // ---------------------------------------------------------------------------------------------------------
 // The hard case: the CreateAccessKey answer is lost
 
-/** Run the api-integration config until the sandbox has served CreateAccessKey, then crash. */
+/**
+ * Run the api-integration config until CreateAccessKey has answered, then crash before the answer is
+ * read: the process dies while the secret travels. (An abort of the run's signal no longer models this:
+ * the library never cancels a CreateAccessKey in flight, so an aborted run keeps its secret.)
+ */
 async function crashAfterCreateAccessKey(
   sb: Sandbox,
-  observe: (fn: Observer) => void,
+  _observe: (fn: Observer) => void,
   options: Pick<ProvisionOptions, 'secretSink'> & { clock?: Clock },
 ): Promise<string> {
   const controller = new AbortController();
-  observe((e) => {
-    if (e.operation === 'CreateAccessKey' && e.status === 200) controller.abort(new Error('crash'));
+  const ctx = sandboxContext(sb, {
+    maxAttempts: 3,
+    stack: 'acme-cc',
+    signal: controller.signal,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
-  try {
-    await provisionConnectSso(config(sb, 'api-integration'), {
-      context: sandboxContext(sb, {
-        maxAttempts: 3,
-        stack: 'acme-cc',
-        signal: controller.signal,
-        ...(options.clock ? { clock: options.clock } : {}),
-      }),
-      signal: controller.signal,
-      ...options,
-    });
-  } finally {
-    observe(undefined);
-  }
+  (ctx.iam as IAMClient).middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (context.commandName === 'CreateAccessKeyCommand') {
+        controller.abort(new Error('crash'));
+        throw new Error('the process died before it read the CreateAccessKey answer');
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'crashAfterCreateAccessKey' },
+  );
+  await provisionConnectSso(config(sb, 'api-integration'), {
+    context: ctx,
+    signal: controller.signal,
+    ...options,
+  });
   expect(controller.signal.aborted).toBe(true);
   const keys = sb.state().iam.accessKeys;
   expect(keys).toHaveLength(1);
