@@ -11,7 +11,7 @@ import { flag, stringOption } from '../args.js';
 import { defineCommand } from '../command.js';
 import { buildContext, oktaAuth } from '../credentials.js';
 import { EXIT, UsageError } from '../errors.js';
-import { type CommandSpec, CREDENTIALS_NOTE, EXIT_USAGE_CREDENTIALS } from '../help.js';
+import { type CommandSpec, CREDENTIALS_NOTE } from '../help.js';
 import { loadLibrary } from '../lib.js';
 import { commandLogger } from '../progress.js';
 
@@ -41,8 +41,8 @@ export const FLEET_SPEC = {
   notes: [CREDENTIALS_NOTE],
   exitCodes: {
     0: 'planned',
-    1: 'a target could not be planned (its row says why)',
-    2: EXIT_USAGE_CREDENTIALS,
+    1: "a target could not be planned (its row says why: a read failed, or its account's credentials were refused; the other targets are planned)",
+    2: 'invalid input or config, or no Okta credentials',
   },
   maxPositionals: 1,
 } as const satisfies CommandSpec;
