@@ -64,6 +64,15 @@ console.log(`  node -e 0                          ${fmt(t.baseline)}`);
 console.log(`  import 'connect-okta-sso' (ESM)    ${fmt(t.lib)}   (+${fmt(over(t.lib))} over node)`);
 console.log(`  require('connect-okta-sso') (CJS)  ${fmt(t.libCjs)}   (+${fmt(over(t.libCjs))})`);
 console.log(`  require('@okta/okta-sdk-nodejs')   ${fmt(t.okta)}   (+${fmt(over(t.okta))})`);
+// A command's own help and version: rendered from its option spec (the goal for both: <= 300 ms).
+const commandHelp = timeNode(['dist/cli/main.js', 'apply', '--help']);
+const commandVersion = timeNode(['dist/cli/main.js', 'plan', '--version']);
+console.log(
+  `  connect-okta-sso apply --help      ${fmt(commandHelp)}   (+${fmt(commandHelp - t.baseline)}; goal <= 300 ms)`,
+);
+console.log(
+  `  connect-okta-sso plan --version    ${fmt(commandVersion)}   (+${fmt(commandVersion - t.baseline)})`,
+);
 console.log(
   `  the AWS SDK IAM + Connect clients  ${fmt(t.awsClients)}   (+${fmt(over(t.awsClients))}; loaded on the first AWS call, not at import)`,
 );

@@ -1,29 +1,86 @@
 /**
- * Command-line parsing for every command: `node:util` parseArgs with the options every command has
- * (`--json`, `--debug`, `--help`), readable errors (exit 2), and a refusal of any flag that would carry
- * a secret — a secret on the command line stays in the shell history and the process list.
+ * Command-line options from one spec: each command declares its options once, as an {@link OptionSpec}
+ * (name, type, short alias, value placeholder, description, default), and both `node:util` parseArgs
+ * ({@link parse}) and the help renderer (`./help.ts`) read that spec — so the help cannot list an option
+ * the parser refuses, or miss one it takes. Every command also has {@link COMMON_OPTIONS}.
+ *
+ * Parsing gives readable errors (exit 2) and refuses any flag that would carry a secret: a secret on the
+ * command line stays in the shell history and the process list.
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
 
-export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+/** What `node:util` parseArgs needs of an option. */
+export interface ParseOption {
+  /** `string` takes a value (`--config FILE`), `boolean` does not (`--yes`). */
+  readonly type: 'string' | 'boolean';
+  /** A one-letter alias (`-c`). */
+  readonly short?: string;
+  /** The option may be repeated; its value is then the list of values. */
+  readonly multiple?: boolean;
+}
 
-/** Options every command accepts. */
+/** One option of a command: how it parses and how its help line reads. */
+export interface OptionDef extends ParseOption {
+  /** The value's placeholder in the help (`FILE`, `N`, `DURATION`); string options only. Default: `VALUE`. */
+  readonly value?: string;
+  /** The help text: what the option does (one sentence or two; wrapped by the renderer). */
+  readonly description: string;
+  /**
+   * The value the command gets when the option is not given: applied by {@link parse} and shown in the
+   * help as `Default: …`. For a default decided elsewhere (the library, the environment), use
+   * {@link OptionDef.defaultText} instead.
+   */
+  readonly default?: string;
+  /** Help only: what happens without the option, when {@link parse} does not supply a value. */
+  readonly defaultText?: string;
+  /**
+   * Options never carry a secret (a token, a key, a password): a value on the command line stays in
+   * the shell history and the process list. Secrets come from the environment, a file, or stdin.
+   */
+  readonly secret?: never;
+}
+
+/** A command's options by long name (without `--`). */
+export type OptionSpec = Readonly<Record<string, OptionDef>>;
+
+/** What {@link parse} accepts: an {@link OptionSpec}, or bare parse options (descriptions are for the help). */
+export type ParseOptions = Readonly<Record<string, ParseOption & { readonly default?: string }>>;
+
+/** Options every command accepts (the help renderer lists them last). */
 export const COMMON_OPTIONS = {
-  json: { type: 'boolean' },
-  debug: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
+  json: {
+    type: 'boolean',
+    description: 'Print one JSON document on stdout and nothing else (progress goes to stderr)',
+  },
+  debug: { type: 'boolean', description: 'More detail, and the cause chain of an error (secrets redacted)' },
+  help: { type: 'boolean', short: 'h', description: 'Show this help' },
+  version: { type: 'boolean', short: 'v', description: 'Show the version' },
 } as const satisfies OptionSpec;
 
 /** Options of the commands that talk to AWS and Okta. */
 export const CONNECTION_OPTIONS = {
-  config: { type: 'string', short: 'c' },
-  profile: { type: 'string' },
-  'okta-token-stdin': { type: 'boolean' },
+  config: {
+    type: 'string',
+    short: 'c',
+    value: 'FILE',
+    description: 'The config file (YAML or JSON).',
+    default: 'sso.yaml',
+  },
+  profile: {
+    type: 'string',
+    value: 'NAME',
+    description: 'AWS profile.',
+    defaultText: 'AWS_ACCESS_KEY_ID/… or the default credential chain',
+  },
+  'okta-token-stdin': {
+    type: 'boolean',
+    description: 'Read the Okta API token from stdin (typed without echo on a terminal)',
+  },
 } as const satisfies OptionSpec;
 
 /** The flags people try for secrets; each is refused with where the secret goes instead. */
-const SECRET_FLAGS = new Set([
+export const SECRET_FLAGS: ReadonlySet<string> = new Set([
   'token',
   'api-token',
   'okta-token',
@@ -42,16 +99,40 @@ const SECRET_FLAGS = new Set([
   'password',
 ]);
 
+/** Parsed arguments. */
 export interface Parsed {
+  /** Option values by long name, defaults of the spec applied. */
   values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
+  /** The options given on the command line (not filled in from a default). */
+  given?: ReadonlySet<string>;
 }
 
 /**
- * Parse a command's arguments.
+ * Check a spec once, when a command is defined: no option may be named like a secret flag, and short
+ * aliases must be single letters used once.
+ * @throws {Error} a mistake in the CLI's own code, not the user's.
+ */
+export function checkSpec(name: string, options: ParseOptions): void {
+  const shorts = new Map<string, string>();
+  for (const [long, o] of Object.entries(options)) {
+    if (SECRET_FLAGS.has(long)) throw new Error(`${name}: --${long} would take a secret on the command line`);
+    if (o.short !== undefined) {
+      if (!/^[A-Za-z]$/.test(o.short)) throw new Error(`${name}: -${o.short} is not a single letter`);
+      const other = shorts.get(o.short);
+      if (other !== undefined) throw new Error(`${name}: -${o.short} is both --${other} and --${long}`);
+      shorts.set(o.short, long);
+    }
+    if (o.default !== undefined && o.type !== 'string')
+      throw new Error(`${name}: --${long} is a flag; only string options have a default`);
+  }
+}
+
+/**
+ * Parse a command's arguments against its spec; the spec's defaults fill what was not given.
  * @throws {UsageError} an unknown option, a missing value, too many positionals, or a secret flag.
  */
-export function parse(argv: readonly string[], options: OptionSpec, maxPositionals = 0): Parsed {
+export function parse(argv: readonly string[], options: ParseOptions, maxPositionals = 0): Parsed {
   for (const arg of argv) {
     if (arg === '--') break;
     const name = /^--?([A-Za-z][\w-]*)(=|$)/.exec(arg)?.[1]?.toLowerCase();
@@ -63,13 +144,22 @@ export function parse(argv: readonly string[], options: OptionSpec, maxPositiona
       );
     }
   }
+  const config: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  for (const [long, o] of Object.entries(options)) {
+    config[long] = {
+      type: o.type,
+      ...(o.short !== undefined ? { short: o.short } : {}),
+      ...(o.multiple ? { multiple: true } : {}),
+    };
+  }
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args: [...argv], options: config, strict: true, allowPositionals: true });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const unknown = /Unknown option '([^']+)'/.exec(message);
-    if (unknown) throw new UsageError(`unknown option ${unknown[1]}`, unknown[1]);
+    if (unknown)
+      throw new UsageError(`unknown option ${unknown[1]}`, unknown[1], 'See --help for the options.');
     const missing = /Option '(-\w, )?(--[\w-]+)[^']*' argument missing/.exec(message);
     if (missing) throw new UsageError(`${missing[2]} needs a value`, missing[2]);
     const boolValue = /Option '(-\w, )?(--[\w-]+)' does not take an argument/.exec(message);
@@ -83,7 +173,18 @@ export function parse(argv: readonly string[], options: OptionSpec, maxPositiona
       'Options take the form --name value; see --help.',
     );
   }
-  return { values: parsed.values as Parsed['values'], positionals: parsed.positionals };
+  const values = { ...(parsed.values as Parsed['values']) };
+  const given = new Set(Object.keys(values));
+  for (const [long, o] of Object.entries(options)) {
+    if (o.default !== undefined && values[long] === undefined)
+      values[long] = o.multiple ? [o.default] : o.default;
+  }
+  return { values, positionals: parsed.positionals, given };
+}
+
+/** Whether the option was given on the command line (not filled in from its default). */
+export function given(parsed: Parsed, name: string): boolean {
+  return parsed.given ? parsed.given.has(name) : parsed.values[name] !== undefined;
 }
 
 /** A string option's value, or undefined. */

@@ -16,6 +16,7 @@ import { createPrivateKey, type JsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Logger, ResolvedConfig, SsoContext } from '../index.js';
+import type { CommandRun } from './command.js';
 import { UsageError } from './errors.js';
 import { loadLibrary } from './lib.js';
 import type { Output } from './output.js';
@@ -86,6 +87,17 @@ export async function loadCliConfig(out: Output, path: string): Promise<LoadedCo
   if (auth?.type === 'private-key') out.redactor.add(auth.privateKey.reveal());
   checkOrgUrl(out, config, path);
   return { path, absolutePath, config };
+}
+
+/**
+ * {@link loadCliConfig} for a command run: the run then knows the config path and the config, so its
+ * error fixes can name the file, the region and the Okta org.
+ */
+export async function loadRunConfig(run: CommandRun, path: string): Promise<LoadedConfig> {
+  run.configPath = path;
+  const loaded = await loadCliConfig(run.out, path);
+  run.config = loaded.config;
+  return loaded;
 }
 
 function checkOrgUrl(out: Output, config: ResolvedConfig, path: string): void {

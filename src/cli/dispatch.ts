@@ -3,11 +3,15 @@
  * and loading only the command asked for. Nothing here loads the library, the AWS SDK, the Okta SDK
  * or the sandbox: each command loads what it needs when it runs.
  */
+import { COMMON_OPTIONS } from './args.js';
 import type { Command } from './command.js';
 import { EXIT } from './errors.js';
+import { exitCodeText, optionLines } from './help.js';
 import type { Io } from './output.js';
+import { versionText } from './version.js';
 
 interface Entry {
+  /** The command's line in `connect-okta-sso --help` (here, so that --help loads no command module). */
   summary: string;
   load(): Promise<Command>;
 }
@@ -60,18 +64,9 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
   },
 };
 
-declare const PACKAGE_VERSION: string | undefined;
+export { version } from './version.js';
 
-/** The package version (built in by the bundler; read from package.json when run from the sources). */
-export async function version(): Promise<string> {
-  if (typeof PACKAGE_VERSION === 'string') return PACKAGE_VERSION;
-  const { readFile } = await import('node:fs/promises');
-  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
-
+/** The top-level help: the commands, the options every command has (from their spec), credentials, exit codes. */
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
   const lines = Object.entries(COMMANDS).map(([name, e]) => `  ${name.padEnd(width)}  ${e.summary}`);
@@ -83,10 +78,7 @@ Commands:
 ${lines.join('\n')}
 
 Options for every command:
-  --json          Print one JSON document on stdout and nothing else (progress goes to stderr)
-  --debug         More detail, and the cause chain of an error (secrets redacted)
-  -h, --help      Show the command's help
-  -v, --version   Show the version
+${optionLines(COMMON_OPTIONS).join('\n')}
 
 Credentials come only from the environment, AWS profiles or stdin, never from a flag:
   Okta   OKTA_API_TOKEN, or OAuth: OKTA_CLIENT_ID + OKTA_PRIVATE_KEY_FILE [+ OKTA_SCOPES, OKTA_KEY_ID];
@@ -94,12 +86,21 @@ Credentials come only from the environment, AWS profiles or stdin, never from a 
   AWS    --profile NAME, or the default credential chain (AWS_PROFILE, AWS_ACCESS_KEY_ID…, SSO…);
          AWS_ENDPOINT_URL points the clients at another endpoint (the sandbox).
 
-Exit codes: 0 done, 1 failed, 2 invalid input or config, 3 manual action required,
-4 doctor found failures.
+${exitCodeText(TOP_EXIT_CODES)}
 
-Start with: connect-okta-sso init, then plan and apply; sync keeps the users in line afterwards. Run connect-okta-sso <command> --help for more.
+Start with: connect-okta-sso init, then plan and apply; sync keeps the users in line afterwards.
+Run connect-okta-sso <command> --help for more.
 `;
 }
+
+/** What each exit code means, for every command (each command's help says what it means there). */
+const TOP_EXIT_CODES = {
+  0: 'done',
+  1: 'failed',
+  2: 'invalid input or config, or AWS or Okta credentials missing or refused',
+  3: 'manual action required',
+  4: 'doctor found failures',
+} as const;
 
 /** Run the command line; returns the exit code. */
 export async function dispatch(argv: readonly string[], io: Io): Promise<number> {
@@ -115,8 +116,7 @@ export async function dispatch(argv: readonly string[], io: Io): Promise<number>
       return (await (COMMANDS[topic] as Entry).load()).run(['--help', ...(json ? ['--json'] : [])], io);
     }
     if (leading.includes('-v') || leading.includes('--version')) {
-      const v = await version();
-      io.stdout.write(json ? `${JSON.stringify({ command: 'version', version: v })}\n` : `${v}\n`);
+      io.stdout.write(await versionText(json));
       return EXIT.ok;
     }
     const unknown = leading.find((a) => !['--json', '--debug', '-h', '--help'].includes(a));

@@ -13,7 +13,11 @@ export const EXIT = {
   ok: 0,
   /** Failed (a provider error, a failed step, a failed verification, cancelled). */
   failure: 1,
-  /** Invalid input or configuration (bad flag, invalid config, missing credentials). */
+  /**
+   * Invalid input or configuration (bad flag, invalid config), or AWS or Okta credentials missing or
+   * refused (no credentials found, a token or key the service does not accept, expired credentials).
+   * A permission the credentials lack is a failure (1): the credentials were accepted.
+   */
   usage: 2,
   /** A person must do something in a console first (the Okta API integration); run again after. */
   manual: 3,
@@ -82,12 +86,108 @@ export function causes(error: unknown): unknown[] {
 const NETWORK =
   /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|UND_ERR_\w+)$/;
 
-function networkCode(error: unknown): string | undefined {
+/** The first network error in the chain: its code and, when the system says, the address it tried. */
+function networkFailure(error: unknown): { code: string; address: string | undefined } | undefined {
   for (const e of causes(error)) {
-    const code = str((e as Props | null)?.code);
-    if (code && NETWORK.test(code)) return code;
+    const p = e as (Props & { address?: unknown; port?: unknown; hostname?: unknown }) | null;
+    const code = str(p?.code);
+    if (code && NETWORK.test(code)) {
+      const host = str(p?.address) ?? str(p?.hostname);
+      const port = typeof p?.port === 'number' || typeof p?.port === 'string' ? String(p.port) : undefined;
+      return { code, address: host ? (port ? `${host}:${port}` : host) : undefined };
+    }
   }
   return undefined;
+}
+
+/** AWS error codes that mean the credentials themselves were refused (not a missing permission). */
+const AWS_REFUSED =
+  /^(InvalidClientTokenId|SignatureDoesNotMatch|IncompleteSignature|InvalidSignatureException|ExpiredToken|ExpiredTokenException|TokenRefreshRequired|UnrecognizedClientException|InvalidAccessKeyId|AuthFailure|MissingAuthenticationToken|MissingAuthenticationTokenException)$/;
+
+/** What the CLI knows of where the calls go, for fixes that name the setting to check. */
+export interface ExplainContext {
+  /** The config file, as the user gave it. */
+  configPath?: string | undefined;
+  /** `AWS_ENDPOINT_URL`, when set. */
+  awsEndpoint?: string | undefined;
+  /** The config's region. */
+  region?: string | undefined;
+  /** The config's `okta.orgUrl`. */
+  oktaOrgUrl?: string | undefined;
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const u = new URL(url);
+    return u.host;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which side an unreachable address belongs to, from the endpoints the command used. */
+function sideOf(address: string | undefined, where: ExplainContext): 'aws' | 'okta' | undefined {
+  if (!address) return undefined;
+  const host = address.replace(/:\d+$/, '');
+  const matches = (url: string | undefined) => {
+    const h = hostOf(url);
+    return h !== undefined && (h === address || h.replace(/:\d+$/, '') === host);
+  };
+  const aws = matches(where.awsEndpoint);
+  const okta = matches(where.oktaOrgUrl);
+  if (aws && okta) {
+    // Same host (the sandbox): tell them apart by port.
+    if (hostOf(where.awsEndpoint) === address) return 'aws';
+    if (hostOf(where.oktaOrgUrl) === address) return 'okta';
+    return undefined;
+  }
+  return aws ? 'aws' : okta ? 'okta' : /amazonaws\.com$/.test(host) ? 'aws' : undefined;
+}
+
+/** The fix for a connection that failed, naming the setting that decides where it goes. */
+function networkFix(
+  side: 'aws' | 'okta' | undefined,
+  failure: { code: string; address: string | undefined },
+  where: ExplainContext,
+  service?: string,
+): string {
+  const at = failure.address ? ` at ${failure.address}` : '';
+  const file = where.configPath ?? 'the config file';
+  if (side === 'okta') {
+    const url = where.oktaOrgUrl ? ` (${where.oktaOrgUrl})` : '';
+    return `Could not reach the Okta org${at} (${failure.code}): check okta.orgUrl in ${file}${url}, and the network and proxy settings.`;
+  }
+  if (side === 'aws') {
+    const what = service && service !== 'aws' ? `AWS (${service})` : 'AWS';
+    if (where.awsEndpoint) {
+      return `Could not reach ${what}${at} (${failure.code}): AWS_ENDPOINT_URL sends every AWS call to ${where.awsEndpoint}: check that it is right and listening (the sandbox running?), or unset it to call AWS; and check the network and proxy settings.`;
+    }
+    const region = where.region ? ` (${where.region})` : '';
+    return `Could not reach ${what}${at} (${failure.code}): check the network and proxy settings, and region in ${file}${region}, which decides the AWS endpoint (AWS_ENDPOINT_URL, when set, overrides it).`;
+  }
+  return `Could not connect${at} (${failure.code}): check the network and proxy settings, AWS_ENDPOINT_URL and the region for AWS, okta.orgUrl for Okta.`;
+}
+
+/**
+ * Whether an error says the AWS or Okta credentials are missing or were refused (exit 2 like other
+ * invalid input): no AWS credentials found, a signature or token AWS refuses, an Okta token Okta
+ * refuses (401), or a failed OAuth sign-in to Okta. Not a missing permission, nor a network failure.
+ */
+export function isCredentialError(error: unknown): boolean {
+  for (const c of causes(error)) {
+    const e = c as Props & { message?: unknown };
+    if (str(e?.code) !== 'PROVIDER_ERROR') continue;
+    if (networkFailure(c)) return false;
+    const providerCode = str(e.providerCode);
+    if (providerCode === 'CredentialsProviderError') return true;
+    if (str(e.service) === 'okta') {
+      if (/oauth2\/v1\/token/.test(str(e.message) ?? '')) return true;
+      return providerCode === 'E0000011' || e.httpStatus === 401;
+    }
+    return providerCode !== undefined && AWS_REFUSED.test(providerCode);
+  }
+  return false;
 }
 
 /** The fix for a provider error, from its service and code. */
@@ -105,23 +205,30 @@ function providerFix(service: string, code: string | undefined, status: number |
     return 'No AWS credentials were found: pass --profile NAME, or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.';
   if (code && /^(AccessDenied|AccessDeniedException|UnauthorizedOperation|UnauthorizedException)$/.test(code))
     return `The AWS identity may not call ${service}:${'$OPERATION'}: grant it that permission, or use another --profile.`;
-  if (
-    code &&
-    /^(InvalidClientTokenId|SignatureDoesNotMatch|ExpiredToken|ExpiredTokenException|UnrecognizedClientException|InvalidSignatureException)$/.test(
-      code,
-    )
-  )
-    return 'The AWS credentials were refused: check --profile / AWS_PROFILE or AWS_ACCESS_KEY_ID, and refresh expired session credentials (aws sso login).';
+  if (code && AWS_REFUSED.test(code))
+    return 'The AWS credentials were refused: check --profile / AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and refresh expired session credentials (aws sso login).';
   if (code && /Throttl|TooManyRequests|LimitExceeded/.test(code))
     return 'An AWS limit was reached: wait a little and run the command again; it resumes where it stopped.';
   return 'Run the command again (runs are idempotent and resume where they stopped); add --debug to see the cause chain.';
 }
 
 /**
- * Explain an error: exit code, message, field/resource and fix. `configPath` names the config file in
- * fixes about its fields.
+ * Explain an error: exit code, message, field/resource and fix. `where` (or just the config path) names
+ * the config file in fixes about its fields, and the endpoints in fixes about a connection.
  */
-export function explain(error: unknown, configPath?: string): Explained {
+export function explain(error: unknown, where?: string | ExplainContext): Explained {
+  const context: ExplainContext = typeof where === 'string' ? { configPath: where } : (where ?? {});
+  const x = explainOne(error, context);
+  if (x.exitCode === EXIT.usage || x.code === 'PROVIDER_ERROR' || !isCredentialError(error)) return x;
+  // A step's error caused by refused credentials (a rotation interrupted, users failed): the
+  // credentials are what to fix first, and the exit code is theirs.
+  const provider = causes(error).find((c) => str((c as Props | null)?.code) === 'PROVIDER_ERROR');
+  const first = explainOne(provider, context).fix;
+  return { ...x, exitCode: EXIT.usage, fix: `${first} ${x.fix}` };
+}
+
+function explainOne(error: unknown, context: ExplainContext): Explained {
+  const configPath = context.configPath;
   const e = (typeof error === 'object' && error !== null ? error : {}) as Props & { message?: unknown };
   const message = str(e.message) ?? String(error);
   const code = str(e.code) ?? str(e.name) ?? 'ERROR';
@@ -221,13 +328,13 @@ export function explain(error: unknown, configPath?: string): Explained {
     case 'PROVIDER_ERROR': {
       const service = str(e.service) ?? 'aws';
       const providerCode = str(e.providerCode);
-      const network = networkCode(error);
-      const exitCode = providerCode === 'CredentialsProviderError' ? EXIT.usage : EXIT.failure;
+      const network = networkFailure(error);
+      const exitCode = isCredentialError(error) ? EXIT.usage : EXIT.failure;
       const oauth = service === 'okta' && /oauth2\/v1\/token/.test(message);
-      const fix = oauth
-        ? 'The OAuth sign-in to Okta failed: check OKTA_CLIENT_ID, that its service app holds the public key of OKTA_PRIVATE_KEY_FILE (and OKTA_KEY_ID, if set), and that the scopes in OKTA_SCOPES are granted to it.'
-        : network
-          ? `Could not reach ${service === 'okta' ? 'the Okta org' : 'AWS'} (${network}): check the network, proxy settings, okta.orgUrl and AWS_ENDPOINT_URL.`
+      const fix = network
+        ? networkFix(service === 'okta' ? 'okta' : 'aws', network, context, service)
+        : oauth
+          ? 'The OAuth sign-in to Okta failed: check OKTA_CLIENT_ID, that its service app holds the public key of OKTA_PRIVATE_KEY_FILE (and OKTA_KEY_ID, if set), and that the scopes in OKTA_SCOPES are granted to it.'
           : providerFix(
               service,
               providerCode,
@@ -243,15 +350,15 @@ export function explain(error: unknown, configPath?: string): Explained {
           message: 'interrupted',
           fix: 'Run the command again: it resumes where it stopped.',
         };
-      const network = networkCode(error);
+      const network = networkFailure(error);
       return {
-        exitCode: EXIT.failure,
+        exitCode: isCredentialError(error) ? EXIT.usage : EXIT.failure,
         code,
         message,
         ...(resource ? { resource } : {}),
         ...(field ? { field } : {}),
         fix: network
-          ? `Could not connect (${network}): check the network, proxy settings, okta.orgUrl and AWS_ENDPOINT_URL.`
+          ? networkFix(sideOf(network.address, context), network, context)
           : 'Run the command again with --debug to see the cause chain; if it persists, report it with that output.',
       };
     }
@@ -286,4 +393,18 @@ export function formatExplained(x: Explained, prefix: string): string[] {
   if (x.actions) for (const [i, a] of x.actions.entries()) lines.push(`  ${i + 1}. ${a}`);
   lines.push(`  fix: ${x.fix}`);
   return lines;
+}
+
+/**
+ * The exit code of a run that ended with these step errors: credentials missing or refused win (the
+ * other failures usually follow from them), then all-invalid-input is 2, anything else 1.
+ */
+export function exitCodeForErrors(
+  errors: readonly { error: unknown }[],
+  where?: string | ExplainContext,
+): ExitCode {
+  if (errors.length === 0) return EXIT.ok;
+  if (errors.some((e) => isCredentialError(e.error))) return EXIT.usage;
+  const codes = errors.map((e) => explain(e.error, where).exitCode);
+  return codes.every((c) => c === EXIT.usage) ? EXIT.usage : EXIT.failure;
 }

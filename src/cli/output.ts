@@ -178,3 +178,19 @@ export function table(rows: readonly (readonly string[])[], gap = 2): string[] {
 export function formatMs(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
+
+/**
+ * `text` in at most `max` characters: whole when it fits, else cut at the last word boundary that
+ * leaves room for an ellipsis (`okta api integration of "Amazon…`), never mid-word unless a single
+ * word is longer than the room.
+ */
+export function truncateWords(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 1) return '…'.slice(0, max);
+  const room = max - 1;
+  const head = text.slice(0, room + 1);
+  // The last space (or other separator) at or before the cut: the text up to it is whole words.
+  const at = Math.max(head.lastIndexOf(' '), head.lastIndexOf('/'), head.lastIndexOf(','));
+  const cut = at > room / 3 ? text.slice(0, at) : text.slice(0, room);
+  return `${cut.replace(/[\s,/("'-]+$/, '')}…`;
+}

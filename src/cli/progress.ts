@@ -5,7 +5,7 @@
  * see a secret (the events carry none, and every line passes through the redactor).
  */
 import type { Logger, PlanAction, ProvisionEvent } from '../index.js';
-import { formatMs, type Output } from './output.js';
+import { formatMs, type Output, truncateWords } from './output.js';
 
 export interface Progress {
   onEvent(event: ProvisionEvent): void;
@@ -13,6 +13,11 @@ export interface Progress {
   readonly logger: Logger;
   /** Draw the final state and stop redrawing. */
   finish(): void;
+  /**
+   * How long the run took: from its first event to {@link Progress.finish} (or until now, before it).
+   * The live header shows the same clock. Undefined before the first event.
+   */
+  elapsedMs(): number | undefined;
 }
 
 export interface ProgressOptions {
@@ -21,6 +26,43 @@ export interface ProgressOptions {
   live?: boolean;
   /** Live renderer: least time between two redraws for counts, in ms. Default 80. */
   redrawMs?: number;
+  /** Live renderer: how often the header's clock is redrawn while nothing else happens, in ms. Default 1000; 0: never. */
+  tickMs?: number;
+  /** The clock (tests). Default: `Date.now`. */
+  now?: () => number;
+}
+
+/** The run's clock: starts at the first event, stops at finish. */
+class RunClock {
+  private started: number | undefined;
+  private ended: number | undefined;
+  constructor(private readonly now: () => number) {}
+  start(): void {
+    this.started ??= this.now();
+  }
+  stop(): void {
+    if (this.started !== undefined) this.ended ??= this.now();
+  }
+  get running(): boolean {
+    return this.started !== undefined && this.ended === undefined;
+  }
+  elapsed(): number | undefined {
+    return this.started === undefined ? undefined : (this.ended ?? this.now()) - this.started;
+  }
+}
+
+/**
+ * How a finished step reads: a wait that ended (`became ACTIVE`) says so with its time, instead of
+ * "unchanged"; anything else is the action's word.
+ */
+function finishedWords(event: Extract<ProvisionEvent, { type: 'step-finished' }>): {
+  word: string;
+  reached?: string;
+} {
+  const reason = event.changes[0];
+  if (event.action === 'unchanged' && reason !== undefined && /^became \S/.test(reason))
+    return { word: reason, reached: reason };
+  return { word: DONE_WORD[event.action] };
 }
 
 const DONE_WORD: Record<PlanAction, string> = {
@@ -35,6 +77,8 @@ type Row = {
   resource: string;
   state: 'running' | 'done' | 'failed' | 'manual';
   action?: PlanAction;
+  /** A wait that ended: `became ACTIVE`. */
+  reached?: string;
   ms?: number;
   error?: string;
   users?: { done: number; total: number };
@@ -58,23 +102,36 @@ class PlainProgress implements Progress {
   readonly logger: Logger;
   private readonly resources = new Map<string, string>();
   private readonly lastShown = new Map<string, number>();
+  private readonly clock: RunClock;
 
   constructor(
     private readonly out: Output,
     options: ProgressOptions,
   ) {
     this.logger = makeLogger(options.debug, (line) => out.err(line));
+    this.clock = new RunClock(options.now ?? Date.now);
+  }
+
+  elapsedMs(): number | undefined {
+    return this.clock.elapsed();
   }
 
   onEvent(event: ProvisionEvent): void {
+    this.clock.start();
     switch (event.type) {
       case 'step-started':
         this.resources.set(event.id, event.resource);
         return;
-      case 'step-finished':
+      case 'step-finished': {
         if (event.action === 'manual') return; // the manual-action event says it
-        this.out.err(`${DONE_WORD[event.action]} ${event.resource} (${formatMs(event.ms)})`);
+        const { word, reached } = finishedWords(event);
+        this.out.err(
+          reached
+            ? `${event.resource}: ${reached} in ${formatMs(event.ms)}`
+            : `${word} ${event.resource} (${formatMs(event.ms)})`,
+        );
         return;
+      }
       case 'step-failed':
         this.out.err(`failed ${event.resource}: ${event.error.message}`);
         return;
@@ -101,7 +158,9 @@ class PlainProgress implements Progress {
     }
   }
 
-  finish(): void {}
+  finish(): void {
+    this.clock.stop();
+  }
 }
 
 /** The live block: one line per step, redrawn in place. */
@@ -113,8 +172,10 @@ class LiveProgress implements Progress {
   private lastDraw = 0;
   private pending: ReturnType<typeof setTimeout> | undefined;
   private readonly redrawMs: number;
+  private readonly tickMs: number;
+  private ticker: ReturnType<typeof setInterval> | undefined;
   private finished = false;
-  private readonly started = Date.now();
+  private readonly clock: RunClock;
 
   constructor(
     private readonly out: Output,
@@ -122,6 +183,22 @@ class LiveProgress implements Progress {
   ) {
     this.logger = makeLogger(options.debug, (line) => this.above(line));
     this.redrawMs = options.redrawMs ?? 80;
+    this.tickMs = options.tickMs ?? 1000;
+    this.clock = new RunClock(options.now ?? Date.now);
+  }
+
+  elapsedMs(): number | undefined {
+    return this.clock.elapsed();
+  }
+
+  /** The run began: start the clock, and redraw the header's time while nothing else redraws. */
+  private begin(): void {
+    if (this.clock.running || this.finished) return;
+    this.clock.start();
+    if (this.tickMs > 0 && this.ticker === undefined) {
+      this.ticker = setInterval(() => this.draw(true), this.tickMs);
+      this.ticker.unref?.();
+    }
   }
 
   private get width(): number {
@@ -144,26 +221,27 @@ class LiveProgress implements Progress {
       status = row.users ? `${row.users.done}/${row.users.total} users` : 'working';
     else if (row.state === 'failed') status = `failed: ${row.error ?? ''}`;
     else if (row.state === 'manual') status = 'needs a manual action (below)';
+    else if (row.reached) status = `${row.reached}${row.ms !== undefined ? ` in ${formatMs(row.ms)}` : ''}`;
     else
       status = `${DONE_WORD[row.action ?? 'unchanged']}${row.ms !== undefined ? `  ${formatMs(row.ms)}` : ''}`;
-    // Keep the status whole: shorten the resource name when the terminal is narrow.
+    // Keep the status whole: shorten the resource name (at a word) when the terminal is narrow.
     const room = Math.max(12, this.width - 6 - status.length);
-    const resource = row.resource.length > room ? `${row.resource.slice(0, room - 1)}…` : row.resource;
+    const resource = truncateWords(row.resource, room);
     const text = `  ${mark} ${resource.padEnd(Math.min(column, room))}  ${status}`;
-    return text.length > this.width ? `${text.slice(0, this.width - 1)}…` : text;
+    return truncateWords(text, this.width);
   }
 
   private render(): string[] {
     const { done, total } = this.graph;
-    const seconds = ((Date.now() - this.started) / 1000).toFixed(0);
-    const header = `Applying: ${done}/${total ?? '?'} steps, ${seconds} s`;
+    const header = `Applying: ${done}/${total ?? '?'} steps, ${formatMs(this.clock.elapsed() ?? 0)}`;
     const rows = [...this.rows.values()];
     const column = Math.min(64, Math.max(0, ...rows.map((r) => r.resource.length)));
     return [header, ...rows.map((r) => this.line(r, column))];
   }
 
   private draw(force = false): void {
-    if (this.finished) return;
+    // Nothing to draw before the run starts (warnings while planning or asking go out as lines).
+    if (this.finished || this.clock.elapsed() === undefined) return;
     const now = Date.now();
     if (!force && now - this.lastDraw < this.redrawMs) {
       // Draw the latest counts a little later, unless something else redraws first.
@@ -187,7 +265,7 @@ class LiveProgress implements Progress {
 
   /** Print a line above the block (a warning, a debug line) and redraw the block under it. */
   private above(line: string): void {
-    if (this.finished) {
+    if (this.finished || this.clock.elapsed() === undefined) {
       this.out.err(line);
       return;
     }
@@ -197,6 +275,7 @@ class LiveProgress implements Progress {
   }
 
   onEvent(event: ProvisionEvent): void {
+    this.begin();
     switch (event.type) {
       case 'step-started':
         this.rows.set(event.id, { resource: event.resource, state: 'running' });
@@ -204,12 +283,14 @@ class LiveProgress implements Progress {
         return;
       case 'step-finished': {
         const row = this.rows.get(event.id) ?? { resource: event.resource, state: 'running' };
+        const { reached } = finishedWords(event);
         this.rows.set(event.id, {
           ...row,
           resource: event.resource,
           state: event.action === 'manual' ? 'manual' : 'done',
           action: event.action,
           ms: event.ms,
+          ...(reached ? { reached } : {}),
         });
         this.draw(true);
         return;
@@ -223,9 +304,10 @@ class LiveProgress implements Progress {
       case 'manual-action':
         return;
       case 'waiting-for-manual-action':
-        this.finish();
+        // Draw the block once, print the clicks under it, and go on drawing (the clock keeps running).
+        this.draw(true);
         printWaiting(this.out, event);
-        this.finished = false;
+        this.drawn = 0;
         return;
       case 'progress':
         this.graph = { done: event.done, total: event.total };
@@ -241,9 +323,12 @@ class LiveProgress implements Progress {
   }
 
   finish(): void {
+    this.clock.stop();
     this.draw(true);
     this.finished = true;
     if (this.pending) clearTimeout(this.pending);
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = undefined;
   }
 }
 

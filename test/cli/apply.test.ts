@@ -226,7 +226,7 @@ describe('invalid input', () => {
     expect(sb.requests()).toEqual([]);
   });
 
-  it('a token on stdin is used and never echoed; a wrong one fails with the fix, --debug redacted', async () => {
+  it('a token on stdin is used and never echoed; a refused one exits 2 (as a missing one) with the fix, --debug redacted', async () => {
     const { cwd } = setup();
     const { OKTA_API_TOKEN: _, ...rest } = env;
     const good = await run(
@@ -241,7 +241,7 @@ describe('invalid input', () => {
       ['--okta-token-stdin', '--yes', '--debug'],
       fakeIo({ env: rest, cwd, stdin: [wrong] }),
     );
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.io.out()).toContain('Status: failed');
     expect(bad.io.out()).toMatch(/fix: The Okta credentials were refused/);
     expect(bad.io.all()).not.toContain(wrong);
@@ -250,8 +250,9 @@ describe('invalid input', () => {
       ['--okta-token-stdin', '--json', '--debug'],
       fakeIo({ env: rest, cwd, stdin: [wrong] }),
     );
-    expect(plan.code).toBe(1);
+    expect(plan.code).toBe(2);
     const doc = JSON.parse(plan.io.out());
+    expect(doc.exitCode).toBe(2);
     expect(doc.errors[0]).toMatchObject({ code: 'PROVIDER_ERROR', error: { service: 'okta' } });
     expect(doc.errors[0].fix).toContain('The Okta credentials were refused');
     expect(plan.io.all()).not.toContain(wrong);

@@ -8,6 +8,7 @@ import { Output, Redactor } from '../../src/cli/output.js';
 import {
   ConfigError,
   ConflictError,
+  ConnectSsoError,
   ManualActionRequiredError,
   ProviderError,
 } from '../../src/core/errors.js';
@@ -104,6 +105,107 @@ describe('explain', () => {
       fix: 'do y',
     });
     expect(explain(new Error('boom')).exitCode).toBe(EXIT.failure);
+  });
+
+  it('a connection failure names the setting of the side that failed, never the other side', () => {
+    const refused = (address: string, port: number) =>
+      Object.assign(new Error(`connect ECONNREFUSED ${address}:${port}`), {
+        code: 'ECONNREFUSED',
+        address,
+        port,
+      });
+    const where = {
+      configPath: 'sso.yaml',
+      awsEndpoint: 'http://127.0.0.1:4566',
+      region: 'eu-west-2',
+      oktaOrgUrl: 'http://127.0.0.1:4567',
+    };
+    const aws = explain(
+      new ProviderError({
+        service: 'iam',
+        operation: 'GetRole',
+        message: 'x',
+        cause: refused('127.0.0.1', 4566),
+      }),
+      where,
+    );
+    expect(aws.fix).toContain('Could not reach AWS (iam) at 127.0.0.1:4566 (ECONNREFUSED)');
+    expect(aws.fix).toContain('AWS_ENDPOINT_URL sends every AWS call to http://127.0.0.1:4566');
+    expect(aws.fix).not.toContain('okta.orgUrl');
+    const noEndpoint = explain(
+      new ProviderError({
+        service: 'connect',
+        operation: 'ListInstances',
+        message: 'x',
+        cause: refused('1.2.3.4', 443),
+      }),
+      { ...where, awsEndpoint: undefined },
+    );
+    expect(noEndpoint.fix).toContain('region in sso.yaml (eu-west-2)');
+    expect(noEndpoint.fix).not.toContain('okta.orgUrl');
+    const okta = explain(
+      new ProviderError({
+        service: 'okta',
+        operation: 'ListApplications',
+        message: 'x',
+        cause: refused('127.0.0.1', 4567),
+      }),
+      where,
+    );
+    expect(okta.fix).toContain('check okta.orgUrl in sso.yaml (http://127.0.0.1:4567)');
+    expect(okta.fix).not.toContain('AWS_ENDPOINT_URL');
+    // An error that names no service: told apart by the address it could not reach.
+    expect(explain(refused('127.0.0.1', 4567), where).fix).toContain('okta.orgUrl in sso.yaml');
+    expect(explain(refused('127.0.0.1', 4566), where).fix).toContain('AWS_ENDPOINT_URL sends');
+    for (const x of [aws, noEndpoint, okta]) expect(x.exitCode).toBe(EXIT.failure);
+  });
+
+  it('credentials missing or refused are exit 2; a missing permission or a network failure is 1', () => {
+    const aws = (providerCode: string) =>
+      explain(new ProviderError({ service: 'iam', operation: 'GetRole', message: 'x', providerCode }))
+        .exitCode;
+    for (const code of [
+      'CredentialsProviderError',
+      'InvalidClientTokenId',
+      'SignatureDoesNotMatch',
+      'ExpiredToken',
+    ])
+      expect(aws(code), code).toBe(EXIT.usage);
+    for (const code of ['AccessDenied', 'NoSuchEntity', 'Throttling'])
+      expect(aws(code), code).toBe(EXIT.failure);
+    const okta = (providerCode: string, httpStatus: number, message = 'x') =>
+      explain(
+        new ProviderError({
+          service: 'okta',
+          operation: 'ListApplications',
+          message,
+          providerCode,
+          httpStatus,
+        }),
+      );
+    expect(okta('E0000011', 401).exitCode).toBe(EXIT.usage);
+    expect(okta('E0000006', 403).exitCode).toBe(EXIT.failure);
+    const oauth = okta(
+      '',
+      0,
+      'Okta OAuth token request to https://x.okta.com/oauth2/v1/token failed: invalid_client',
+    );
+    expect(oauth).toMatchObject({ exitCode: EXIT.usage });
+    expect(oauth.fix).toContain('The OAuth sign-in to Okta failed');
+    // A step's error caused by refused credentials: their exit code, their fix first, then the step's.
+    const rotation = explain(
+      new ConnectSsoError('ROTATION_INTERRUPTED', 'rotation of "CCP" stopped at generate', {
+        cause: new ProviderError({
+          service: 'okta',
+          operation: 'GenerateApplicationKey',
+          message: 'Invalid token provided',
+          providerCode: 'E0000011',
+          httpStatus: 401,
+        }),
+      }),
+    );
+    expect(rotation.exitCode).toBe(EXIT.usage);
+    expect(rotation.fix).toMatch(/^The Okta credentials were refused.*run rotate-cert again/);
   });
 
   it('lists the cause chain by message only', () => {

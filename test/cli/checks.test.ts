@@ -11,7 +11,7 @@ import { verifySamlCommand } from '../../src/cli/commands/verify-saml.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createContext, type ProvisionResult, provisionConnectSso } from '../../src/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { startTestSandbox } from '../helpers.js';
+import { startTestSandbox, writes } from '../helpers.js';
 import { configYaml, fakeIo, sandboxEnv } from './fake-io.js';
 
 let sb: Sandbox;
@@ -111,13 +111,13 @@ describe('verify-saml', () => {
 describe('rotate-cert', () => {
   it('rotates one app and doctor stays clean', async () => {
     const io = fakeIo({ env, cwd });
-    expect(await rotateCertCommand.run(['--app', 'ccp', '--propagation-delay', '1ms'], io)).toBe(0);
+    expect(await rotateCertCommand.run(['--app', 'ccp', '--propagation-delay', '1ms', '--yes'], io)).toBe(0);
     expect(io.out()).toMatch(/^Okta app "Amazon Connect CCP": rotated$/m);
     expect(io.err()).toContain('Amazon Connect CCP: switch done');
     const again = fakeIo({ env, cwd });
-    expect(await rotateCertCommand.run(['--app', 'ccp', '--if-expiring-within', '30', '--json'], again)).toBe(
-      0,
-    );
+    expect(
+      await rotateCertCommand.run(['--app', 'ccp', '--if-expiring-within', '30', '--json', '-y'], again),
+    ).toBe(0);
     expect(JSON.parse(again.out()).result.apps[0].outcome).toBe('not-needed');
     const doctor = fakeIo({ env, cwd });
     expect(await doctorCommand.run([], doctor)).toBe(0);
@@ -125,7 +125,34 @@ describe('rotate-cert', () => {
 
   it('refuses an app the config does not have', async () => {
     const io = fakeIo({ env, cwd });
-    expect(await rotateCertCommand.run(['--app', 'agent-workspace'], io)).toBe(2);
+    expect(await rotateCertCommand.run(['--app', 'agent-workspace', '--yes'], io)).toBe(2);
     expect(io.err()).toContain('the config has no agent-workspace app');
+  });
+
+  it('refuses to run without a terminal unless --yes, before any request (as apply does)', async () => {
+    sb.resetRequests();
+    const io = fakeIo({ env, cwd, stdin: [] });
+    expect(await rotateCertCommand.run(['--app', 'admin'], io)).toBe(2);
+    expect(io.err()).toContain('stdin is not a terminal, so rotate-cert cannot ask for confirmation');
+    expect(io.err()).toContain('fix: Pass --yes');
+    expect(sb.requests()).toEqual([]);
+    const json = fakeIo({ env, cwd, stdin: [] });
+    expect(await rotateCertCommand.run(['--app', 'admin', '--json'], json)).toBe(2);
+    expect(JSON.parse(json.out())).toMatchObject({ exitCode: 2, error: { code: 'USAGE', field: '--yes' } });
+  });
+
+  it('asks on a terminal: "no" changes nothing (exit 1), "yes" rotates', async () => {
+    sb.resetRequests();
+    const no = fakeIo({ env, cwd, stdin: ['n\n'], stdinTty: true });
+    expect(await rotateCertCommand.run(['--app', 'admin', '--propagation-delay', '1ms'], no)).toBe(1);
+    expect(no.err()).toContain(
+      'Rotate the SAML signing certificate of the Okta app "Amazon Connect Administrator", stack cli-test? [y/N] ',
+    );
+    expect(no.err()).toContain('Cancelled: nothing was changed.');
+    expect(writes(sb)).toEqual([]);
+    const yes = fakeIo({ env, cwd, stdin: ['y\n'], stdinTty: true });
+    expect(await rotateCertCommand.run(['--app', 'admin', '--propagation-delay', '1ms'], yes)).toBe(0);
+    expect(yes.out()).toMatch(/^Okta app "Amazon Connect Administrator": rotated$/m);
+    expect(writes(sb).length).toBeGreaterThan(0);
   });
 });

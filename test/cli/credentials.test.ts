@@ -123,7 +123,8 @@ describe('OAuth against an org that refuses it', () => {
     for (const argv of [['--debug'], ['--debug', '--json']]) {
       const io = fakeIo({ env: { ...env, ...oauth }, cwd });
       const code = await planCommand.run(argv, io);
-      expect(code).toBe(1);
+      // A refused OAuth sign-in is refused credentials: exit 2, as missing ones.
+      expect(code).toBe(2);
       expect(io.all()).toContain('The OAuth sign-in to Okta failed: check OKTA_CLIENT_ID');
       expect(io.all()).not.toContain(pemBody);
       expect(io.all()).not.toContain(sb.okta.token);

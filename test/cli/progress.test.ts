@@ -3,7 +3,7 @@
  * user counts attributed to the right users step (`users-progress` events carry the step's id).
  */
 import { describe, expect, it } from 'vitest';
-import { Output, Redactor } from '../../src/cli/output.js';
+import { Output, Redactor, truncateWords } from '../../src/cli/output.js';
 import { createProgress } from '../../src/cli/progress.js';
 import type { ProvisionEvent } from '../../src/index.js';
 import { fakeIo } from './fake-io.js';
@@ -97,5 +97,110 @@ describe('progress', () => {
     expect(finalBlock).toMatch(/✗ okta api integration of "CCP" +failed: boom/);
     expect(io.err()).toMatch(new RegExp(`${ESC}\\[\\d+A`));
     expect(io.err()).toContain('warning: careful\n');
+  });
+});
+
+describe('progress: what the lines say', () => {
+  it("the header's time is the run's: from its first event to finish (not from before a prompt), the same as elapsedMs", () => {
+    let now = 0;
+    const io = fakeIo({ stderrTty: true });
+    const p = createProgress(new Output(io, new Redactor(), false), {
+      debug: false,
+      redrawMs: 0,
+      tickMs: 0,
+      now: () => now,
+    });
+    // Before the run starts (planning, the confirmation prompt): a warning is a plain line, no block.
+    now = 4000;
+    p.logger.warn('before the run');
+    expect(io.err()).toBe('warning: before the run\n');
+    expect(p.elapsedMs()).toBeUndefined();
+    now = 5000;
+    p.onEvent({ type: 'progress', done: 0, total: 1, running: 0 });
+    p.onEvent({ type: 'step-started', id: 'instance', resource: 'connect instance acme' });
+    now = 7300;
+    p.onEvent({
+      type: 'step-finished',
+      id: 'instance',
+      resource: 'connect instance acme',
+      action: 'create',
+      changes: [],
+      ms: 2300,
+    });
+    p.onEvent({ type: 'progress', done: 1, total: 1, running: 0 });
+    p.finish();
+    now = 9000;
+    expect(p.elapsedMs()).toBe(2300);
+    const finalBlock = io.err().slice(io.err().lastIndexOf('Applying:'));
+    expect(finalBlock).toMatch(/^Applying: 1\/1 steps, 2\.3 s\n/);
+    expect(finalBlock).toMatch(/✓ connect instance acme +created {2}2\.3 s/);
+  });
+
+  it('a wait that ended says "became ACTIVE in 5.2 s", not "unchanged", live and plain', () => {
+    const events: ProvisionEvent[] = [
+      { type: 'step-started', id: 'instance-active', resource: 'connect instance acme (ACTIVE)' },
+      {
+        type: 'step-finished',
+        id: 'instance-active',
+        resource: 'connect instance acme (ACTIVE)',
+        action: 'unchanged',
+        changes: ['became ACTIVE'],
+        ms: 5200,
+      },
+    ];
+    const live = fakeIo({ stderrTty: true });
+    const lp = createProgress(new Output(live, new Redactor(), false), {
+      debug: false,
+      redrawMs: 0,
+      tickMs: 0,
+    });
+    for (const e of events) lp.onEvent(e);
+    lp.finish();
+    const block = live.err().slice(live.err().lastIndexOf('Applying:'));
+    expect(block).toMatch(/✓ connect instance acme \(ACTIVE\) +became ACTIVE in 5\.2 s/);
+    expect(block).not.toContain('unchanged');
+    const plain = fakeIo();
+    const pp = createProgress(new Output(plain, new Redactor(), false), { debug: false });
+    for (const e of events) pp.onEvent(e);
+    pp.finish();
+    expect(plain.err()).toBe('connect instance acme (ACTIVE): became ACTIVE in 5.2 s\n');
+  });
+
+  it('on a narrow terminal a label is cut at a word, with an ellipsis, and the status stays whole', () => {
+    const io = fakeIo({ stderrTty: true });
+    (io.stderr as { columns: number }).columns = 50;
+    const p = createProgress(new Output(io, new Redactor(), false), { debug: false, redrawMs: 0, tickMs: 0 });
+    const resource = 'okta api integration of "Amazon Connect Administrator"';
+    p.onEvent({ type: 'step-started', id: 'integration:admin', resource });
+    p.onEvent({
+      type: 'step-finished',
+      id: 'integration:admin',
+      resource,
+      action: 'create',
+      changes: [],
+      ms: 1200,
+    });
+    p.finish();
+    const line = io
+      .err()
+      .split('\n')
+      .reverse()
+      .find((l) => l.includes('✓')) as string;
+    const text = line.slice(line.lastIndexOf(`${ESC}[2K`) + 4);
+    expect(text.length).toBeLessThanOrEqual(49);
+    expect(text).toMatch(/created {2}1\.2 s$/);
+    const label = /✓ (.*?…)/.exec(text)?.[1] ?? '';
+    expect(label.endsWith('…')).toBe(true);
+    // The cut is at the end of a whole word of the label.
+    const kept = label.slice(0, -1);
+    expect(resource.startsWith(kept)).toBe(true);
+    expect([' ', undefined]).toContain(resource[kept.length]);
+  });
+
+  it('truncateWords cuts at a word boundary, else (one long word) mid-word, always with an ellipsis', () => {
+    expect(truncateWords('short', 10)).toBe('short');
+    expect(truncateWords('okta api integration of "Amazon Connect"', 30)).toBe('okta api integration of…');
+    expect(truncateWords('x'.repeat(20), 10)).toBe(`${'x'.repeat(9)}…`);
+    expect(truncateWords('a b', 1)).toBe('…');
   });
 });

@@ -3,7 +3,7 @@
  * only through its environment (as `connect-okta-sso sandbox` prints it): init → plan → apply (refused
  * unattended, then stopped at the manual checkpoint with exit 3) → the click → apply (complete) → doctor
  * → verify-saml of a response the sandbox's Okta issued → a rotated Okta key breaks sign-in (doctor
- * exit 4) → rotate-cert → doctor clean again. And neither the Okta token, the AWS secret nor the
+ * exit 4) → rotate-cert (refused unattended without --yes) → doctor clean again. And neither the Okta token, the AWS secret nor the
  * created access key's secret appear in any output — with --debug and --json included.
  */
 import { spawn } from 'node:child_process';
@@ -195,7 +195,10 @@ describe('the CLI end to end', () => {
     const broken = await cliRun(['doctor']);
     expect(broken.code).toBe(4);
     expect(broken.stdout).toMatch(/✗ provider\.certificate/);
-    const rotated = await cliRun(['rotate-cert', '--app', 'admin', '--propagation-delay', '1ms']);
+    const unattended = await cliRun(['rotate-cert', '--app', 'admin', '--propagation-delay', '1ms']);
+    expect(unattended.code).toBe(2);
+    expect(unattended.stderr).toContain('fix: Pass --yes');
+    const rotated = await cliRun(['rotate-cert', '--app', 'admin', '--propagation-delay', '1ms', '--yes']);
     expect(rotated.stderr + rotated.stdout).toContain('Okta app "Amazon Connect Administrator"');
     expect(rotated.code).toBe(0);
     const fixed = await cliRun(['doctor']);
@@ -206,11 +209,12 @@ describe('the CLI end to end', () => {
     const wrong = 'wrongOktaTokenValue0123456789abcdef';
     secrets.push(wrong);
     const bad = { ...env, OKTA_API_TOKEN: wrong };
+    // A refused token exits 2, as a missing one does (the help says so).
     const plain = await cliRun(['apply', '--yes', '--debug'], { env: bad });
-    expect(plain.code).toBe(1);
+    expect(plain.code).toBe(2);
     expect(plain.stdout).toContain('fix: The Okta credentials were refused');
     const json = await cliRun(['apply', '--yes', '--debug', '--json'], { env: bad });
-    expect(json.code).toBe(1);
+    expect(json.code).toBe(2);
     const doc = JSON.parse(json.stdout);
     expect(doc.result.errors.length).toBeGreaterThan(0);
     const secretFlag = await cliRun(['plan', '--okta-token', wrong, '--debug']);

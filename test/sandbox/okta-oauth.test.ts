@@ -405,7 +405,8 @@ describe('the CLI with OKTA_CLIENT_ID + OKTA_PRIVATE_KEY_FILE', () => {
 
     for (const argv of [[], ['--debug'], ['--json', '--debug']]) {
       const bad = fakeIo({ env: { ...env, OKTA_PRIVATE_KEY_FILE: 'wrong.pem' }, cwd: io.cwd });
-      expect(await planCommand.run(argv, bad)).toBe(1);
+      // A refused OAuth sign-in is refused credentials: exit 2, as missing ones (the CLI's help).
+      expect(await planCommand.run(argv, bad)).toBe(2);
       expect(bad.all()).toContain('The client_assertion signature is invalid.');
       expect(bad.all()).toContain('The OAuth sign-in to Okta failed: check OKTA_CLIENT_ID');
       for (const key of [rsa.privateKey, otherRsa.privateKey]) expect(bad.all()).not.toContain(keyLine(key));

@@ -16,63 +16,99 @@ import type {
   ResolvedConfig,
   SecretSink,
 } from '../../index.js';
-import { CONNECTION_OPTIONS, durationOption, flag, intOption, stringOption } from '../args.js';
-import { type CommandRun, defineCommand } from '../command.js';
-import { buildContext, loadCliConfig, oktaAuth, resolvePath } from '../credentials.js';
-import { EXIT, type Explained, explain, formatExplained, UsageError } from '../errors.js';
+import { CONNECTION_OPTIONS, durationOption, flag, given, intOption, stringOption } from '../args.js';
+import { type CommandRun, defineCommand, explainContext } from '../command.js';
+import { buildContext, loadRunConfig, oktaAuth, resolvePath } from '../credentials.js';
+import {
+  EXIT,
+  type ExplainContext,
+  type Explained,
+  exitCodeForErrors,
+  explain,
+  formatExplained,
+  UsageError,
+} from '../errors.js';
+import { type CommandSpec, CREDENTIALS_NOTE, EXIT_USAGE_CREDENTIALS } from '../help.js';
 import { loadLibrary } from '../lib.js';
-import { errorSummary, type Output } from '../output.js';
+import { errorSummary, formatMs, type Output } from '../output.js';
 import { createProgress } from '../progress.js';
 import { confirm } from '../prompt.js';
 
-const DEFAULT_WAIT_MS = 30 * 60_000;
-
-export const APPLY_HELP = `Usage: connect-okta-sso apply [--config sso.yaml] [--yes] [--wait]
-                              [--secret-out FILE | --secret-to-secrets-manager NAME] [options]
-
-Create or update everything the config describes, independent steps at once, then stop at the one
-step Okta has no API for (api-integration mode: enabling the app's API integration in the Okta admin
-console) with the exact clicks to do, and exit 3. Run apply again afterwards — or pass --wait — and it
-resumes from there. A run with nothing left to do makes no writes.
-
-Options:
-  -c, --config FILE     The config file (YAML or JSON). Default: sso.yaml
-  -y, --yes             Do not ask for confirmation. Required when stdin is not a terminal.
-      --wait            At the manual checkpoint, show the clicks and wait until they are done
-      --wait-timeout D  How long --wait waits, e.g. 45m, 2h. Default: 30m
-      --secret-out FILE Write a newly created Okta access key to FILE (new file, mode 0600, the CSV
-                        layout of the AWS console's download)
-      --secret-to-secrets-manager NAME
-                        Store a newly created Okta access key in this new AWS Secrets Manager secret
-                        (needs the optional package @aws-sdk/client-secrets-manager)
-      --kms-key-id ID   KMS key for --secret-to-secrets-manager. Default: the account's default key
-      --rotate-access-key
-                        Make a new Okta access key and retire the old one (to recover a lost secret)
-      --adopt           Take over resources with our names that this stack did not create
-      --concurrency N   Steps run at once, 1-16. Default 4
-      --profile NAME    AWS profile (default: AWS_ACCESS_KEY_ID/… or the default credential chain)
-      --okta-token-stdin
-                        Read the Okta API token from stdin (typed without echo on a terminal; piped
-                        tokens need --yes, since stdin is then not a terminal)
-      --json            Print the result as one JSON document; progress goes to stderr
-      --debug           Show every call made, and the cause chain of an error
-  -h, --help            Show this help
-
-Where the Okta access key's secret goes (api-integration mode, only on the run that creates the key):
-never to the terminal, a log or --json. Without --secret-out or --secret-to-secrets-manager it is
-written to a new file beside the config named like the AWS console's download, e.g.
-./okta_cli_user_accessKeys.csv (mode 0600), because the next step is a person pasting it into the Okta
-admin console — the same hand-over the console flow uses — and refusing would only make every first
-run fail. An existing file is never overwritten: when a run would create a key and the file exists,
-apply refuses before changing anything. Delete the file once the key is entered in Okta.
-
-Credentials: OKTA_API_TOKEN, or OAuth with OKTA_CLIENT_ID + OKTA_PRIVATE_KEY_FILE [+ OKTA_SCOPES]
-(preferred when both are set); AWS from --profile or the default credential chain; AWS_ENDPOINT_URL
-points the AWS clients elsewhere (the sandbox). Never a flag.
-
-Exit codes: 0 complete, 1 failed or cancelled, 2 invalid input, config or credentials,
-3 manual action required (the clicks are listed; run again after).
-`;
+/** `apply`'s options, help and exit codes. */
+export const APPLY_SPEC = {
+  name: 'apply',
+  usage: [
+    'apply [--config sso.yaml] [--yes] [--wait] [--secret-out FILE | --secret-to-secrets-manager NAME] [options]',
+  ],
+  description: [
+    "Create or update everything the config describes, independent steps at once, then stop at the one step Okta has no API for (api-integration mode: enabling the app's API integration in the Okta admin console) with the exact clicks to do, and exit 3. Run apply again afterwards — or pass --wait — and it resumes from there. A run with nothing left to do makes no writes.",
+  ],
+  options: {
+    config: CONNECTION_OPTIONS.config,
+    yes: {
+      type: 'boolean',
+      short: 'y',
+      description: 'Do not ask for confirmation. Required when stdin is not a terminal.',
+    },
+    wait: {
+      type: 'boolean',
+      description: 'At the manual checkpoint, show the clicks and wait until they are done',
+    },
+    'wait-timeout': {
+      type: 'string',
+      value: 'D',
+      description: 'How long --wait waits, e.g. 45m, 2h.',
+      default: '30m',
+    },
+    'secret-out': {
+      type: 'string',
+      value: 'FILE',
+      description:
+        "Write a newly created Okta access key to FILE (new file, mode 0600, the CSV layout of the AWS console's download)",
+    },
+    'secret-to-secrets-manager': {
+      type: 'string',
+      value: 'NAME',
+      description:
+        'Store a newly created Okta access key in this new AWS Secrets Manager secret (needs the optional package @aws-sdk/client-secrets-manager)',
+    },
+    'kms-key-id': {
+      type: 'string',
+      value: 'ID',
+      description: 'KMS key for --secret-to-secrets-manager.',
+      defaultText: "the account's default key",
+    },
+    'rotate-access-key': {
+      type: 'boolean',
+      description: 'Make a new Okta access key and retire the old one (to recover a lost secret)',
+    },
+    adopt: {
+      type: 'boolean',
+      description: 'Take over resources with our names that this stack did not create',
+    },
+    concurrency: { type: 'string', value: 'N', description: 'Steps run at once, 1-16.', defaultText: '4' },
+    profile: CONNECTION_OPTIONS.profile,
+    'okta-token-stdin': {
+      type: 'boolean',
+      description:
+        'Read the Okta API token from stdin (typed without echo on a terminal; piped tokens need --yes, since stdin is then not a terminal)',
+    },
+  },
+  common: {
+    json: 'Print the result as one JSON document; progress goes to stderr',
+    debug: 'Show every call made, and the cause chain of an error',
+  },
+  notes: [
+    "Where the Okta access key's secret goes (api-integration mode, only on the run that creates the key): never to the terminal, a log or --json. Without --secret-out or --secret-to-secrets-manager it is written to a new file beside the config named like the AWS console's download, e.g. ./okta_cli_user_accessKeys.csv (mode 0600), because the next step is a person pasting it into the Okta admin console — the same hand-over the console flow uses — and refusing would only make every first run fail. An existing file is never overwritten: when a run would create a key and the file exists, apply refuses before changing anything. Delete the file once the key is entered in Okta.",
+    CREDENTIALS_NOTE,
+  ],
+  exitCodes: {
+    0: 'complete',
+    1: 'failed or cancelled',
+    2: EXIT_USAGE_CREDENTIALS,
+    3: 'manual action required (the clicks are listed; run again after)',
+  },
+} as const satisfies CommandSpec;
 
 /** Where the secret goes, and the default file when the user chose nothing. */
 export function secretSinkFor(
@@ -115,32 +151,38 @@ export function planCreatesAccessKey(plan: ConnectSsoPlan): boolean {
   return plan.items.some((i) => i.createsAccessKey === true);
 }
 
-function errorEntry(error: Error, configPath: string): Omit<Explained, 'exitCode'> & Record<string, unknown> {
-  const { exitCode: _, ...x } = explain(error, configPath);
+function errorEntry(
+  error: Error,
+  where: string | ExplainContext,
+): Omit<Explained, 'exitCode'> & Record<string, unknown> {
+  const { exitCode: _, ...x } = explain(error, where);
   return { ...errorSummary(error), ...x };
 }
 
 /** The result as JSON: errors as `{code, message, fix…}`, never an object graph. */
-function resultDocument(result: ProvisionResult, configPath: string): Record<string, unknown> {
+function resultDocument(result: ProvisionResult, where: string | ExplainContext): Record<string, unknown> {
   return {
     ...result,
     steps: result.steps.map((s) => ({
       ...s,
-      ...(s.error ? { error: errorEntry(s.error, configPath) } : {}),
+      ...(s.error ? { error: errorEntry(s.error, where) } : {}),
     })),
     errors: result.errors.map((e) => ({
       id: e.id,
       resource: e.resource,
-      error: errorEntry(e.error, configPath),
+      error: errorEntry(e.error, where),
     })),
   };
 }
 
-export function exitCodeOf(result: ProvisionResult): number {
+/**
+ * The exit code of a provisioning result: 0 complete, 3 manual action required, 2 when credentials were
+ * missing or refused (or every error is invalid input), 1 otherwise.
+ */
+export function exitCodeOf(result: ProvisionResult, where?: string | ExplainContext): number {
   if (result.status === 'complete') return EXIT.ok;
   if (result.status === 'manual-action-required') return EXIT.manual;
-  const codes = result.errors.map((e) => explain(e.error).exitCode);
-  return codes.length > 0 && codes.every((c) => c === EXIT.usage) ? EXIT.usage : EXIT.failure;
+  return exitCodeForErrors(result.errors, where) || EXIT.failure;
 }
 
 function printManual(out: Output, result: ProvisionResult, toStdout: boolean): void {
@@ -156,9 +198,11 @@ function printManual(out: Output, result: ProvisionResult, toStdout: boolean): v
 function printSummary(
   out: Output,
   result: ProvisionResult,
-  configPath: string,
+  where: ExplainContext & { configPath: string },
   secretFile: string | undefined,
+  elapsedMs: number | undefined,
 ): void {
+  const configPath = where.configPath;
   const status =
     result.status === 'complete'
       ? 'complete'
@@ -167,7 +211,7 @@ function printSummary(
         : 'failed';
   out.print('');
   out.print(
-    `Status: ${status}  (stack ${result.stack}; ${result.requests.reads} reads, ${result.requests.writes} writes)`,
+    `Status: ${status}${elapsedMs !== undefined ? ` in ${formatMs(elapsedMs)}` : ''}  (stack ${result.stack}; ${result.requests.reads} reads, ${result.requests.writes} writes)`,
   );
   const i = result.instance;
   out.print(
@@ -201,126 +245,113 @@ function printSummary(
   }
   for (const e of result.errors) {
     out.print('');
-    for (const line of formatExplained(explain(e.error, configPath), `failed: ${e.resource}`))
-      out.print(line);
+    for (const line of formatExplained(explain(e.error, where), `failed: ${e.resource}`)) out.print(line);
   }
 }
 
-export const applyCommand = defineCommand(
-  'apply',
-  APPLY_HELP,
-  {
-    ...CONNECTION_OPTIONS,
-    yes: { type: 'boolean', short: 'y' },
-    wait: { type: 'boolean' },
-    'wait-timeout': { type: 'string' },
-    'secret-out': { type: 'string' },
-    'secret-to-secrets-manager': { type: 'string' },
-    'kms-key-id': { type: 'string' },
-    'rotate-access-key': { type: 'boolean' },
-    adopt: { type: 'boolean' },
-    concurrency: { type: 'string' },
-  },
-  async (run) => {
-    const { out, parsed } = run;
-    const v = parsed.values;
-    const yes = flag(v, 'yes');
-    const interactive = out.io.stdin.isTTY === true && !yes;
-    if (!yes && out.io.stdin.isTTY !== true) {
-      throw new UsageError(
-        'stdin is not a terminal, so apply cannot ask for confirmation before changing AWS and Okta',
-        '--yes',
-        'Pass --yes to apply without asking (run plan first to see what will change).',
-      );
-    }
-    const waitMs = durationOption(v, 'wait-timeout', 24 * 3_600_000);
-    if (waitMs !== undefined && !flag(v, 'wait'))
-      throw new UsageError('--wait-timeout only applies with --wait', '--wait-timeout');
-    const concurrency = intOption(v, 'concurrency', 1, 16);
-    const path = stringOption(v, 'config') ?? 'sso.yaml';
-    run.configPath = path;
-    const loaded = await loadCliConfig(out, path);
-    const { config } = loaded;
-    const apiIntegration = config.roleMapping === 'api-integration';
-    const { sink, isDefault } = secretSinkFor(out, v, config, loaded.absolutePath);
-    if (!apiIntegration && !isDefault)
-      out.err(
-        'warning: roleMapping is group-mapping: no Okta access key is made, so the secret option is not used',
-      );
-    const rotate = flag(v, 'rotate-access-key');
-    if (rotate && !apiIntegration)
-      throw new UsageError('--rotate-access-key: group-mapping uses no access key', '--rotate-access-key');
+export const applyCommand = defineCommand(APPLY_SPEC, async (run) => {
+  const { out, parsed } = run;
+  const v = parsed.values;
+  const yes = flag(v, 'yes');
+  const interactive = out.io.stdin.isTTY === true && !yes;
+  if (!yes && out.io.stdin.isTTY !== true) {
+    throw new UsageError(
+      'stdin is not a terminal, so apply cannot ask for confirmation before changing AWS and Okta',
+      '--yes',
+      'Pass --yes to apply without asking (run plan first to see what will change).',
+    );
+  }
+  const waitMs = durationOption(v, 'wait-timeout', 24 * 3_600_000) ?? 30 * 60_000;
+  if (given(parsed, 'wait-timeout') && !flag(v, 'wait'))
+    throw new UsageError('--wait-timeout only applies with --wait', '--wait-timeout');
+  const concurrency = intOption(v, 'concurrency', 1, 16);
+  const path = stringOption(v, 'config') ?? 'sso.yaml';
+  const loaded = await loadRunConfig(run, path);
+  const { config } = loaded;
+  const apiIntegration = config.roleMapping === 'api-integration';
+  const { sink, isDefault } = secretSinkFor(out, v, config, loaded.absolutePath);
+  if (!apiIntegration && !isDefault)
+    out.err(
+      'warning: roleMapping is group-mapping: no Okta access key is made, so the secret option is not used',
+    );
+  const rotate = flag(v, 'rotate-access-key');
+  if (rotate && !apiIntegration)
+    throw new UsageError('--rotate-access-key: group-mapping uses no access key', '--rotate-access-key');
 
-    const okta = await oktaAuth(out, loaded, { tokenFromStdin: flag(v, 'okta-token-stdin') });
-    const progress = createProgress(out, { debug: run.debug });
-    const context = await buildContext(out, config, {
-      profile: stringOption(v, 'profile'),
-      okta,
-      logger: progress.logger,
-    });
-    const lib = await loadLibrary();
-    const base: ProvisionOptions = {
-      context,
-      adopt: flag(v, 'adopt'),
-      accessKey: rotate ? 'rotate' : 'if-missing',
-      secretSink: sink,
-      ...(concurrency !== undefined ? { concurrency } : {}),
-      ...(out.io.signal ? { signal: out.io.signal } : {}),
-    };
+  const okta = await oktaAuth(out, loaded, { tokenFromStdin: flag(v, 'okta-token-stdin') });
+  // The progress display's clock starts with the run's first event (not before the plan and the prompt).
+  const progress = createProgress(out, { debug: run.debug });
+  const context = await buildContext(out, config, {
+    profile: stringOption(v, 'profile'),
+    okta,
+    logger: progress.logger,
+  });
+  const lib = await loadLibrary();
+  const base: ProvisionOptions = {
+    context,
+    adopt: flag(v, 'adopt'),
+    accessKey: rotate ? 'rotate' : 'if-missing',
+    secretSink: sink,
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(out.io.signal ? { signal: out.io.signal } : {}),
+  };
 
-    // Before any write: a key that would be created must have somewhere to go.
-    const sinkFile = apiIntegration && sink.kind === 'file' ? sink.path : undefined;
-    const fileTaken = sinkFile !== undefined && existsSync(sinkFile);
-    let plan: ConnectSsoPlan | undefined;
-    if (interactive || (fileTaken && !rotate)) plan = await lib.planConnectSso(config, base);
-    const createsKey = apiIntegration && (rotate || (plan ? planCreatesAccessKey(plan) : false));
-    if (fileTaken && createsKey) {
-      throw new UsageError(
-        `this run would create a new Okta access key, but ${sinkFile} already exists and is never overwritten`,
-        isDefault ? sinkFile : '--secret-out',
-        isDefault
-          ? `Move ${sinkFile} away (or delete it if its key was entered in Okta), or choose another file with --secret-out FILE, or --secret-to-secrets-manager NAME.`
-          : 'Choose a file that does not exist yet, or --secret-to-secrets-manager NAME.',
-      );
-    }
+  // Before any write: a key that would be created must have somewhere to go.
+  const sinkFile = apiIntegration && sink.kind === 'file' ? sink.path : undefined;
+  const fileTaken = sinkFile !== undefined && existsSync(sinkFile);
+  let plan: ConnectSsoPlan | undefined;
+  if (interactive || (fileTaken && !rotate)) plan = await lib.planConnectSso(config, base);
+  const createsKey = apiIntegration && (rotate || (plan ? planCreatesAccessKey(plan) : false));
+  if (fileTaken && createsKey) {
+    throw new UsageError(
+      `this run would create a new Okta access key, but ${sinkFile} already exists and is never overwritten`,
+      isDefault ? sinkFile : '--secret-out',
+      isDefault
+        ? `Move ${sinkFile} away (or delete it if its key was entered in Okta), or choose another file with --secret-out FILE, or --secret-to-secrets-manager NAME.`
+        : 'Choose a file that does not exist yet, or --secret-to-secrets-manager NAME.',
+    );
+  }
 
-    if (interactive && plan) {
-      const show = (line: string) => (run.json ? out.err(line) : out.print(line));
-      show(lib.renderPlan(plan));
-      const changes = plan.summary.create + plan.summary.update;
-      if (changes > 0) {
-        if (createsKey) show(`The new Okta access key's secret will be written to ${describe(sink)}.`);
-        if (!(await confirm(out, `Apply ${changes} change(s) to stack ${config.stack}?`))) {
-          out.err('Cancelled: nothing was changed.');
-          if (run.json) out.json({ command: 'apply', exitCode: EXIT.failure, cancelled: true });
-          return EXIT.failure;
-        }
+  if (interactive && plan) {
+    const show = (line: string) => (run.json ? out.err(line) : out.print(line));
+    show(lib.renderPlan(plan));
+    const changes = plan.summary.create + plan.summary.update;
+    if (changes > 0) {
+      if (createsKey) show(`The new Okta access key's secret will be written to ${describe(sink)}.`);
+      if (!(await confirm(out, `Apply ${changes} change(s) to stack ${config.stack}?`))) {
+        out.err('Cancelled: nothing was changed.');
+        if (run.json) out.json({ command: 'apply', exitCode: EXIT.failure, cancelled: true });
+        return EXIT.failure;
       }
     }
+  }
 
-    // With --wait the library shows the clicks (a waiting-for-manual-action event) and waits in the same run.
-    const wait = flag(v, 'wait') ? { wait: { timeoutMs: waitMs ?? DEFAULT_WAIT_MS } } : {};
-    const result = await lib.provisionConnectSso(config, {
-      ...base,
-      ...wait,
-      onEvent: (e) => progress.onEvent(e),
+  // With --wait the library shows the clicks (a waiting-for-manual-action event) and waits in the same run.
+  const wait = flag(v, 'wait') ? { wait: { timeoutMs: waitMs } } : {};
+  const result = await lib.provisionConnectSso(config, {
+    ...base,
+    ...wait,
+    onEvent: (e) => progress.onEvent(e),
+  });
+  progress.finish();
+  const where = { ...explainContext(run), configPath: path };
+  const exitCode = exitCodeOf(result, where);
+  const secretFile = result.accessKey?.createdByThisRun && sink.kind === 'file' ? sink.path : undefined;
+  if (run.json) {
+    out.json({
+      command: 'apply',
+      exitCode,
+      result: resultDocument(result, where),
+      ...(secretFile ? { secretFile } : {}),
     });
-    progress.finish();
-    const exitCode = exitCodeOf(result);
-    const secretFile = result.accessKey?.createdByThisRun && sink.kind === 'file' ? sink.path : undefined;
-    if (run.json) {
-      out.json({
-        command: 'apply',
-        exitCode,
-        result: resultDocument(result, path),
-        ...(secretFile ? { secretFile } : {}),
-      });
-    } else {
-      printSummary(out, result, path, secretFile);
-    }
-    return exitCode;
-  },
-);
+  } else {
+    printSummary(out, result, where, secretFile, progress.elapsedMs());
+  }
+  return exitCode;
+});
+
+/** `apply`'s help text (rendered from {@link APPLY_SPEC}). */
+export const APPLY_HELP = applyCommand.help;
 
 function describe(sink: SecretSink): string {
   return sink.kind === 'file'

@@ -5,21 +5,22 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { defineCommand } from '../command.js';
 import { EXIT } from '../errors.js';
+import type { CommandSpec } from '../help.js';
 import { demoScriptUrl, runDemo } from '../lib.js';
 
-export const DEMO_HELP = `Usage: connect-okta-sso demo [--json]
+/** `demo`'s options, help and exit codes. */
+export const DEMO_SPEC = {
+  name: 'demo',
+  usage: ['demo [--json]'],
+  description: [
+    'Provision a complete example setup — an admin app, a CCP app and three users — against an in-process sandbox, and print each step: the plan, the apply, the one manual click (which the sandbox stands in for), the resumed run and an idle re-run with zero writes. The same as npm run demo. Needs nothing: no AWS account, no Okta org, no network.',
+  ],
+  options: {},
+  common: { json: 'Print {command, exitCode, transcript} as one JSON document' },
+  exitCodes: { 0: 'the demo ran', 1: 'it failed' },
+} as const satisfies CommandSpec;
 
-Provision a complete example setup — an admin app, a CCP app and three users — against an in-process
-sandbox, and print each step: the plan, the apply, the one manual click (which the sandbox stands in
-for), the resumed run and an idle re-run with zero writes. The same as npm run demo. Needs nothing:
-no AWS account, no Okta org, no network.
-
-Options:
-      --json            Print {command, exitCode, transcript} as one JSON document
-  -h, --help            Show this help
-`;
-
-export const demoCommand = defineCommand('demo', DEMO_HELP, {}, async (run) => {
+export const demoCommand = defineCommand(DEMO_SPEC, async (run) => {
   if (!run.json) {
     // The demo is its own entry point beside the CLI; importing it runs it, printing as it goes.
     await runDemo();
@@ -55,5 +56,8 @@ export const demoCommand = defineCommand('demo', DEMO_HELP, {}, async (run) => {
   });
   return exitCode;
 });
+
+/** `demo`'s help text (rendered from {@link DEMO_SPEC}). */
+export const DEMO_HELP = demoCommand.help;
 
 export default demoCommand;

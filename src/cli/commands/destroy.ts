@@ -9,53 +9,67 @@
  */
 import type { DestroyPlan, DestroyResult } from '../../index.js';
 import { CONNECTION_OPTIONS, flag, intOption, stringOption } from '../args.js';
-import { type CommandRun, defineCommand } from '../command.js';
-import { buildContext, loadCliConfig, oktaAuth } from '../credentials.js';
-import { causeLines, EXIT, type Explained, explain, formatExplained, UsageError } from '../errors.js';
+import { type CommandRun, defineCommand, explainContext } from '../command.js';
+import { buildContext, loadRunConfig, oktaAuth } from '../credentials.js';
+import {
+  causeLines,
+  EXIT,
+  type ExplainContext,
+  type Explained,
+  exitCodeForErrors,
+  explain,
+  formatExplained,
+  UsageError,
+} from '../errors.js';
+import { type CommandSpec, CREDENTIALS_NOTE, EXIT_USAGE_CREDENTIALS } from '../help.js';
 import { loadLibrary } from '../lib.js';
 import { errorSummary, formatMs } from '../output.js';
 import { commandLogger } from '../progress.js';
 import { ask, confirm } from '../prompt.js';
 
-export const DESTROY_HELP = `Usage: connect-okta-sso destroy [--config sso.yaml] [--plan] [--yes] [--delete-instance] [options]
-
-Delete what apply built for the config's stack, newest first: the Connect users it created (each
-after the quick connects that name it), its Okta groups, its Okta apps (deactivated, then deleted,
-with their assignments), the IAM roles (policies detached first), the SAML providers, the Okta API
-user's access keys and the user, and the managed policies (old versions first).
-
-Only resources carrying this stack's ownership tags (Okta: the stack's marker) are deleted. A resource
-with one of the config's names that this stack did not create is never touched and is listed. The
-Connect instance is kept unless --delete-instance. Interrupted, run it again: it finishes the job; with
-nothing left it makes no change.
-
-Options:
-  -c, --config FILE     The config file (YAML or JSON). Default: sso.yaml
-      --plan            Show what would be deleted, kept and left alone, and why; write nothing
-  -y, --yes             Do not ask for confirmation (nor for the alias with --delete-instance).
-                        Required when stdin is not a terminal.
-      --delete-instance Delete the Connect instance too, with everything in it: users, queues, flows
-                        and all contact data (recordings, transcripts, contact records). AWS allows
-                        100 instance creations and deletions per account in 30 days.
-      --concurrency N   Steps run at once, 1-16. Default 4
-      --profile NAME    AWS profile (default: AWS_ACCESS_KEY_ID/… or the default credential chain)
-      --okta-token-stdin
-                        Read the Okta API token from stdin (typed without echo on a terminal)
-      --json            Print {command, exitCode, plan} or {command, exitCode, result} as one JSON
-                        document; progress goes to stderr
-      --debug           Show every call made, and the cause chain of an error
-  -h, --help            Show this help
-
-The Okta access key's secret file that apply wrote (okta_cli_user_accessKeys.csv) and a Secrets
-Manager secret it stored are not deleted: the key they hold is deleted, so they are useless — remove
-them yourself.
-
-Credentials: as for apply (OKTA_API_TOKEN or OKTA_CLIENT_ID + OKTA_PRIVATE_KEY_FILE; AWS from
---profile or the default chain; AWS_ENDPOINT_URL for the sandbox). Never a flag.
-
-Exit codes: 0 done (or planned), 1 a delete failed or was refused (what holds it and the fix are
-shown; run again once it is freed) or cancelled, 2 invalid input, config or credentials.
-`;
+/** `destroy`'s options, help and exit codes. */
+export const DESTROY_SPEC = {
+  name: 'destroy',
+  usage: ['destroy [--config sso.yaml] [--plan] [--yes] [--delete-instance] [options]'],
+  description: [
+    "Delete what apply built for the config's stack, newest first: the Connect users it created (each after the quick connects that name it), its Okta groups, its Okta apps (deactivated, then deleted, with their assignments), the IAM roles (policies detached first), the SAML providers, the Okta API user's access keys and the user, and the managed policies (old versions first).",
+    "Only resources carrying this stack's ownership tags (Okta: the stack's marker) are deleted. A resource with one of the config's names that this stack did not create is never touched and is listed. The Connect instance is kept unless --delete-instance. Interrupted, run it again: it finishes the job; with nothing left it makes no change.",
+  ],
+  options: {
+    config: CONNECTION_OPTIONS.config,
+    plan: {
+      type: 'boolean',
+      description: 'Show what would be deleted, kept and left alone, and why; write nothing',
+    },
+    yes: {
+      type: 'boolean',
+      short: 'y',
+      description:
+        'Do not ask for confirmation (nor for the alias with --delete-instance). Required when stdin is not a terminal.',
+    },
+    'delete-instance': {
+      type: 'boolean',
+      description:
+        'Delete the Connect instance too, with everything in it: users, queues, flows and all contact data (recordings, transcripts, contact records). AWS allows 100 instance creations and deletions per account in 30 days.',
+    },
+    concurrency: { type: 'string', value: 'N', description: 'Steps run at once, 1-16.', defaultText: '4' },
+    profile: CONNECTION_OPTIONS.profile,
+    'okta-token-stdin': CONNECTION_OPTIONS['okta-token-stdin'],
+  },
+  common: {
+    json: 'Print {command, exitCode, plan} or {command, exitCode, result} as one JSON document; progress goes to stderr',
+    debug: 'Show every call made, and the cause chain of an error',
+  },
+  notes: [
+    "The Okta access key's secret file that apply wrote (okta_cli_user_accessKeys.csv) and a Secrets Manager secret it stored are not deleted: the key they hold is deleted, so they are useless — remove them yourself.",
+    CREDENTIALS_NOTE,
+  ],
+  exitCodes: {
+    0: 'done (or planned)',
+    1: 'a delete failed or was refused (what holds it and the fix are shown; run again once it is freed) or cancelled',
+    2: EXIT_USAGE_CREDENTIALS,
+  },
+} as const satisfies CommandSpec;
 
 /** What the command was asked to do, independent of how the flags were spelled. */
 export interface DestroyCommandOptions {
@@ -84,8 +98,8 @@ const DONE_WORD = {
 } as const;
 
 /** The fix of a refused delete is in its message; the generic conflict fix (adopt) does not apply. */
-function explainForDestroy(error: Error, configPath: string): Explained {
-  const x = explain(error, configPath);
+function explainForDestroy(error: Error, where: string | ExplainContext): Explained {
+  const x = explain(error, where);
   if (x.code === 'RESOURCE_CONFLICT') {
     return {
       ...x,
@@ -95,9 +109,9 @@ function explainForDestroy(error: Error, configPath: string): Explained {
   return x;
 }
 
-function resultDocument(result: DestroyResult, configPath: string): Record<string, unknown> {
+function resultDocument(result: DestroyResult, where: ExplainContext): Record<string, unknown> {
   const entry = (error: Error) => {
-    const { exitCode: _, ...x } = explainForDestroy(error, configPath);
+    const { exitCode: _, ...x } = explainForDestroy(error, where);
     return { ...errorSummary(error), ...x };
   };
   return {
@@ -107,10 +121,8 @@ function resultDocument(result: DestroyResult, configPath: string): Record<strin
   };
 }
 
-function exitCodeOf(errors: readonly { error: Error }[], configPath: string): number {
-  if (errors.length === 0) return EXIT.ok;
-  const codes = errors.map((e) => explainForDestroy(e.error, configPath).exitCode);
-  return codes.every((c) => c === EXIT.usage) ? EXIT.usage : EXIT.failure;
+function exitCodeOf(errors: readonly { error: Error }[], where: ExplainContext): number {
+  return exitCodeForErrors(errors, where);
 }
 
 /** Run `destroy` with decoded options; returns the exit code. */
@@ -126,8 +138,9 @@ export async function runDestroy(run: CommandRun, options: DestroyCommandOptions
       'Pass --yes to delete without asking (run destroy --plan first to see what goes).',
     );
   }
-  const loaded = await loadCliConfig(out, path);
+  const loaded = await loadRunConfig(run, path);
   const { config } = loaded;
+  const where = explainContext(run);
   const okta = await oktaAuth(out, loaded, { tokenFromStdin: options.oktaTokenStdin });
   const context = await buildContext(out, config, {
     profile: options.profile,
@@ -153,14 +166,14 @@ export async function runDestroy(run: CommandRun, options: DestroyCommandOptions
       },
     });
     if (options.plan) {
-      const exitCode = exitCodeOf(failures, path);
+      const exitCode = exitCodeOf(failures, where);
       if (run.json) {
         out.json({
           command: 'destroy',
           exitCode,
           plan,
           errors: failures.map((f) => {
-            const { exitCode: _, ...x } = explainForDestroy(f.error, path);
+            const { exitCode: _, ...x } = explainForDestroy(f.error, where);
             return { id: f.id, ...x, resource: f.resource, error: errorSummary(f.error) };
           }),
         });
@@ -173,7 +186,7 @@ export async function runDestroy(run: CommandRun, options: DestroyCommandOptions
       out.print(lib.renderDestroyPlan(plan));
       out.print('');
       for (const f of failures) {
-        for (const line of formatExplained(explainForDestroy(f.error, path), `could not plan ${f.resource}`))
+        for (const line of formatExplained(explainForDestroy(f.error, where), `could not plan ${f.resource}`))
           out.print(line);
         if (run.debug) for (const line of causeLines(f.error)) out.err(`  debug: ${line}`);
       }
@@ -230,15 +243,15 @@ export async function runDestroy(run: CommandRun, options: DestroyCommandOptions
       }
     },
   });
-  const exitCode = result.status === 'complete' ? EXIT.ok : exitCodeOf(result.errors, path) || EXIT.failure;
+  const exitCode = result.status === 'complete' ? EXIT.ok : exitCodeOf(result.errors, where) || EXIT.failure;
   if (run.json) {
-    out.json({ command: 'destroy', exitCode, result: resultDocument(result, path) });
+    out.json({ command: 'destroy', exitCode, result: resultDocument(result, where) });
     return exitCode;
   }
   out.print(lib.renderDestroyResult(result));
   for (const e of result.errors) {
     out.print('');
-    for (const line of formatExplained(explainForDestroy(e.error, path), `failed: ${e.resource}`))
+    for (const line of formatExplained(explainForDestroy(e.error, where), `failed: ${e.resource}`))
       out.print(line);
     if (run.debug) for (const line of causeLines(e.error)) out.err(`  debug: ${line}`);
   }
@@ -251,28 +264,20 @@ export async function runDestroy(run: CommandRun, options: DestroyCommandOptions
   return exitCode;
 }
 
-export const destroyCommand = defineCommand(
-  'destroy',
-  DESTROY_HELP,
-  {
-    ...CONNECTION_OPTIONS,
-    plan: { type: 'boolean' },
-    yes: { type: 'boolean', short: 'y' },
-    'delete-instance': { type: 'boolean' },
-    concurrency: { type: 'string' },
-  },
-  (run) => {
-    const v = run.parsed.values;
-    return runDestroy(run, {
-      configPath: stringOption(v, 'config') ?? 'sso.yaml',
-      plan: flag(v, 'plan'),
-      yes: flag(v, 'yes'),
-      deleteInstance: flag(v, 'delete-instance'),
-      concurrency: intOption(v, 'concurrency', 1, 16),
-      profile: stringOption(v, 'profile'),
-      oktaTokenStdin: flag(v, 'okta-token-stdin'),
-    });
-  },
-);
+export const destroyCommand = defineCommand(DESTROY_SPEC, (run) => {
+  const v = run.parsed.values;
+  return runDestroy(run, {
+    configPath: stringOption(v, 'config') ?? 'sso.yaml',
+    plan: flag(v, 'plan'),
+    yes: flag(v, 'yes'),
+    deleteInstance: flag(v, 'delete-instance'),
+    concurrency: intOption(v, 'concurrency', 1, 16),
+    profile: stringOption(v, 'profile'),
+    oktaTokenStdin: flag(v, 'okta-token-stdin'),
+  });
+});
+
+/** `destroy`'s help text (rendered from {@link DESTROY_SPEC}). */
+export const DESTROY_HELP = destroyCommand.help;
 
 export default destroyCommand;

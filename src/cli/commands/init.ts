@@ -8,30 +8,60 @@ import { type Parsed, stringOption } from '../args.js';
 import { defineCommand } from '../command.js';
 import { resolvePath } from '../credentials.js';
 import { EXIT, UsageError } from '../errors.js';
+import type { CommandSpec } from '../help.js';
 import { loadLibrary } from '../lib.js';
 import type { Output } from '../output.js';
 import { ask } from '../prompt.js';
 
-export const INIT_HELP = `Usage: connect-okta-sso init [--region R --alias A --org-url URL] [--apps admin,ccp] [--out FILE]
-
-Write a commented starter config (YAML) and check it. On a terminal it asks for what the flags do not
-give; otherwise --region, --alias and --org-url are required. It never overwrites a file, and never
-writes a secret: Okta and AWS credentials stay in the environment.
-
-Options:
-      --region R        AWS region of the Connect instance, e.g. us-east-1 (default on a terminal:
-                        AWS_REGION, else us-east-1)
-      --alias A         Connect instance alias: globally unique, never changeable (<alias>.my.connect.aws)
-      --org-url URL     Okta org URL, e.g. https://acme.okta.com (default on a terminal: OKTA_ORG_URL)
-      --apps LIST       Okta apps to create: admin, ccp, agent-workspace. Default: admin,ccp
-      --role-mapping M  api-integration (the AWS guide; one manual step in Okta) or group-mapping
-                        (roles from Okta groups; no manual step). Default: api-integration
-      --out FILE        Where to write. Default: sso.yaml
-      --json            Print {command, exitCode, path, config} instead of text
-  -h, --help            Show this help
-
-Exit codes: 0 written, 2 invalid value or the file exists.
-`;
+/** `init`'s options, help and exit codes. */
+export const INIT_SPEC = {
+  name: 'init',
+  usage: ['init [--region R --alias A --org-url URL] [--apps admin,ccp] [--out FILE]'],
+  description: [
+    'Write a commented starter config (YAML) and check it. On a terminal it asks for what the flags do not give; otherwise --region, --alias and --org-url are required. It never overwrites a file, and never writes a secret: Okta and AWS credentials stay in the environment.',
+  ],
+  options: {
+    region: {
+      type: 'string',
+      value: 'R',
+      description: 'AWS region of the Connect instance, e.g. us-east-1.',
+      defaultText: 'on a terminal, AWS_REGION, else us-east-1',
+    },
+    alias: {
+      type: 'string',
+      value: 'A',
+      description: 'Connect instance alias: globally unique, never changeable (<alias>.my.connect.aws)',
+    },
+    'org-url': {
+      type: 'string',
+      value: 'URL',
+      description: 'Okta org URL, e.g. https://acme.okta.com.',
+      defaultText: 'on a terminal, OKTA_ORG_URL',
+    },
+    apps: {
+      type: 'string',
+      value: 'LIST',
+      description: 'Okta apps to create: admin, ccp, agent-workspace.',
+      defaultText: 'admin,ccp',
+    },
+    'role-mapping': {
+      type: 'string',
+      value: 'M',
+      description:
+        'api-integration (the AWS guide; one manual step in Okta) or group-mapping (roles from Okta groups; no manual step).',
+      defaultText: 'api-integration',
+    },
+    out: {
+      type: 'string',
+      short: 'o',
+      value: 'FILE',
+      description: 'Where to write.',
+      defaultText: 'sso.yaml',
+    },
+  },
+  common: { json: 'Print {command, exitCode, path, config} instead of text' },
+  exitCodes: { 0: 'written', 2: 'invalid value or the file exists' },
+} as const satisfies CommandSpec;
 
 const FLAG_OF: Record<string, string> = {
   region: '--region',
@@ -155,110 +185,98 @@ async function answers(out: Output, values: Parsed['values']): Promise<Answers> 
   };
 }
 
-export const initCommand = defineCommand(
-  'init',
-  INIT_HELP,
-  {
-    region: { type: 'string' },
-    alias: { type: 'string' },
-    'org-url': { type: 'string' },
-    apps: { type: 'string' },
-    'role-mapping': { type: 'string' },
-    out: { type: 'string', short: 'o' },
-  },
-  async (run) => {
-    const { out, parsed } = run;
-    const interactive = out.io.stdin.isTTY === true;
-    let target = stringOption(parsed.values, 'out');
-    const refuse = (file: string) =>
-      new UsageError(
-        `${file} already exists; init never overwrites a file`,
-        file,
-        'Choose another --out FILE, or edit the existing file.',
-      );
-    if (target !== undefined && existsSync(resolvePath(out, target))) throw refuse(target);
-    const a = await answers(out, parsed.values);
-    if (target === undefined) target = interactive ? await ask(out, 'Write to', 'sso.yaml') : 'sso.yaml';
-    if (!/\.ya?ml$/i.test(target))
-      throw new UsageError(
-        `--out ${target}: init writes YAML, so the file must end in .yaml or .yml`,
-        '--out',
-      );
-    const path = resolvePath(out, target);
-    const text = starterYaml(a);
+export const initCommand = defineCommand(INIT_SPEC, async (run) => {
+  const { out, parsed } = run;
+  const interactive = out.io.stdin.isTTY === true;
+  let target = stringOption(parsed.values, 'out');
+  const refuse = (file: string) =>
+    new UsageError(
+      `${file} already exists; init never overwrites a file`,
+      file,
+      'Choose another --out FILE, or edit the existing file.',
+    );
+  if (target !== undefined && existsSync(resolvePath(out, target))) throw refuse(target);
+  const a = await answers(out, parsed.values);
+  if (target === undefined) target = interactive ? await ask(out, 'Write to', 'sso.yaml') : 'sso.yaml';
+  if (!/\.ya?ml$/i.test(target))
+    throw new UsageError(`--out ${target}: init writes YAML, so the file must end in .yaml or .yml`, '--out');
+  const path = resolvePath(out, target);
+  const text = starterYaml(a);
 
-    // Check before writing, so a bad flag leaves nothing behind; field errors name the flag.
-    const lib = await loadLibrary();
-    try {
-      lib.validateConfig(await lib.parseConfigText(text, 'yaml', target), {
-        env: {},
-        requireOktaAuth: false,
-      });
-    } catch (error) {
-      const e = error as { code?: string; field?: string; issues?: { field: string; message: string }[] };
-      if (e.code === 'CONFIG_INVALID' && e.issues) {
-        const issues = e.issues.map((i) => {
-          const root = Object.keys(FLAG_OF).find(
-            (f) => i.field === f || i.field.startsWith(`${f}[`) || i.field.startsWith(`${f}.`),
-          );
-          return `${root ? FLAG_OF[root] : i.field}: ${i.message}`;
-        });
-        const first = e.issues[0]?.field ?? '';
+  // Check before writing, so a bad flag leaves nothing behind; field errors name the flag.
+  const lib = await loadLibrary();
+  try {
+    lib.validateConfig(await lib.parseConfigText(text, 'yaml', target), {
+      env: {},
+      requireOktaAuth: false,
+    });
+  } catch (error) {
+    const e = error as { code?: string; field?: string; issues?: { field: string; message: string }[] };
+    if (e.code === 'CONFIG_INVALID' && e.issues) {
+      const issues = e.issues.map((i) => {
         const root = Object.keys(FLAG_OF).find(
-          (f) => first === f || first.startsWith(`${f}[`) || first.startsWith(`${f}.`),
+          (f) => i.field === f || i.field.startsWith(`${f}[`) || i.field.startsWith(`${f}.`),
         );
-        throw new UsageError(
-          issues.join('; '),
-          root ? FLAG_OF[root] : first,
-          'Correct the value; nothing was written.',
-        );
-      }
-      throw error;
-    }
-
-    let handle: Awaited<ReturnType<typeof open>>;
-    try {
-      handle = await open(path, 'wx', 0o644);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw refuse(target);
+        return `${root ? FLAG_OF[root] : i.field}: ${i.message}`;
+      });
+      const first = e.issues[0]?.field ?? '';
+      const root = Object.keys(FLAG_OF).find(
+        (f) => first === f || first.startsWith(`${f}[`) || first.startsWith(`${f}.`),
+      );
       throw new UsageError(
-        `cannot create ${target} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-        '--out',
+        issues.join('; '),
+        root ? FLAG_OF[root] : first,
+        'Correct the value; nothing was written.',
       );
     }
-    try {
-      await handle.writeFile(text);
-    } finally {
-      await handle.close();
-    }
-    // What was written is what the other commands will read.
-    let config: Awaited<ReturnType<typeof lib.loadConfig>>;
-    try {
-      config = await lib.loadConfig(path, { env: {}, requireOktaAuth: false });
-    } catch (error) {
-      await unlink(path).catch(() => undefined);
-      throw error;
-    }
-    if (run.json) {
-      out.json({
-        command: 'init',
-        exitCode: EXIT.ok,
-        path,
-        config: { ...config, okta: { orgUrl: config.okta.orgUrl } },
-      });
-      return EXIT.ok;
-    }
-    out.print(
-      `Wrote ${target} (stack ${config.stack}, ${config.apps.map((x) => x.kind).join(' + ')}, ${config.roleMapping}).`,
+    throw error;
+  }
+
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, 'wx', 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw refuse(target);
+    throw new UsageError(
+      `cannot create ${target} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      '--out',
     );
-    out.print('Next:');
-    out.print(
-      '  export OKTA_API_TOKEN=…        (or OKTA_CLIENT_ID and OKTA_PRIVATE_KEY_FILE; never in the file)',
-    );
-    out.print(`  connect-okta-sso plan --config ${target}`);
-    out.print(`  connect-okta-sso apply --config ${target}`);
+  }
+  try {
+    await handle.writeFile(text);
+  } finally {
+    await handle.close();
+  }
+  // What was written is what the other commands will read.
+  let config: Awaited<ReturnType<typeof lib.loadConfig>>;
+  try {
+    config = await lib.loadConfig(path, { env: {}, requireOktaAuth: false });
+  } catch (error) {
+    await unlink(path).catch(() => undefined);
+    throw error;
+  }
+  if (run.json) {
+    out.json({
+      command: 'init',
+      exitCode: EXIT.ok,
+      path,
+      config: { ...config, okta: { orgUrl: config.okta.orgUrl } },
+    });
     return EXIT.ok;
-  },
-);
+  }
+  out.print(
+    `Wrote ${target} (stack ${config.stack}, ${config.apps.map((x) => x.kind).join(' + ')}, ${config.roleMapping}).`,
+  );
+  out.print('Next:');
+  out.print(
+    '  export OKTA_API_TOKEN=…        (or OKTA_CLIENT_ID and OKTA_PRIVATE_KEY_FILE; never in the file)',
+  );
+  out.print(`  connect-okta-sso plan --config ${target}`);
+  out.print(`  connect-okta-sso apply --config ${target}`);
+  return EXIT.ok;
+});
+
+/** `init`'s help text (rendered from {@link INIT_SPEC}). */
+export const INIT_HELP = initCommand.help;
 
 export default initCommand;

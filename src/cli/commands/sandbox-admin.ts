@@ -23,7 +23,9 @@ import {
   formatExplained,
   UsageError,
 } from '../errors.js';
+import { type CommandSpec, commonOptions, exitCodeText, HELP_WIDTH, optionLines, wrap } from '../help.js';
 import type { Io } from '../output.js';
+import { versionText } from '../version.js';
 
 /** Where the sandbox is and the token its admin API wants. */
 export interface AdminTarget {
@@ -323,38 +325,41 @@ export async function signIn(
 // ---------------------------------------------------------------------------------------------------------
 // The commands: parse, call, print
 
-const COMMON = `Where the sandbox is (the lines connect-okta-sso sandbox printed):
-      --env-file FILE   Read CONNECT_OKTA_SSO_SANDBOX_URL and CONNECT_OKTA_SSO_SANDBOX_ADMIN_TOKEN from
-                        FILE (the saved output of connect-okta-sso sandbox). Default: the environment
-      --url URL         The sandbox URL (http://127.0.0.1:PORT). Default: CONNECT_OKTA_SSO_SANDBOX_URL
-      --json            Print one JSON document
-      --debug           Show the cause chain of an error
-  -h, --help            Show this help
-
-Exit codes: 0 done, 1 failed (the sandbox unreachable, the sign-in refused, the key could not read the
-IAM roles), 2 invalid input (a flag, an unknown user or app, a missing or wrong admin token).`;
-
-export const SANDBOX_ADMIN_HELP = `Usage: connect-okta-sso sandbox admin <subcommand> [options]
-
-Do what the AWS and Okta admin consoles do, in a sandbox started with connect-okta-sso sandbox
-(in another terminal), through its admin API on 127.0.0.1.
-
-Subcommands:
-  add-user                 Add an Okta user (the directory; apply never creates Okta users)
-  activate-user            The person finishes their activation: a PROVISIONED user becomes ACTIVE
-  enable-api-integration   The Okta app's Provisioning → API Integration with the access key apply made
-  login                    Simulate a user's sign-in from Okta to Amazon Connect
-  state                    Show what the sandbox holds (secrets redacted)
-
-Run connect-okta-sso sandbox admin <subcommand> --help for its options.
-
-${COMMON}
-`;
-
+/** Where the sandbox is: the options every subcommand has. */
 const TARGET_OPTIONS = {
-  url: { type: 'string' },
-  'env-file': { type: 'string' },
+  'env-file': {
+    type: 'string',
+    value: 'FILE',
+    description:
+      'Read CONNECT_OKTA_SSO_SANDBOX_URL and CONNECT_OKTA_SSO_SANDBOX_ADMIN_TOKEN from FILE (the saved output of connect-okta-sso sandbox).',
+    defaultText: 'the environment',
+  },
+  url: {
+    type: 'string',
+    value: 'URL',
+    description: 'The sandbox URL (http://127.0.0.1:PORT).',
+    defaultText: 'CONNECT_OKTA_SSO_SANDBOX_URL',
+  },
 } as const satisfies OptionSpec;
+
+/** What the common options say in every subcommand's help. */
+const ADMIN_COMMON = {
+  json: 'Print one JSON document',
+  debug: 'Show the cause chain of an error',
+} as const;
+
+/** The exit codes of every subcommand. */
+const ADMIN_EXIT_CODES = {
+  0: 'done',
+  1: 'failed (the sandbox unreachable, the sign-in refused, the key could not read the IAM roles)',
+  2: 'invalid input (a flag, an unknown user or app, a missing or wrong admin token)',
+} as const;
+
+const WHERE_NOTE =
+  'Where the sandbox is: the lines connect-okta-sso sandbox printed, from the environment or --env-file. The admin token is never a flag.';
+
+/** A subcommand's own part of its spec; {@link adminCommand} adds where the sandbox is. */
+type AdminSpec = Pick<CommandSpec, 'usage' | 'description' | 'options'> & { summary: string };
 
 /** The admin API's errors and the sandbox being unreachable, as the CLI explains errors. */
 function explainAdmin(error: unknown): Explained | undefined {
@@ -420,15 +425,24 @@ function report(run: CommandRun, name: string, x: Explained, error: unknown): Ex
   return x.exitCode;
 }
 
-/** A subcommand: its options, and a body that gets a client already pointed at the sandbox. */
+/** A subcommand from its spec, and a body that gets a client already pointed at the sandbox. */
 function adminCommand(
   sub: string,
-  help: string,
-  options: OptionSpec,
+  own: AdminSpec,
   body: (run: CommandRun, client: SandboxAdminClient) => Promise<number>,
 ): Command {
   const name = `sandbox admin ${sub}`;
-  return defineCommand(name, `${help}\n${COMMON}\n`, { ...TARGET_OPTIONS, ...options }, async (run) => {
+  const spec: CommandSpec = {
+    name,
+    summary: own.summary,
+    usage: own.usage,
+    description: own.description,
+    options: { ...own.options, ...TARGET_OPTIONS },
+    common: ADMIN_COMMON,
+    notes: [WHERE_NOTE],
+    exitCodes: ADMIN_EXIT_CODES,
+  };
+  return defineCommand(spec, async (run) => {
     const v = run.parsed.values;
     const envFile = stringOption(v, 'env-file');
     const target = resolveAdminTarget(run.out.io.env, {
@@ -459,27 +473,39 @@ function multi(run: CommandRun, name: string): string[] {
 
 const addUserCommand = adminCommand(
   'add-user',
-  `Usage: connect-okta-sso sandbox admin add-user --login EMAIL [options]
-
-Add a person to the sandbox's Okta directory, as the admin console's "Add person" with a password set:
-the user is ACTIVE and can sign in once apply assigned them. (A user created through the Okta API with
-activate=true and no password is PROVISIONED — "pending user action" — and cannot sign in until they
-finish the activation link: --status provisioned makes one; activate-user finishes it.)
-
-Options:
-      --login EMAIL     The Okta login (email-shaped, unique). Required
-      --first-name N    Default: the login's part before @
-      --last-name N     Default: User
-      --email EMAIL     Default: the login
-      --status S        active (default), provisioned or staged
-      --group NAME      Add the user to this existing Okta group (repeatable)`,
   {
-    login: { type: 'string' },
-    'first-name': { type: 'string' },
-    'last-name': { type: 'string' },
-    email: { type: 'string' },
-    status: { type: 'string' },
-    group: { type: 'string', multiple: true },
+    summary: 'Add an Okta user (the directory; apply never creates Okta users)',
+    usage: ['add-user --login EMAIL [options]'],
+    description: [
+      'Add a person to the sandbox\'s Okta directory, as the admin console\'s "Add person" with a password set: the user is ACTIVE and can sign in once apply assigned them. (A user created through the Okta API with activate=true and no password is PROVISIONED — "pending user action" — and cannot sign in until they finish the activation link: --status provisioned makes one; activate-user finishes it.)',
+    ],
+    options: {
+      login: {
+        type: 'string',
+        value: 'EMAIL',
+        description: 'The Okta login (email-shaped, unique). Required',
+      },
+      'first-name': {
+        type: 'string',
+        value: 'N',
+        description: 'First name.',
+        defaultText: "the login's part before @",
+      },
+      'last-name': { type: 'string', value: 'N', description: 'Last name.', defaultText: 'User' },
+      email: { type: 'string', value: 'EMAIL', description: 'Primary email.', defaultText: 'the login' },
+      status: {
+        type: 'string',
+        value: 'S',
+        description: 'active, provisioned or staged.',
+        defaultText: 'active',
+      },
+      group: {
+        type: 'string',
+        multiple: true,
+        value: 'NAME',
+        description: 'Add the user to this existing Okta group (repeatable)',
+      },
+    },
   },
   async (run, client) => {
     const v = run.parsed.values;
@@ -511,14 +537,16 @@ Options:
 
 const activateUserCommand = adminCommand(
   'activate-user',
-  `Usage: connect-okta-sso sandbox admin activate-user --login EMAIL
-
-The person follows their activation link and sets a password: a PROVISIONED (or STAGED) Okta user
-becomes ACTIVE and can sign in.
-
-Options:
-      --login EMAIL     The Okta login (or user id). Required`,
-  { login: { type: 'string' } },
+  {
+    summary: 'The person finishes their activation: a PROVISIONED user becomes ACTIVE',
+    usage: ['activate-user --login EMAIL'],
+    description: [
+      'The person follows their activation link and sets a password: a PROVISIONED (or STAGED) Okta user becomes ACTIVE and can sign in.',
+    ],
+    options: {
+      login: { type: 'string', value: 'EMAIL', description: 'The Okta login (or user id). Required' },
+    },
+  },
   async (run, client) => {
     const user = await activateUser(client, required(run, 'login'));
     if (run.json) run.out.json({ command: 'sandbox admin activate-user', exitCode: EXIT.ok, user });
@@ -529,25 +557,31 @@ Options:
 
 const enableApiIntegrationCommand = adminCommand(
   'enable-api-integration',
-  `Usage: connect-okta-sso sandbox admin enable-api-integration [--app ID|LABEL]... [options]
-
-The manual step apply stops at (exit 3): in each Okta "AWS Account Federation" app, Provisioning →
-Configure API Integration with the access key apply made for okta_cli_user, Test API Credentials,
-Save; then To App → Create Users and Update User Attributes. Okta reads the IAM roles with the key (a
-key without iam:ListRoles fails as it would for real) and imports those that trust the app's identity
-provider. Run apply again afterwards.
-
-Options:
-      --app ID|LABEL    The app (its id or label, e.g. "Amazon Connect Administrator"); repeatable.
-                        Default: every amazon_aws app whose API integration is not enabled yet
-      --access-key-file FILE
-                        The access key in the AWS console's CSV layout, as apply wrote it.
-                        Default: okta_cli_user_accessKeys.csv
-      --no-create-users Leave "Create Users" off (apply keeps waiting for it)`,
   {
-    app: { type: 'string', multiple: true },
-    'access-key-file': { type: 'string' },
-    'no-create-users': { type: 'boolean' },
+    summary: "The Okta app's Provisioning → API Integration with the access key apply made",
+    usage: ['enable-api-integration [--app ID|LABEL]... [options]'],
+    description: [
+      'The manual step apply stops at (exit 3): in each Okta "AWS Account Federation" app, Provisioning → Configure API Integration with the access key apply made for okta_cli_user, Test API Credentials, Save; then To App → Create Users and Update User Attributes. Okta reads the IAM roles with the key (a key without iam:ListRoles fails as it would for real) and imports those that trust the app\'s identity provider. Run apply again afterwards.',
+    ],
+    options: {
+      app: {
+        type: 'string',
+        multiple: true,
+        value: 'ID|LABEL',
+        description: 'The app (its id or label, e.g. "Amazon Connect Administrator"); repeatable.',
+        defaultText: 'every amazon_aws app whose API integration is not enabled yet',
+      },
+      'access-key-file': {
+        type: 'string',
+        value: 'FILE',
+        description: "The access key in the AWS console's CSV layout, as apply wrote it.",
+        default: 'okta_cli_user_accessKeys.csv',
+      },
+      'no-create-users': {
+        type: 'boolean',
+        description: 'Leave "Create Users" off (apply keeps waiting for it)',
+      },
+    },
   },
   async (run, client) => {
     const file = stringOption(run.parsed.values, 'access-key-file') ?? 'okta_cli_user_accessKeys.csv';
@@ -590,18 +624,28 @@ Options:
 
 const loginCommand = adminCommand(
   'login',
-  `Usage: connect-okta-sso sandbox admin login --login EMAIL [--app ID|LABEL] [options]
-
-Simulate a user's sign-in as it happens in a browser: the Okta app issues its signed SAML response, AWS
-sign-in checks it against the IAM identity provider and the role's trust policy, and Amazon Connect
-checks the role's permission and finds the Connect user. Prints where the user lands, or the stage
-that failed with the message the user would see and what to change.
-
-Options:
-      --login EMAIL     The Okta user's login. Required
-      --app ID|LABEL    The Okta app. Default: the one app the user is assigned to
-      --relay-state URL The relay state to post. Default: the app's`,
-  { login: { type: 'string' }, app: { type: 'string' }, 'relay-state': { type: 'string' } },
+  {
+    summary: "Simulate a user's sign-in from Okta to Amazon Connect",
+    usage: ['login --login EMAIL [--app ID|LABEL] [options]'],
+    description: [
+      "Simulate a user's sign-in as it happens in a browser: the Okta app issues its signed SAML response, AWS sign-in checks it against the IAM identity provider and the role's trust policy, and Amazon Connect checks the role's permission and finds the Connect user. Prints where the user lands, or the stage that failed with the message the user would see and what to change.",
+    ],
+    options: {
+      login: { type: 'string', value: 'EMAIL', description: "The Okta user's login. Required" },
+      app: {
+        type: 'string',
+        value: 'ID|LABEL',
+        description: 'The Okta app.',
+        defaultText: 'the one app the user is assigned to',
+      },
+      'relay-state': {
+        type: 'string',
+        value: 'URL',
+        description: 'The relay state to post.',
+        defaultText: "the app's",
+      },
+    },
+  },
   async (run, client) => {
     const login = required(run, 'login');
     const result = await signIn(client, {
@@ -673,11 +717,14 @@ function summarize(state: Record<string, unknown>): string[] {
 
 const stateCommand = adminCommand(
   'state',
-  `Usage: connect-okta-sso sandbox admin state [--json]
-
-What the sandbox holds: Okta users (with their status), apps (with their API integration), groups; IAM
-roles, users and SAML providers; Connect instances. --json prints the whole state, secrets redacted.`,
-  {},
+  {
+    summary: 'Show what the sandbox holds (secrets redacted)',
+    usage: ['state [--json]'],
+    description: [
+      'What the sandbox holds: Okta users (with their status), apps (with their API integration), groups; IAM roles, users and SAML providers; Connect instances. --json prints the whole state, secrets redacted.',
+    ],
+    options: {},
+  },
   async (run, client) => {
     const state = await readState(client);
     if (run.json) run.out.json({ command: 'sandbox admin state', exitCode: EXIT.ok, state });
@@ -686,7 +733,8 @@ roles, users and SAML providers; Connect instances. --json prints the whole stat
   },
 );
 
-const SUBCOMMANDS: Readonly<Record<string, Command>> = {
+/** The subcommands of `sandbox admin`, by name. */
+export const SUBCOMMANDS: Readonly<Record<string, Command>> = {
   'add-user': addUserCommand,
   'activate-user': activateUserCommand,
   'enable-api-integration': enableApiIntegrationCommand,
@@ -694,7 +742,28 @@ const SUBCOMMANDS: Readonly<Record<string, Command>> = {
   state: stateCommand,
 };
 
-const GLOBAL_FLAGS = new Set(['--json', '--debug', '-h', '--help']);
+/** `sandbox admin --help`: the subcommands (from their specs), then the options they all have. */
+function adminHelp(): string {
+  const width = Math.max(...Object.keys(SUBCOMMANDS).map((n) => n.length)) + 3;
+  const subs = Object.entries(SUBCOMMANDS).map(([n, c]) => `  ${n.padEnd(width)}${c.spec?.summary ?? ''}`);
+  return `${[
+    'Usage: connect-okta-sso sandbox admin <subcommand> [options]',
+    wrap(
+      'Do what the AWS and Okta admin consoles do, in a sandbox started with connect-okta-sso sandbox (in another terminal), through its admin API on 127.0.0.1.',
+      HELP_WIDTH,
+    ).join('\n'),
+    `Subcommands:\n${subs.join('\n')}`,
+    'Run connect-okta-sso sandbox admin <subcommand> --help for its options.',
+    `Options of every subcommand:\n${optionLines({ ...TARGET_OPTIONS, ...commonOptions(ADMIN_COMMON) }).join('\n')}`,
+    wrap(WHERE_NOTE, HELP_WIDTH).join('\n'),
+    exitCodeText(ADMIN_EXIT_CODES),
+  ].join('\n\n')}\n`;
+}
+
+/** `sandbox admin`'s help text: its subcommands, from their specs. */
+export const SANDBOX_ADMIN_HELP = adminHelp();
+
+const GLOBAL_FLAGS = new Set(['--json', '--debug', '-h', '--help', '-v', '--version']);
 
 /** `sandbox admin`: pick the subcommand (after any of --json, --debug, --help) and run it. */
 export const sandboxAdminCommand: Command = {
@@ -707,6 +776,10 @@ export const sandboxAdminCommand: Command = {
     const sub = name !== undefined ? SUBCOMMANDS[name] : undefined;
     if (sub && name !== undefined) return sub.run([...argv.slice(0, at), ...argv.slice(at + 1)], io);
     const help = argv.includes('--help') || argv.includes('-h');
+    if (name === undefined && !help && (argv.includes('--version') || argv.includes('-v'))) {
+      io.stdout.write(await versionText(json));
+      return EXIT.ok;
+    }
     if (name === undefined && help) {
       io.stdout.write(
         json

@@ -2,16 +2,17 @@
  * `connect-okta-sso sync`: keep the Connect users in line with Okta (`syncUsers`), once, or with
  * `--watch` as a service: the Okta event hook endpoint plus a full reconcile every `--interval`.
  *
- * The command's logic is {@link runSync}, which takes already parsed options; the `defineCommand` below
- * only turns flags into them (so a different argument parser can call it unchanged).
+ * The command's logic is {@link runSync}, which takes already parsed options; the command defined from
+ * {@link SYNC_SPEC} below only turns flags into them. Its help is rendered from the same spec.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { OffboardPolicy, RenamePolicy, SyncUsersResult } from '../../index.js';
-import { CONNECTION_OPTIONS, durationOption, flag, stringOption } from '../args.js';
+import { CONNECTION_OPTIONS, durationOption, flag, given, stringOption } from '../args.js';
 import { type CommandRun, defineCommand } from '../command.js';
-import { buildContext, loadCliConfig, oktaAuth } from '../credentials.js';
+import { buildContext, loadRunConfig, oktaAuth } from '../credentials.js';
 import { EXIT, UsageError } from '../errors.js';
+import { type CommandSpec, CREDENTIALS_NOTE, EXIT_USAGE_CREDENTIALS } from '../help.js';
 import { loadLibrary } from '../lib.js';
 import type { Output } from '../output.js';
 import { commandLogger } from '../progress.js';
@@ -19,40 +20,69 @@ import { commandLogger } from '../progress.js';
 /** The environment variable the event hook's Authorization value is read from (never a flag). */
 export const HOOK_SECRET_ENV = 'OKTA_EVENT_HOOK_SECRET';
 
-export const SYNC_HELP = `Usage: connect-okta-sso sync [--config sso.yaml] [options]
-
-Bring the Connect users in line with Okta: the people of users.fromOkta (members of the Okta groups,
-assignees of the apps) and users.list get a Connect user named exactly like their Okta app username,
-with the profiles the mappings give; changed names and profiles are updated; a Connect user this tool
-created whose Okta user left is offboarded by --offboard. Users it did not create are never offboarded.
-
-Options:
-  -c, --config FILE       The config file (YAML or JSON). Default: sso.yaml
-      --offboard POLICY   none (report only), strip (replace the security profiles by the no-access
-                          profile) or delete. Default: the config's sync.offboard (none)
-      --renames POLICY    report or recreate (a renamed Okta user gets a new Connect user, the old one
-                          is deleted). Default: the config's sync.renames (report)
-      --adopt             Tag Connect users with a synced username that this tool did not create as
-                          its own (they are then fully managed, and may be offboarded)
-      --dry-run           Read and show what would change; write nothing
-      --watch             Keep running: serve the Okta event hook (targeted reconciles of the users an
-                          event names) and run a full sync at start and every --interval
-      --listen ADDR       With --watch: where to serve the hook, host:port or :port (all interfaces).
-                          Default: 127.0.0.1:8080
-      --interval DUR      With --watch: time between full syncs (90s, 15m, 2h). Default: 15m
-      --profile NAME      AWS profile (default: AWS_ACCESS_KEY_ID/… or the default credential chain)
-      --okta-token-stdin  Read the Okta API token from stdin
-      --json              One JSON document on stdout ({command, exitCode, result}); progress on stderr
-      --debug             Show every call made, and the cause chain of an error
-  -h, --help              Show this help
-
-The event hook secret (the Authorization value registered with the Okta event hook, 16+ characters)
-comes from ${HOOK_SECRET_ENV}, never from a flag, and is never printed. Okta credentials and AWS
-credentials as for plan.
-
-Exit codes: 0 done (reported cases included), 1 a user failed or the run failed, 2 invalid config,
-credentials or flags (an unknown profile name in a mapping rule: nothing is written).
-`;
+/** `sync`'s options, help and exit codes. */
+export const SYNC_SPEC = {
+  name: 'sync',
+  usage: ['sync [--config sso.yaml] [options]'],
+  description: [
+    'Bring the Connect users in line with Okta: the people of users.fromOkta (members of the Okta groups, assignees of the apps) and users.list get a Connect user named exactly like their Okta app username, with the profiles the mappings give; changed names and profiles are updated; a Connect user this tool created whose Okta user left is offboarded by --offboard. Users it did not create are never offboarded.',
+  ],
+  options: {
+    config: CONNECTION_OPTIONS.config,
+    offboard: {
+      type: 'string',
+      value: 'POLICY',
+      description:
+        'none (report only), strip (replace the security profiles by the no-access profile) or delete.',
+      defaultText: "the config's sync.offboard (none)",
+    },
+    renames: {
+      type: 'string',
+      value: 'POLICY',
+      description:
+        'report or recreate (a renamed Okta user gets a new Connect user, the old one is deleted).',
+      defaultText: "the config's sync.renames (report)",
+    },
+    adopt: {
+      type: 'boolean',
+      description:
+        'Tag Connect users with a synced username that this tool did not create as its own (they are then fully managed, and may be offboarded)',
+    },
+    'dry-run': { type: 'boolean', description: 'Read and show what would change; write nothing' },
+    watch: {
+      type: 'boolean',
+      description:
+        'Keep running: serve the Okta event hook (targeted reconciles of the users an event names) and run a full sync at start and every --interval',
+    },
+    listen: {
+      type: 'string',
+      value: 'ADDR',
+      description: 'With --watch: where to serve the hook, host:port or :port (all interfaces).',
+      default: '127.0.0.1:8080',
+    },
+    interval: {
+      type: 'string',
+      value: 'DUR',
+      description: 'With --watch: time between full syncs (90s, 15m, 2h).',
+      default: '15m',
+    },
+    profile: CONNECTION_OPTIONS.profile,
+    'okta-token-stdin': { type: 'boolean', description: 'Read the Okta API token from stdin' },
+  },
+  common: {
+    json: 'One JSON document on stdout ({command, exitCode, result}); progress on stderr',
+    debug: 'Show every call made, and the cause chain of an error',
+  },
+  notes: [
+    `The event hook secret (the Authorization value registered with the Okta event hook, 16+ characters) comes from ${HOOK_SECRET_ENV}, never from a flag, and is never printed.`,
+    CREDENTIALS_NOTE,
+  ],
+  exitCodes: {
+    0: 'done (reported cases included)',
+    1: 'a user failed or the run failed',
+    2: `${EXIT_USAGE_CREDENTIALS} (an unknown profile name in a mapping rule: nothing is written)`,
+  },
+} as const satisfies CommandSpec;
 
 /** The options of a sync run, parsed. */
 export interface SyncCommandOptions {
@@ -118,7 +148,6 @@ function printResult(out: Output, result: SyncUsersResult): void {
 /** Run `sync` with parsed options: the whole command but the flag parsing. Returns the exit code. */
 export async function runSync(run: CommandRun, options: SyncCommandOptions): Promise<number> {
   const { out } = run;
-  run.configPath = options.configPath;
   const secret = options.watch ? out.io.env[HOOK_SECRET_ENV]?.trim() : undefined;
   if (options.watch) {
     if (!secret) {
@@ -131,7 +160,7 @@ export async function runSync(run: CommandRun, options: SyncCommandOptions): Pro
     out.redactor.add(secret);
     if (options.dryRun) throw new UsageError('--dry-run cannot be combined with --watch', '--dry-run');
   }
-  const loaded = await loadCliConfig(out, options.configPath);
+  const loaded = await loadRunConfig(run, options.configPath);
   const okta = await oktaAuth(out, loaded, { tokenFromStdin: options.tokenFromStdin });
   const context = await buildContext(out, loaded.config, {
     profile: options.profile,
@@ -236,41 +265,30 @@ function policy<T extends string>(
   return value as T;
 }
 
-export const syncCommand = defineCommand(
-  'sync',
-  SYNC_HELP,
-  {
-    ...CONNECTION_OPTIONS,
-    offboard: { type: 'string' },
-    renames: { type: 'string' },
-    adopt: { type: 'boolean' },
-    'dry-run': { type: 'boolean' },
-    watch: { type: 'boolean' },
-    listen: { type: 'string' },
-    interval: { type: 'string' },
-  },
-  async (run) => {
-    const v = run.parsed.values;
-    const watch = flag(v, 'watch');
-    for (const name of ['listen', 'interval']) {
-      if (!watch && stringOption(v, name) !== undefined) {
-        throw new UsageError(`--${name} is only used with --watch`, `--${name}`);
-      }
+export const syncCommand = defineCommand(SYNC_SPEC, async (run) => {
+  const v = run.parsed.values;
+  const watch = flag(v, 'watch');
+  for (const name of ['listen', 'interval']) {
+    if (!watch && given(run.parsed, name)) {
+      throw new UsageError(`--${name} is only used with --watch`, `--${name}`);
     }
-    const listen = parseListen(stringOption(v, 'listen') ?? '127.0.0.1:8080');
-    return runSync(run, {
-      configPath: stringOption(v, 'config') ?? 'sso.yaml',
-      offboard: policy(stringOption(v, 'offboard'), ['none', 'strip', 'delete'] as const, 'offboard'),
-      renames: policy(stringOption(v, 'renames'), ['report', 'recreate'] as const, 'renames'),
-      adopt: flag(v, 'adopt'),
-      dryRun: flag(v, 'dry-run'),
-      profile: stringOption(v, 'profile'),
-      tokenFromStdin: flag(v, 'okta-token-stdin'),
-      watch: watch
-        ? { ...listen, intervalMs: durationOption(v, 'interval', 24 * 3_600_000) ?? 15 * 60_000 }
-        : undefined,
-    });
-  },
-);
+  }
+  const listen = parseListen(stringOption(v, 'listen') ?? '127.0.0.1:8080');
+  return runSync(run, {
+    configPath: stringOption(v, 'config') ?? 'sso.yaml',
+    offboard: policy(stringOption(v, 'offboard'), ['none', 'strip', 'delete'] as const, 'offboard'),
+    renames: policy(stringOption(v, 'renames'), ['report', 'recreate'] as const, 'renames'),
+    adopt: flag(v, 'adopt'),
+    dryRun: flag(v, 'dry-run'),
+    profile: stringOption(v, 'profile'),
+    tokenFromStdin: flag(v, 'okta-token-stdin'),
+    watch: watch
+      ? { ...listen, intervalMs: durationOption(v, 'interval', 24 * 3_600_000) ?? 15 * 60_000 }
+      : undefined,
+  });
+});
+
+/** `sync`'s help text (rendered from {@link SYNC_SPEC}). */
+export const SYNC_HELP = syncCommand.help;
 
 export default syncCommand;
