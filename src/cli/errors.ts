@@ -318,6 +318,20 @@ function explainOne(error: unknown, context: ExplainContext): Explained {
       };
     case 'VERIFICATION_FAILED':
       return { exitCode: EXIT.failure, code, message, fix: 'See the failed checks above and their fixes.' };
+    case 'USERS_FAILED': {
+      // Each failed user's reason is in the message; a user unknown to Okta is a config problem.
+      const cause = (error as { cause?: unknown }).cause;
+      const configProblem = (cause as { code?: unknown } | undefined)?.code === 'CONFIG_INVALID';
+      return {
+        exitCode: EXIT.failure,
+        code,
+        message,
+        ...(resource ? { resource } : {}),
+        fix: configProblem
+          ? 'Correct or remove the users named above in the config (users[].login must be an Okta login; create the person in Okta first), then run apply again: the other users are done.'
+          : "See each user's reason above; fix it and run apply again: users already done are not touched again.",
+      };
+    }
     case 'SECRET_DELIVERY_FAILED':
       return {
         exitCode: EXIT.failure,

@@ -75,12 +75,18 @@ export function usersTask(
               : 'unchanged';
       const reason = [
         `${r.counts.created} to create, ${r.counts.updated} to update, ${r.counts.unchanged} up to date`,
-        ...failed.map((u) => `${u.login}: ${u.error instanceof Error ? u.error.message : String(u.error)}`),
+        ...failed
+          .slice(0, 20)
+          .map((u) => `${u.login}: ${u.error instanceof Error ? u.error.message : String(u.error)}`),
+        ...(failed.length > 20 ? [`and ${failed.length - 20} more`] : []),
       ].join('; ');
       if (failed.length > 0 && !dryRun) {
         throw new ConnectSsoError(
           'USERS_FAILED',
-          `${failed.length} of ${users.length} user(s) of "${app.label}" failed: ${failed.map((u) => u.login).join(', ')}`,
+          `${failed.length} of ${users.length} user(s) of "${app.label}" failed: ${failed
+            .slice(0, 5)
+            .map((u) => `${u.login} (${u.error instanceof Error ? u.error.message : String(u.error)})`)
+            .join('; ')}${failed.length > 5 ? `; and ${failed.length - 5} more` : ''}`,
           { cause: failed[0]?.error },
         );
       }
