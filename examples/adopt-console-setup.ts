@@ -10,7 +10,7 @@
  *
  *   npm run example -- adopt-console-setup    # against a sandbox, where it first builds the "console" setup
  */
-import { ConnectClient, CreateInstanceCommand } from '@aws-sdk/client-connect';
+import { ConnectClient, CreateInstanceCommand, DescribeInstanceCommand } from '@aws-sdk/client-connect';
 import {
   AttachRolePolicyCommand,
   AttachUserPolicyCommand,
@@ -66,6 +66,13 @@ async function buildConsoleSetup(sb: Sandbox, alias: string): Promise<void> {
     }),
   );
   const instanceArn = instance.Arn ?? '';
+  // The console shows a new instance only once it is ACTIVE; the guide's next steps start from there.
+  for (let polls = 0; ; polls++) {
+    const { Instance } = await connect.send(new DescribeInstanceCommand({ InstanceId: instance.Id }));
+    if (Instance?.InstanceStatus === 'ACTIVE') break;
+    if (polls >= 600) throw new Error(`instance ${alias} is not ACTIVE after a minute`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const federation = await iam.send(
     new CreatePolicyCommand({
       PolicyName: 'okta_federation_policy',
