@@ -78,9 +78,14 @@ function resourceTasks(config: ResolvedConfig) {
   return { all: tasks, instance, active, federationPolicy, accessPolicy };
 }
 
+/** The ids a task waits for, as plans list them: its `after`, or else every task it needs. */
+function dependsOnOf(task: AnyResourceTask): string[] {
+  return (task.after ?? Object.values(task.needs)).map((r) => r.id);
+}
+
 /** The graph's view of a resource task: inputs gathered from the finished tasks it needs. */
 function toGraphTask(task: AnyResourceTask, env: TaskEnv): Task<TaskValue> {
-  const dependsOn = (task.after ?? Object.values(task.needs)).map((r) => r.id);
+  const dependsOn = dependsOnOf(task);
   return {
     id: task.ref.id,
     dependsOn,
@@ -237,7 +242,7 @@ function notRunItem(task: AnyResourceTask, reason: string): PlanItem {
     resource: task.resource,
     action: 'blocked',
     reason,
-    dependsOn: (task.after ?? Object.values(task.needs)).map((r) => r.id),
+    dependsOn: dependsOnOf(task),
   };
 }
 
