@@ -5,7 +5,6 @@
  */
 import {
   type ConnectClient,
-  CreateInstanceCommand,
   CreateUserCommand,
   DescribeUserCommand,
   ListRoutingProfilesCommand,
@@ -13,66 +12,14 @@ import {
   SearchUsersCommand,
   UpdateUserSecurityProfilesCommand,
 } from '@aws-sdk/client-connect';
-import {
-  AttachUserPolicyCommand,
-  CreateAccessKeyCommand,
-  CreateUserCommand as CreateIamUserCommand,
-  CreatePolicyCommand,
-  CreateRoleCommand,
-  CreateSAMLProviderCommand,
-} from '@aws-sdk/client-iam';
 import type { Client as OktaClient } from '@okta/okta-sdk-nodejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, ConflictError, ManualActionRequiredError } from '../../../src/core/errors.js';
 import { assignUser } from '../../../src/resources/users/assignment.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
-import {
-  connectClient,
-  iamClient,
-  oktaClient,
-  sandboxContext,
-  startTestSandbox,
-  writes,
-} from '../../helpers.js';
-
-interface AppJson {
-  id: string;
-  label: string;
-  settings: { app: Record<string, unknown> };
-  credentials: { signing: { kid: string } };
-  features: string[];
-}
-
-async function oktaJson<T>(
-  okta: OktaClient,
-  method: 'GET' | 'POST' | 'PUT',
-  path: string,
-  body?: unknown,
-): Promise<T> {
-  const res = await okta.http.http(`${okta.baseUrl}${path}`, {
-    method,
-    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return (await res.json()) as T;
-}
-
-function awsApp(label: string, relayState: string) {
-  return {
-    name: 'amazon_aws',
-    label,
-    signOnMode: 'SAML_2_0',
-    settings: {
-      app: {
-        awsEnvironmentType: 'aws.amazon',
-        identityProviderArn: '',
-        sessionDuration: 3600,
-        joinAllRoles: false,
-      },
-      signOn: { defaultRelayState: relayState },
-    },
-  };
-}
+import { sandboxContext, startTestSandbox, writes } from '../../helpers.js';
+import { guideSetUp, linkApp } from '../../support/guide.js';
+import { awsAppBody, oktaJson } from '../../support/okta.js';
 
 describe('assignUser', () => {
   let sb: Sandbox;
@@ -81,7 +28,6 @@ describe('assignUser', () => {
   let instanceId: string;
   let appId: string;
   let pendingAppId: string;
-  let providerArn: string;
   let credentials: { accessKeyId: string; secretAccessKey: string };
   /** Security profile names by id. */
   const securityNames = new Map<string, string>();
@@ -102,95 +48,29 @@ describe('assignUser', () => {
 
   beforeAll(async () => {
     sb = await startTestSandbox();
-    okta = oktaClient(sb);
-    connect = connectClient(sb);
-    const iam = iamClient(sb);
-
-    const instance = await connect.send(
-      new CreateInstanceCommand({
-        IdentityManagementType: 'SAML',
-        InstanceAlias: 'assign-cc',
-        InboundCallsEnabled: true,
-        OutboundCallsEnabled: true,
-      }),
-    );
-    instanceId = instance.Id as string;
+    const guide = await guideSetUp(sb, {
+      alias: 'assign-cc',
+      label: 'Amazon Connect Admin',
+      integrate: true,
+      apiUser: { userName: 'okta_cli_user', policyName: 'okta_cli_policy' },
+      appSettings: { joinAllRoles: false },
+    });
+    ({ okta, connect, instanceId, appId } = guide);
+    credentials = guide.credentials as typeof credentials;
+    expect(guide.importedRoles).toEqual(['Okta_Role']);
     const profiles = await connect.send(new ListSecurityProfilesCommand({ InstanceId: instanceId }));
     for (const p of profiles.SecurityProfileSummaryList ?? [])
       securityNames.set(p.Id as string, p.Name as string);
 
-    const relayState = `https://us-east-1.console.aws.amazon.com/connect/federate/${instanceId}`;
-    const app = await oktaJson<AppJson>(
-      okta,
-      'POST',
-      '/api/v1/apps',
-      awsApp('Amazon Connect Admin', relayState),
-    );
-    appId = app.id;
-    const metadata = await okta.http.http(
-      `${okta.baseUrl}/api/v1/apps/${appId}/sso/saml/metadata?kid=${app.credentials.signing.kid}`,
-      { method: 'GET', headers: { Accept: 'application/xml' } },
-    );
-    const provider = await iam.send(
-      new CreateSAMLProviderCommand({
-        Name: 'Okta_Connect_Admin',
-        SAMLMetadataDocument: await metadata.text(),
-      }),
-    );
-    providerArn = provider.SAMLProviderArn as string;
-    await iam.send(
-      new CreateRoleCommand({
-        RoleName: 'Okta_Role',
-        AssumeRolePolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Federated: providerArn },
-              Action: 'sts:AssumeRoleWithSAML',
-              Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
-            },
-          ],
-        }),
-      }),
-    );
-    await oktaJson(okta, 'PUT', `/api/v1/apps/${appId}`, {
-      ...app,
-      settings: { ...app.settings, app: { ...app.settings.app, identityProviderArn: providerArn } },
-    });
-    const policy = await iam.send(
-      new CreatePolicyCommand({
-        PolicyName: 'okta_cli_policy',
-        PolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            { Effect: 'Allow', Action: ['iam:ListRoles', 'iam:ListAccountAliases'], Resource: '*' },
-          ],
-        }),
-      }),
-    );
-    await iam.send(new CreateIamUserCommand({ UserName: 'okta_cli_user' }));
-    await iam.send(new AttachUserPolicyCommand({ UserName: 'okta_cli_user', PolicyArn: policy.Policy?.Arn }));
-    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'okta_cli_user' }));
-    credentials = {
-      accessKeyId: AccessKey?.AccessKeyId as string,
-      secretAccessKey: AccessKey?.SecretAccessKey as string,
-    };
-    const { importedRoles } = await sb.admin.enableApiIntegration(appId, credentials);
-    expect(importedRoles).toEqual(['Okta_Role']);
-
     // A second app whose API integration nobody has enabled yet.
-    const pending = await oktaJson<AppJson>(
+    const pending = await oktaJson(
       okta,
       'POST',
       '/api/v1/apps',
-      awsApp('Connect CCP', `${relayState}?x=1`),
+      awsAppBody('Connect CCP', { relayState: `${guide.relayState}?x=1`, app: { joinAllRoles: false } }),
     );
     pendingAppId = pending.id;
-    await oktaJson(okta, 'PUT', `/api/v1/apps/${pendingAppId}`, {
-      ...pending,
-      settings: { ...pending.settings, app: { ...pending.settings.app, identityProviderArn: providerArn } },
-    });
+    await linkApp(okta, pending, guide.providerArn);
   });
 
   afterAll(async () => {

@@ -4,22 +4,12 @@
  */
 import {
   type ConnectClient,
-  CreateInstanceCommand,
   CreateUserCommand,
   DescribeUserCommand,
   ListRoutingProfilesCommand,
   ListSecurityProfilesCommand,
   UpdateUserSecurityProfilesCommand,
 } from '@aws-sdk/client-connect';
-import {
-  AttachUserPolicyCommand,
-  CreateAccessKeyCommand,
-  CreateUserCommand as CreateIamUserCommand,
-  CreatePolicyCommand,
-  CreateRoleCommand,
-  CreateSAMLProviderCommand,
-} from '@aws-sdk/client-iam';
-import type { Client as OktaClient } from '@okta/okta-sdk-nodejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedUser, ResolvedUserConnect } from '../../../src/config/types.js';
 import { type Clock, systemClock } from '../../../src/core/context.js';
@@ -28,30 +18,9 @@ import { assignUser } from '../../../src/resources/users/assignment.js';
 import { caseConflictError } from '../../../src/resources/users/connect-user.js';
 import { reconcileUsers } from '../../../src/resources/users/reconcile.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
-import {
-  connectClient,
-  iamClient,
-  oktaClient,
-  sandboxContext,
-  startTestSandbox,
-  writes,
-} from '../../helpers.js';
-
-interface AppJson {
-  id: string;
-  label: string;
-  settings: { app: Record<string, unknown> };
-  credentials: { signing: { kid: string } };
-}
-
-async function oktaJson<T>(okta: OktaClient, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown) {
-  const res = await okta.http.http(`${okta.baseUrl}${path}`, {
-    method,
-    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return (await res.json()) as T;
-}
+import { sandboxContext, startTestSandbox, writes } from '../../helpers.js';
+import { type GuideOptions, guideSetUp } from '../../support/guide.js';
+import { oktaJson } from '../../support/okta.js';
 
 function user(login: string, connect: Partial<ResolvedUserConnect> = {}): ResolvedUser {
   return {
@@ -82,87 +51,8 @@ function countByOperation(sb: Sandbox): Record<string, number> {
   return counts;
 }
 
-/**
- * What the guide's steps 1–8 leave: an ACTIVE SAML instance, an amazon_aws app whose IdP is linked to an
- * IAM SAML provider and role, and (optionally) the API integration enabled so that Okta imported the role.
- */
-async function setUp(
-  sb: Sandbox,
-  opts: { alias: string; label: string; roleName: string; providerName: string; integrate: boolean },
-) {
-  const okta = oktaClient(sb);
-  const connect = connectClient(sb, { maxAttempts: 5 });
-  const iam = iamClient(sb, { maxAttempts: 5 });
-  const instance = await connect.send(
-    new CreateInstanceCommand({
-      IdentityManagementType: 'SAML',
-      InstanceAlias: opts.alias,
-      InboundCallsEnabled: true,
-      OutboundCallsEnabled: true,
-    }),
-  );
-  const instanceId = instance.Id as string;
-  const relayState = `https://us-east-1.console.aws.amazon.com/connect/federate/${instanceId}`;
-  const app = await oktaJson<AppJson>(okta, 'POST', '/api/v1/apps', {
-    name: 'amazon_aws',
-    label: opts.label,
-    signOnMode: 'SAML_2_0',
-    settings: {
-      app: { awsEnvironmentType: 'aws.amazon', identityProviderArn: '', sessionDuration: 3600 },
-      signOn: { defaultRelayState: relayState },
-    },
-  });
-  const metadata = await okta.http.http(
-    `${okta.baseUrl}/api/v1/apps/${app.id}/sso/saml/metadata?kid=${app.credentials.signing.kid}`,
-    { method: 'GET', headers: { Accept: 'application/xml' } },
-  );
-  const provider = await iam.send(
-    new CreateSAMLProviderCommand({ Name: opts.providerName, SAMLMetadataDocument: await metadata.text() }),
-  );
-  const providerArn = provider.SAMLProviderArn as string;
-  await iam.send(
-    new CreateRoleCommand({
-      RoleName: opts.roleName,
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Federated: providerArn },
-            Action: 'sts:AssumeRoleWithSAML',
-            Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
-          },
-        ],
-      }),
-    }),
-  );
-  await oktaJson(okta, 'PUT', `/api/v1/apps/${app.id}`, {
-    ...app,
-    settings: { ...app.settings, app: { ...app.settings.app, identityProviderArn: providerArn } },
-  });
-  if (opts.integrate) {
-    const userName = `okta_cli_${opts.alias}`;
-    const policy = await iam.send(
-      new CreatePolicyCommand({
-        PolicyName: `okta_cli_policy_${opts.alias}`,
-        PolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            { Effect: 'Allow', Action: ['iam:ListRoles', 'iam:ListAccountAliases'], Resource: '*' },
-          ],
-        }),
-      }),
-    );
-    await iam.send(new CreateIamUserCommand({ UserName: userName }));
-    await iam.send(new AttachUserPolicyCommand({ UserName: userName, PolicyArn: policy.Policy?.Arn }));
-    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
-    await sb.admin.enableApiIntegration(app.id, {
-      accessKeyId: AccessKey?.AccessKeyId as string,
-      secretAccessKey: AccessKey?.SecretAccessKey as string,
-    });
-  }
-  return { appId: app.id, instanceId, okta, connect };
-}
+/** The guide's set-up with the clients retrying (the rate-limit tests throttle them). */
+const setUp = (sb: Sandbox, opts: GuideOptions) => guideSetUp(sb, { maxAttempts: 5, ...opts });
 
 async function securityProfileNames(connect: ConnectClient, instanceId: string) {
   const { SecurityProfileSummaryList = [] } = await connect.send(
