@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
 import { oktaClient, startTestSandbox } from '../helpers.js';
+import { awsAppBody, oktaRaw } from '../support/okta.js';
 
 const SECRET = 'hook-secret-4f0a1c9e7b';
 
@@ -133,27 +134,8 @@ async function setup(options: SandboxOptions = {}, types = ALL_TYPES) {
   return { sb, consumer, okta, hookId: hook.id ?? '' };
 }
 
-async function raw(sb: Sandbox, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${sb.okta.orgUrl}${path}`, {
-    method,
-    headers: {
-      Authorization: `SSWS ${sb.okta.token}`,
-      Accept: 'application/json',
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
 async function awsApp(sb: Sandbox, label: string): Promise<string> {
-  const created = await raw(sb, 'POST', '/api/v1/apps', {
-    name: 'amazon_aws',
-    label,
-    signOnMode: 'SAML_2_0',
-    settings: { app: {} },
-  });
+  const created = await oktaRaw(sb, 'POST', '/api/v1/apps', awsAppBody(label));
   return created.body.id as string;
 }
 
@@ -167,7 +149,7 @@ describe('the Event Hooks API', () => {
       name: 'connect sync',
     });
     expect(created.channel?.config?.authScheme).toMatchObject({ type: 'HEADER', key: 'Authorization' });
-    expect(JSON.stringify((await raw(sb, 'GET', '/api/v1/eventHooks')).body)).not.toContain(SECRET);
+    expect(JSON.stringify((await oktaRaw(sb, 'GET', '/api/v1/eventHooks')).body)).not.toContain(SECRET);
     expect(JSON.stringify(sb.state())).not.toContain(SECRET);
 
     // An unverified hook receives nothing.
@@ -183,7 +165,7 @@ describe('the Event Hooks API', () => {
     expect(consumer.gets[0]?.['x-sandbox-test']).toBe('yes');
 
     // A new channel must be verified again; the secret is kept when the same header is named without it.
-    const replaced = await raw(sb, 'PUT', `/api/v1/eventHooks/${hookId}`, {
+    const replaced = await oktaRaw(sb, 'PUT', `/api/v1/eventHooks/${hookId}`, {
       name: 'renamed',
       events: { type: 'EVENT_TYPE', items: ['user.lifecycle.create'] },
       channel: {
@@ -200,10 +182,10 @@ describe('the Event Hooks API', () => {
     expect(consumer.gets[1]?.authorization).toBe(SECRET);
 
     // Only an INACTIVE hook can be deleted.
-    expect((await raw(sb, 'DELETE', `/api/v1/eventHooks/${hookId}`)).status).toBe(400);
+    expect((await oktaRaw(sb, 'DELETE', `/api/v1/eventHooks/${hookId}`)).status).toBe(400);
     await okta.eventHookApi.deactivateEventHook({ eventHookId: hookId });
     await okta.eventHookApi.deleteEventHook({ eventHookId: hookId });
-    expect((await raw(sb, 'GET', `/api/v1/eventHooks/${hookId}`)).body).toMatchObject({
+    expect((await oktaRaw(sb, 'GET', `/api/v1/eventHooks/${hookId}`)).body).toMatchObject({
       errorCode: 'E0000007',
     });
   });
@@ -222,25 +204,25 @@ describe('the Event Hooks API', () => {
       events: { type: 'EVENT_TYPE', items: ['user.lifecycle.create'] },
       channel: { type: 'HTTP', version: '1.0.0', config },
     });
-    const created = await raw(sb, 'POST', '/api/v1/eventHooks', body({ uri }));
-    const verify = await raw(sb, 'POST', `/api/v1/eventHooks/${created.body.id}/lifecycle/verify`);
+    const created = await oktaRaw(sb, 'POST', '/api/v1/eventHooks', body({ uri }));
+    const verify = await oktaRaw(sb, 'POST', `/api/v1/eventHooks/${created.body.id}/lifecycle/verify`);
     expect(verify).toMatchObject({ status: 400, body: { errorCode: 'E0000001' } });
     expect(JSON.stringify(verify.body.errorCauses)).toContain('verification');
-    expect((await raw(sb, 'GET', `/api/v1/eventHooks/${created.body.id}`)).body.verificationStatus).toBe(
+    expect((await oktaRaw(sb, 'GET', `/api/v1/eventHooks/${created.body.id}`)).body.verificationStatus).toBe(
       'UNVERIFIED',
     );
 
-    const http = await raw(sb, 'POST', '/api/v1/eventHooks', body({ uri: 'http://hooks.example.com/x' }));
+    const http = await oktaRaw(sb, 'POST', '/api/v1/eventHooks', body({ uri: 'http://hooks.example.com/x' }));
     expect(http).toMatchObject({
       status: 400,
       body: { errorSummary: 'Api validation failed: channel.config.uri' },
     });
-    const noEvents = await raw(sb, 'POST', '/api/v1/eventHooks', {
+    const noEvents = await oktaRaw(sb, 'POST', '/api/v1/eventHooks', {
       ...body({ uri }),
       events: { type: 'EVENT_TYPE', items: [] },
     });
     expect(noEvents.body.errorSummary).toBe('Api validation failed: events.items');
-    const noValue = await raw(
+    const noValue = await oktaRaw(
       sb,
       'POST',
       '/api/v1/eventHooks',
@@ -301,7 +283,7 @@ describe('delivery', () => {
     await okta.eventHookApi.verifyEventHook({ eventHookId: hookId });
     const appId = await awsApp(sb, 'Amazon Connect CCP');
     const group = sb.admin.createOktaGroup({ name: 'cc-agents' });
-    await raw(sb, 'PUT', `/api/v1/apps/${appId}/groups/${group.id}`, {});
+    await oktaRaw(sb, 'PUT', `/api/v1/apps/${appId}/groups/${group.id}`, {});
     const user = sb.admin.createOktaUser({ login: 'amir@acme.com', firstName: 'Amir', lastName: 'Haddad' });
     sb.admin.addOktaUserToGroup('amir@acme.com', 'cc-agents');
     sb.admin.updateOktaUser('amir@acme.com', { department: 'Support' });
@@ -413,7 +395,7 @@ describe('delivery', () => {
       consumer.onPost = async (received) => {
         for (const e of received.body.data.events) {
           if (e.eventType !== 'user.lifecycle.create') continue;
-          await raw(
+          await oktaRaw(
             sb,
             'PUT',
             `/api/v1/groups/${Object.keys(sb.state().okta.groups)[0]}/users/${e.target[0]?.id}`,

@@ -8,6 +8,7 @@ import type { Client as OktaClient } from '@okta/okta-sdk-nodejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { oktaClient, startTestSandbox } from '../helpers.js';
+import { awsAppBody, oktaRaw } from '../support/okta.js';
 
 let sb: Sandbox;
 let okta: OktaClient;
@@ -20,28 +21,14 @@ afterAll(async () => {
   await sb.stop();
 });
 
-async function raw(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${sb.okta.orgUrl}${path}`, {
-    method,
-    headers: {
-      Authorization: `SSWS ${sb.okta.token}`,
-      Accept: 'application/json',
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
 /** The amazon_aws app, created raw (the SDK drops settings.app). */
 async function awsApp(label: string): Promise<string> {
-  const created = await raw('POST', '/api/v1/apps', {
-    name: 'amazon_aws',
-    label,
-    signOnMode: 'SAML_2_0',
-    settings: { app: { identityProviderArn: 'arn:aws:iam::123456789012:saml-provider/x' } },
-  });
+  const created = await oktaRaw(
+    sb,
+    'POST',
+    '/api/v1/apps',
+    awsAppBody(label, { app: { identityProviderArn: 'arn:aws:iam::123456789012:saml-provider/x' } }),
+  );
   expect(created.status).toBe(200);
   return created.body.id as string;
 }
@@ -104,12 +91,12 @@ describe('creating users', () => {
     const token = await okta.userApi.activateUser({ userId: staged.id ?? '', sendEmail: false });
     expect(token.activationToken).toMatch(/^\w{20}$/);
     expect((await okta.userApi.getUser({ userId: 'later@acme.com' })).status).toBe('PROVISIONED');
-    const again = await raw('POST', `/api/v1/users/${staged.id}/lifecycle/activate`);
+    const again = await oktaRaw(sb, 'POST', `/api/v1/users/${staged.id}/lifecycle/activate`);
     expect(again).toMatchObject({ status: 403, body: { errorCode: 'E0000016' } });
-    const suspend = await raw('POST', `/api/v1/users/${staged.id}/lifecycle/suspend`);
+    const suspend = await oktaRaw(sb, 'POST', `/api/v1/users/${staged.id}/lifecycle/suspend`);
     expect(suspend).toMatchObject({ status: 400, body: { errorCode: 'E0000001' } });
     expect(
-      (await raw('POST', `/api/v1/users/${staged.id}/lifecycle/reactivate?sendEmail=false`)).status,
+      (await oktaRaw(sb, 'POST', `/api/v1/users/${staged.id}/lifecycle/reactivate?sendEmail=false`)).status,
     ).toBe(200);
   });
 
@@ -122,12 +109,12 @@ describe('creating users', () => {
     for await (const g of await okta.userApi.listUserGroups({ userId: user.id ?? '' }))
       groups.push(g?.profile?.name ?? '');
     expect(groups).toEqual(['cc-agents']);
-    const bad = await raw('POST', '/api/v1/users', {
+    const bad = await oktaRaw(sb, 'POST', '/api/v1/users', {
       profile: profile('nobody@acme.com'),
       groupIds: ['00gmissing'],
     });
     expect(bad).toMatchObject({ status: 400, body: { errorCode: 'E0000001' } });
-    expect((await raw('GET', '/api/v1/users/nobody@acme.com')).status).toBe(404);
+    expect((await oktaRaw(sb, 'GET', '/api/v1/users/nobody@acme.com')).status).toBe(404);
   });
 });
 
@@ -135,7 +122,7 @@ describe('suspending, deactivating and deleting', () => {
   it('suspend keeps assignments; deactivate removes direct ones and group-derived access but keeps groups', async () => {
     const appId = await awsApp('Offboarding app');
     const group = sb.admin.createOktaGroup({ name: 'offboarding-team' });
-    await raw('PUT', `/api/v1/apps/${appId}/groups/${group.id}`, {});
+    await oktaRaw(sb, 'PUT', `/api/v1/apps/${appId}/groups/${group.id}`, {});
     const direct = sb.admin.createOktaUser({ login: 'direct@acme.com' });
     const viaGroup = sb.admin.createOktaUser({ login: 'viagroup@acme.com', groups: ['offboarding-team'] });
     await okta.applicationApi.assignUserToApplication({ appId, appUser: { id: direct.id, scope: 'USER' } });
@@ -153,7 +140,10 @@ describe('suspending, deactivating and deleting', () => {
     for await (const u of await okta.groupApi.listGroupUsers({ groupId: group.id }))
       members.push(u?.profile?.login ?? '');
     expect(members).toEqual(['viagroup@acme.com']);
-    const refused = await raw('POST', `/api/v1/apps/${appId}/users`, { id: direct.id, scope: 'USER' });
+    const refused = await oktaRaw(sb, 'POST', `/api/v1/apps/${appId}/users`, {
+      id: direct.id,
+      scope: 'USER',
+    });
     expect(refused).toMatchObject({ status: 400, body: { errorCode: 'E0000001' } });
 
     // Activated again, the group gives the app back; the direct assignment is gone for good.
@@ -170,7 +160,7 @@ describe('suspending, deactivating and deleting', () => {
     for await (const u of await okta.userApi.listUsers({})) listed.push(u?.profile?.login ?? '');
     expect(listed).not.toContain('leaver@acme.com');
     await okta.userApi.deleteUser({ userId: user.id });
-    expect((await raw('GET', `/api/v1/users/${user.id}`)).status).toBe(404);
+    expect((await oktaRaw(sb, 'GET', `/api/v1/users/${user.id}`)).status).toBe(404);
     expect(() => sb.admin.deactivateOktaUser('leaver@acme.com')).toThrow(
       /no Okta user with id or login 'leaver@acme.com'/,
     );
@@ -202,13 +192,15 @@ describe('profile updates', () => {
       department: 'Support',
     });
     expect((await okta.userApi.getUser({ userId: 'new.name@acme.com' })).id).toBe(user.id);
-    expect((await raw('GET', '/api/v1/users/old.name@acme.com')).status).toBe(404);
+    expect((await oktaRaw(sb, 'GET', '/api/v1/users/old.name@acme.com')).status).toBe(404);
     expect((await appUserNames(appId)).sort()).toEqual(['custom-name', 'new.name@acme.com']);
     // An app username set by hand does not follow the login.
     sb.admin.updateOktaUser('custom@acme.com', { login: 'custom2@acme.com', email: 'custom2@acme.com' });
     expect((await appUserNames(appId)).sort()).toEqual(['custom-name', 'new.name@acme.com']);
 
-    const taken = await raw('POST', `/api/v1/users/${user.id}`, { profile: { login: 'custom2@acme.com' } });
+    const taken = await oktaRaw(sb, 'POST', `/api/v1/users/${user.id}`, {
+      profile: { login: 'custom2@acme.com' },
+    });
     expect(taken).toMatchObject({ status: 400, body: { errorCode: 'E0000001' } });
     expect(JSON.stringify(taken.body.errorCauses)).toContain('already exists');
     // PUT replaces the whole profile: what it leaves out is gone.
@@ -249,7 +241,7 @@ describe('membership lists page', () => {
     }
     const groupId = sb.admin.createOktaGroup({ name: 'unused' }).id;
     const paging = Object.values(sb.state().okta.groups).find((g) => g.profile.name === 'paging')?.id ?? '';
-    const first = await raw('GET', `/api/v1/groups/${paging}/users?limit=2`);
+    const first = await oktaRaw(sb, 'GET', `/api/v1/groups/${paging}/users?limit=2`);
     expect(first.body).toHaveLength(2);
     const members: string[] = [];
     for await (const u of await okta.groupApi.listGroupUsers({ groupId: paging, limit: 2 }))

@@ -22,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { buildCertificate, derInteger, derOid } from '../../src/sandbox/okta/keys.js';
 import { iamClient, oktaClient, startTestSandbox } from '../helpers.js';
+import { awsAppBody } from '../support/okta.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -60,20 +61,7 @@ async function raw(
 }
 
 function awsApp(label: string, relayState = 'https://us-east-1.console.aws.amazon.com/connect/federate/i-1') {
-  return {
-    name: 'amazon_aws',
-    label,
-    signOnMode: 'SAML_2_0',
-    settings: {
-      app: {
-        awsEnvironmentType: 'aws.amazon',
-        identityProviderArn: '',
-        sessionDuration: 3600,
-        joinAllRoles: false,
-      },
-      signOn: { defaultRelayState: relayState },
-    },
-  };
+  return awsAppBody(label, { relayState, app: { joinAllRoles: false } });
 }
 
 async function metadataXml(

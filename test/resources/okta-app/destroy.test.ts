@@ -10,6 +10,7 @@ import { createOktaFederationApp } from '../../../src/resources/okta-app/ensure.
 import { buildRelayState } from '../../../src/resources/okta-app/relay-state.js';
 import type { RequestLogEntry, Sandbox } from '../../../src/sandbox/index.js';
 import { sandboxContext, startTestSandbox, writes } from '../../helpers.js';
+import { oktaJson } from '../../support/okta.js';
 
 const RELAY = buildRelayState({ region: 'us-east-1', instanceId: '8f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d5e' });
 
@@ -27,21 +28,6 @@ const ctx = (stack = 'acme-cc') => sandboxContext(sb, { stack });
 const writeOps = () => writes(sb).map((r) => r.operation);
 const labels = () => Object.values(sb.state().okta.apps).map((a) => a.label);
 
-async function okta<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${sb.okta.orgUrl}${path}`, {
-    method,
-    headers: {
-      Authorization: `SSWS ${sb.okta.token}`,
-      Accept: 'application/json',
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
 async function app(label: string, stack = 'acme-cc'): Promise<string> {
   const made = await createOktaFederationApp(ctx(stack), { label, relayState: RELAY });
   return made.appId as string;
@@ -51,11 +37,11 @@ describe('destroyOktaFederationApp', () => {
   it('deactivates, then deletes the app with its assignments; a second call writes nothing', async () => {
     const appId = await app('Connect Admin');
     const user = sb.admin.createOktaUser({ login: 'jane.doe@acme.com', firstName: 'Jane', lastName: 'Doe' });
-    await okta('POST', `/api/v1/apps/${appId}/users`, { id: user.id, scope: 'USER' });
-    const group = await okta<{ id: string }>('POST', '/api/v1/groups', {
+    await oktaJson(sb, 'POST', `/api/v1/apps/${appId}/users`, { id: user.id, scope: 'USER' });
+    const group = await oktaJson<{ id: string }>(sb, 'POST', '/api/v1/groups', {
       profile: { name: 'someone-elses' },
     });
-    await okta('PUT', `/api/v1/apps/${appId}/groups/${group.id}`, {});
+    await oktaJson(sb, 'PUT', `/api/v1/apps/${appId}/groups/${group.id}`, {});
     sb.resetRequests();
 
     const [planned] = await destroyOktaFederationApp(ctx(), { label: 'Connect Admin', dryRun: true });
@@ -87,7 +73,7 @@ describe('destroyOktaFederationApp', () => {
 
   it('deletes an inactive app without deactivating it (an interrupted teardown)', async () => {
     const appId = await app('Connect CCP');
-    await okta('POST', `/api/v1/apps/${appId}/lifecycle/deactivate`);
+    await oktaJson(sb, 'POST', `/api/v1/apps/${appId}/lifecycle/deactivate`);
     sb.resetRequests();
     const [done] = await destroyOktaFederationApp(ctx(), { label: 'Connect CCP' });
     expect(done?.reason).toBe('delete (already inactive)');
@@ -96,7 +82,7 @@ describe('destroyOktaFederationApp', () => {
 
   it("leaves apps with the label that are not this stack's alone", async () => {
     await app('Connect Admin', 'other-stack');
-    await okta('POST', '/api/v1/apps', {
+    await oktaJson(sb, 'POST', '/api/v1/apps', {
       name: 'amazon_aws',
       label: 'Connect Admin',
       signOnMode: 'SAML_2_0',
@@ -120,7 +106,7 @@ describe('destroyOktaFederationApp', () => {
       if (e.operation !== 'DeactivateApplication' || reactivations > 0) return;
       reactivations++;
       const id = Object.keys(sb.state().okta.apps)[0];
-      void okta('POST', `/api/v1/apps/${id}/lifecycle/activate`);
+      void oktaJson(sb, 'POST', `/api/v1/apps/${id}/lifecycle/activate`);
     };
     sb.resetRequests();
     const [done] = await destroyOktaFederationApp(ctx(), { label: 'Connect Admin' });
@@ -145,7 +131,7 @@ describe('destroyOktaFederationApp', () => {
     hook = (e) => {
       if (e.operation !== 'DeactivateApplication') return;
       const id = Object.keys(sb.state().okta.apps)[0];
-      void okta('POST', `/api/v1/apps/${id}/lifecycle/activate`);
+      void oktaJson(sb, 'POST', `/api/v1/apps/${id}/lifecycle/activate`);
     };
     const error = await destroyOktaFederationApp(ctx(), { label: 'Connect Admin' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConflictError);

@@ -14,52 +14,25 @@ import {
 import { buildRelayState } from '../../../src/resources/okta-app/relay-state.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import { oktaClient, sandboxContext, startTestSandbox, writes } from '../../helpers.js';
-
-type JsonObject = Record<string, unknown>;
-interface RawApp extends JsonObject {
-  id: string;
-  label: string;
-  status: string;
-  settings: JsonObject & {
-    app: JsonObject;
-    signOn: JsonObject & { defaultRelayState: string | null };
-    notes: { admin: string | null; enduser: string | null };
-  };
-}
+import { awsAppBody, type JsonObject, oktaJson, type RawApp } from '../../support/okta.js';
 
 const INSTANCE = '8f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d5e';
 const OTHER_INSTANCE = '11111111-2222-4333-8444-555555555555';
 const RELAY = buildRelayState({ region: 'us-east-1', instanceId: INSTANCE });
 const CCP_RELAY = buildRelayState({ region: 'us-east-1', instanceId: INSTANCE, destination: 'ccp' });
 
-/** A raw Okta call from the test (set-up and read-back), outside the library. */
-async function okta<T = RawApp>(sb: Sandbox, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${sb.okta.orgUrl}${path}`, {
-    method,
-    headers: {
-      Authorization: `SSWS ${sb.okta.token}`,
-      Accept: 'application/json',
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
 /** An amazon_aws app created by hand (as in the admin console), without our marker unless given notes. */
 function handMadeApp(sb: Sandbox, label: string, notes?: string): Promise<RawApp> {
-  return okta(sb, 'POST', '/api/v1/apps', {
-    name: 'amazon_aws',
-    label,
-    signOnMode: 'SAML_2_0',
-    settings: {
-      app: { awsEnvironmentType: 'aws.amazon', loginURL: RELAY, sessionDuration: 3600 },
-      signOn: { defaultRelayState: RELAY },
-      ...(notes ? { notes: { admin: notes } } : {}),
-    },
-  });
+  return oktaJson(
+    sb,
+    'POST',
+    '/api/v1/apps',
+    awsAppBody(label, {
+      relayState: RELAY,
+      app: { loginURL: RELAY },
+      ...(notes ? { settings: { notes: { admin: notes } } } : {}),
+    }),
+  );
 }
 
 const writeOps = (sb: Sandbox) => writes(sb).map((w) => `${w.service} ${w.operation}`);
@@ -100,7 +73,7 @@ describe('createOktaFederationApp', () => {
     expect(result.metadataXml).toContain('<md:EntityDescriptor');
     expect(writeOps(sb)).toEqual(['okta CreateApplication', 'okta ActivateApplication']);
 
-    const app = await okta(sb, 'GET', `/api/v1/apps/${result.appId}`);
+    const app = await oktaJson(sb, 'GET', `/api/v1/apps/${result.appId}`);
     expect(app.status).toBe('ACTIVE');
     expect(app.settings.signOn.defaultRelayState).toBe(RELAY);
     expect(app.settings.app).toMatchObject({
@@ -129,8 +102,8 @@ describe('createOktaFederationApp', () => {
     const spied: SsoContext = { ...ctx, okta: async () => client };
     const name = label('wire');
     const { appId } = await createOktaFederationApp(spied, { label: name, relayState: RELAY });
-    const current = await okta(sb, 'GET', `/api/v1/apps/${appId}`);
-    await okta(sb, 'PUT', `/api/v1/apps/${appId}`, {
+    const current = await oktaJson(sb, 'GET', `/api/v1/apps/${appId}`);
+    await oktaJson(sb, 'PUT', `/api/v1/apps/${appId}`, {
       ...current,
       settings: {
         ...current.settings,
@@ -175,7 +148,7 @@ describe('createOktaFederationApp', () => {
   it('repairs a relay state and session duration changed by hand, keeping every other field', async () => {
     const name = label('drift');
     const { appId } = await createOktaFederationApp(ctx, { label: name, relayState: RELAY });
-    const app = await okta(sb, 'GET', `/api/v1/apps/${appId}`);
+    const app = await oktaJson(sb, 'GET', `/api/v1/apps/${appId}`);
     // By hand: another relay state and duration, an identity provider ARN, admin notes and a setting we
     // do not manage.
     app.settings.signOn.defaultRelayState = buildRelayState({
@@ -187,7 +160,7 @@ describe('createOktaFederationApp', () => {
     app.settings.app.appFilter = 'okta';
     app.settings.notes.enduser = 'Ask the help desk';
     app.visibility = { ...(app.visibility as JsonObject), autoSubmitToolbar: true };
-    await okta(sb, 'PUT', `/api/v1/apps/${appId}`, app);
+    await oktaJson(sb, 'PUT', `/api/v1/apps/${appId}`, app);
 
     sb.resetRequests();
     const result = await createOktaFederationApp(ctx, { label: name, relayState: RELAY });
@@ -198,7 +171,7 @@ describe('createOktaFederationApp', () => {
     ]);
     expect(writeOps(sb)).toEqual(['okta ReplaceApplication']);
 
-    const after = await okta(sb, 'GET', `/api/v1/apps/${appId}`);
+    const after = await oktaJson(sb, 'GET', `/api/v1/apps/${appId}`);
     expect(after.settings.signOn.defaultRelayState).toBe(RELAY);
     expect(after.settings.app.sessionDuration).toBe(3600);
     expect(after.settings.app.identityProviderArn).toBe(
@@ -218,14 +191,14 @@ describe('createOktaFederationApp', () => {
   it('restores the relay state Okta dropped after a replace without settings.app', async () => {
     const name = label('dropped');
     const { appId } = await createOktaFederationApp(ctx, { label: name, relayState: CCP_RELAY });
-    const app = await okta(sb, 'GET', `/api/v1/apps/${appId}`);
+    const app = await oktaJson(sb, 'GET', `/api/v1/apps/${appId}`);
     const { app: _dropped, ...settingsWithoutApp } = app.settings;
-    await okta(sb, 'PUT', `/api/v1/apps/${appId}`, { ...app, settings: settingsWithoutApp });
-    expect((await okta(sb, 'GET', `/api/v1/apps/${appId}`)).settings.signOn.defaultRelayState).toBeNull();
+    await oktaJson(sb, 'PUT', `/api/v1/apps/${appId}`, { ...app, settings: settingsWithoutApp });
+    expect((await oktaJson(sb, 'GET', `/api/v1/apps/${appId}`)).settings.signOn.defaultRelayState).toBeNull();
 
     const result = await createOktaFederationApp(ctx, { label: name, relayState: CCP_RELAY });
     expect(result.changes).toEqual([`relay state: unset → '${CCP_RELAY}'`]);
-    const after = await okta(sb, 'GET', `/api/v1/apps/${appId}`);
+    const after = await oktaJson(sb, 'GET', `/api/v1/apps/${appId}`);
     expect(after.settings.signOn.defaultRelayState).toBe(CCP_RELAY);
     expect(after.settings.app.loginURL).toBe(CCP_RELAY);
   });
@@ -233,14 +206,14 @@ describe('createOktaFederationApp', () => {
   it('activates an app that was deactivated, with that single write', async () => {
     const name = label('inactive');
     const { appId } = await createOktaFederationApp(ctx, { label: name, relayState: RELAY });
-    await okta(sb, 'POST', `/api/v1/apps/${appId}/lifecycle/deactivate`);
+    await oktaJson(sb, 'POST', `/api/v1/apps/${appId}/lifecycle/deactivate`);
     sb.resetRequests();
     const result = await createOktaFederationApp(ctx, { label: name, relayState: RELAY });
     expect(result.action).toBe('updated');
     expect(result.changes).toEqual(['status: INACTIVE → ACTIVE']);
     expect(result.status).toBe('ACTIVE');
     expect(writeOps(sb)).toEqual(['okta ActivateApplication']);
-    expect((await okta(sb, 'GET', `/api/v1/apps/${appId}`)).status).toBe('ACTIVE');
+    expect((await oktaJson(sb, 'GET', `/api/v1/apps/${appId}`)).status).toBe('ACTIVE');
   });
 
   it('configures group mapping, and turns it off when it is no longer asked for', async () => {
@@ -252,7 +225,7 @@ describe('createOktaFederationApp', () => {
       joinAllRoles: true,
     };
     const { appId } = await createOktaFederationApp(ctx, { label: name, relayState: RELAY, groupMapping });
-    expect((await okta(sb, 'GET', `/api/v1/apps/${appId}`)).settings.app).toMatchObject({
+    expect((await oktaJson(sb, 'GET', `/api/v1/apps/${appId}`)).settings.app).toMatchObject({
       useGroupMapping: true,
       ...groupMapping,
     });
@@ -264,7 +237,7 @@ describe('createOktaFederationApp', () => {
 
     const off = await createOktaFederationApp(ctx, { label: name, relayState: RELAY });
     expect(off.changes).toEqual(['use group mapping: true → false']);
-    const after = await okta(sb, 'GET', `/api/v1/apps/${appId}`);
+    const after = await oktaJson(sb, 'GET', `/api/v1/apps/${appId}`);
     expect(after.settings.app.useGroupMapping).toBe(false);
     expect(after.settings.signOn.defaultRelayState).toBe(RELAY);
   });
@@ -331,7 +304,7 @@ describe('createOktaFederationApp', () => {
       expect(adopted.changes).toContain(
         `admin notes: ownership marker '${ownershipMarker('test-stack')}' added (adopted)`,
       );
-      const after = await okta(sb, 'GET', `/api/v1/apps/${foreign.id}`);
+      const after = await oktaJson(sb, 'GET', `/api/v1/apps/${foreign.id}`);
       expect(after.settings.notes.admin).toBe(`Owned by the identity team\n${ownershipMarker('test-stack')}`);
       expect(after.settings.signOn.defaultRelayState).toBe(CCP_RELAY);
 
@@ -428,14 +401,14 @@ describe('createOktaFederationApp', () => {
       });
       expect(result.changes).toHaveLength(1);
       expect(writes(sb)).toEqual([]);
-      const listed = await okta<RawApp[]>(sb, 'GET', `/api/v1/apps?q=${encodeURIComponent(name)}`);
+      const listed = await oktaJson<RawApp[]>(sb, 'GET', `/api/v1/apps?q=${encodeURIComponent(name)}`);
       expect(listed).toEqual([]);
     });
 
     it('reports drift without repairing it', async () => {
       const name = label('dry-drift');
       const { appId } = await createOktaFederationApp(ctx, { label: name, relayState: RELAY });
-      await okta(sb, 'POST', `/api/v1/apps/${appId}/lifecycle/deactivate`);
+      await oktaJson(sb, 'POST', `/api/v1/apps/${appId}/lifecycle/deactivate`);
       sb.resetRequests();
       const result = await createOktaFederationApp(ctx, {
         label: name,
@@ -453,7 +426,7 @@ describe('createOktaFederationApp', () => {
         'status: INACTIVE → ACTIVE',
       ]);
       expect(writes(sb)).toEqual([]);
-      const app = await okta(sb, 'GET', `/api/v1/apps/${appId}`);
+      const app = await oktaJson(sb, 'GET', `/api/v1/apps/${appId}`);
       expect(app.status).toBe('INACTIVE');
       expect(app.settings.signOn.defaultRelayState).toBe(RELAY);
     });

@@ -20,16 +20,9 @@ import {
 import { reconcileUsers } from '../../../src/resources/users/reconcile.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import { connectClient, oktaClient, sandboxContext, startTestSandbox, writes } from '../../helpers.js';
+import { oktaJson } from '../../support/okta.js';
 
 const ACCOUNT = '123456789012';
-
-async function oktaGet<T>(okta: OktaClient, path: string): Promise<T> {
-  const res = await okta.http.http(`${okta.baseUrl}${path}`, {
-    method: 'GET',
-    headers: { Accept: 'application/json' },
-  });
-  return (await res.json()) as T;
-}
 
 function user(login: string): ResolvedUser {
   return {
@@ -151,8 +144,9 @@ describe('group mapping against the sandbox', () => {
     expect(created).toMatchObject({ action: 'created', name: groupName, dryRun: false });
     expect(created.groupId).toMatch(/^00g/);
     expect(writes(sb).map((w) => w.operation)).toEqual(['CreateGroup']);
-    const group = await oktaGet<{ profile: { name: string; description: string } }>(
+    const group = await oktaJson<{ profile: { name: string; description: string } }>(
       okta,
+      'GET',
       `/api/v1/groups/${created.groupId}`,
     );
     expect(group.profile.name).toBe(groupName);
@@ -198,7 +192,7 @@ describe('group mapping against the sandbox', () => {
       changes: [],
     });
     expect(writes(sb)).toEqual([]);
-    const assignments = await oktaGet<{ id: string }[]>(okta, `/api/v1/apps/${appId}/groups`);
+    const assignments = await oktaJson<{ id: string }[]>(okta, 'GET', `/api/v1/apps/${appId}/groups`);
     expect(assignments.map((a) => a.id)).toEqual([groupId]);
     await expect(ensureAppGroupAssignment(ctx, { appId, groupId: '00gnosuchgroup' })).rejects.toThrow(
       "no Okta group with id '00gnosuchgroup'",
@@ -239,8 +233,9 @@ describe('group mapping against the sandbox', () => {
     expect(first.users[1049]).toMatchObject({ appUserName: 'member1049@acme.com' });
 
     // Members are app users through the group, with no SAML role of their own: the group name gives it.
-    const appUser = await oktaGet<{ scope: string; profile: { samlRoles: string[]; role: string | null } }>(
+    const appUser = await oktaJson<{ scope: string; profile: { samlRoles: string[]; role: string | null } }>(
       okta,
+      'GET',
       `/api/v1/apps/${appId}/users/${first.users[0]?.oktaUserId}`,
     );
     expect(appUser).toMatchObject({ scope: 'GROUP', profile: { samlRoles: [], role: null } });

@@ -32,32 +32,12 @@ import {
 } from '../../../src/resources/saml-provider-role/ensure.js';
 import type { Sandbox, SandboxOptions } from '../../../src/sandbox/index.js';
 import { iamClient, sandboxContext, startTestSandbox, writes } from '../../helpers.js';
-
-type JsonObject = Record<string, unknown>;
-interface RawApp extends JsonObject {
-  id: string;
-  settings: JsonObject & { app: JsonObject; signOn: JsonObject & { defaultRelayState: string | null } };
-}
+import { type JsonObject, oktaJson } from '../../support/okta.js';
 
 const ACCOUNT = '123456789012';
 const RELAY = buildRelayState({ region: 'us-east-1', instanceId: '8f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d5e' });
 const GLOBAL_AUD = 'https://signin.aws.amazon.com/saml';
 const providerArnOf = (name: string) => `arn:aws:iam::${ACCOUNT}:saml-provider/${name}`;
-
-async function okta<T = RawApp>(sb: Sandbox, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${sb.okta.orgUrl}${path}`, {
-    method,
-    headers: {
-      Authorization: `SSWS ${sb.okta.token}`,
-      Accept: 'application/json',
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
 
 async function createPolicy(iam: IAMClient, name: string, action: string): Promise<string> {
   const { Policy } = await iam.send(
@@ -172,7 +152,7 @@ describe('linkIdentityProvider', () => {
     expect(await attachedTo(iam, roleName)).toEqual([world.federationPolicy]);
 
     // The app keeps settings.app and the relay state through the PUT (read back raw).
-    const raw = await okta(sb, 'GET', `/api/v1/apps/${app.appId}`);
+    const raw = await oktaJson(sb, 'GET', `/api/v1/apps/${app.appId}`);
     expect(raw.settings.app).toMatchObject({
       identityProviderArn: providerArnOf(providerName),
       loginURL: RELAY,
@@ -201,13 +181,13 @@ describe('linkIdentityProvider', () => {
   it("keeps the app's identityProviderArn when createOktaFederationApp repairs the relay state", async () => {
     const { app, input, providerName } = await fixture();
     await linkIdentityProvider(world.ctx, input);
-    const raw = await okta(world.sb, 'GET', `/api/v1/apps/${app.appId}`);
+    const raw = await oktaJson(world.sb, 'GET', `/api/v1/apps/${app.appId}`);
     raw.settings.signOn.defaultRelayState = `${RELAY}?destination=%2Fccp-v2`;
-    await okta(world.sb, 'PUT', `/api/v1/apps/${app.appId}`, raw);
+    await oktaJson(world.sb, 'PUT', `/api/v1/apps/${app.appId}`, raw);
 
     const repaired = await createOktaFederationApp(world.ctx, { label: app.label, relayState: RELAY });
     expect(repaired.action).toBe('updated');
-    const after = await okta(world.sb, 'GET', `/api/v1/apps/${app.appId}`);
+    const after = await oktaJson(world.sb, 'GET', `/api/v1/apps/${app.appId}`);
     expect(after.settings.signOn.defaultRelayState).toBe(RELAY);
     expect(after.settings.app.identityProviderArn).toBe(providerArnOf(providerName));
     world.sb.resetRequests();
