@@ -4,6 +4,7 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { DefaultRequestExecutor, Client as OktaClient } from '@okta/okta-sdk-nodejs';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type CreateContextOptions, createContext, type SsoContext } from '../src/core/context.js';
 import {
   type RequestLogEntry,
@@ -80,4 +81,38 @@ export function sandboxContext(
 /** The write requests the sandbox served since the last reset (what idempotence tests count). */
 export function writes(sb: Sandbox): RequestLogEntry[] {
   return sb.requests().filter((r) => r.write);
+}
+
+/** A sandbox shared by the tests of one file, with the two helpers the destroy tests use. */
+export interface SandboxSuite {
+  /** The sandbox; readable from `beforeAll` hooks registered after `sandboxSuite()` and in the tests. */
+  readonly sb: Sandbox;
+  /** A library context for a stack (default `acme-cc`). */
+  ctx(stack?: string): SsoContext;
+  /** The operations the sandbox wrote since the last reset. */
+  writeOps(): string[];
+}
+
+/**
+ * One sandbox for a file's tests: started before them (before the file's own `beforeAll` hooks that come
+ * after this call), stopped after them, its request log reset before each test.
+ */
+export function sandboxSuite(options: SandboxOptions = {}): SandboxSuite {
+  let started: Sandbox | undefined;
+  const suite: SandboxSuite = {
+    get sb(): Sandbox {
+      if (!started) throw new Error('sandboxSuite: the sandbox starts in beforeAll');
+      return started;
+    },
+    ctx: (stack = 'acme-cc') => sandboxContext(suite.sb, { stack }),
+    writeOps: () => writes(suite.sb).map((r) => r.operation),
+  };
+  beforeAll(async () => {
+    started = await startTestSandbox(options);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  beforeEach(() => suite.sb.resetRequests());
+  return suite;
 }

@@ -3,7 +3,7 @@
  * asked, never someone else's.
  */
 import { CreateInstanceCommand } from '@aws-sdk/client-connect';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/core/errors.js';
 import {
   destroySamlInstance,
@@ -11,26 +11,16 @@ import {
   readInstanceForDestroy,
 } from '../../../src/resources/connect-instance/destroy.js';
 import { createSamlInstance } from '../../../src/resources/connect-instance/ensure.js';
-import type { Sandbox } from '../../../src/sandbox/index.js';
-import { connectClient, sandboxContext, startTestSandbox, writes } from '../../helpers.js';
+import { connectClient, sandboxSuite } from '../../helpers.js';
 
-let sb: Sandbox;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-});
-afterAll(async () => {
-  await sb?.stop();
-});
-beforeEach(() => sb.resetRequests());
-
-const ctx = (stack = 'acme-cc') => sandboxContext(sb, { stack });
-const writeOps = () => writes(sb).map((r) => r.operation);
-const aliases = () => Object.values(sb.state().connect.instances).map((i) => i.alias);
+const suite = sandboxSuite();
+const { ctx, writeOps } = suite;
+const aliases = () => Object.values(suite.sb.state().connect.instances).map((i) => i.alias);
 
 describe('destroySamlInstance', () => {
   it('keeps the instance unless deleteInstance is set, then deletes it; afterwards it is absent', async () => {
     const made = await createSamlInstance(ctx(), { alias: 'acme-cc', wait: true });
-    sb.resetRequests();
+    suite.sb.resetRequests();
 
     const kept = await destroySamlInstance(ctx(), { alias: 'acme-cc' });
     expect(kept).toMatchObject({
@@ -59,7 +49,7 @@ describe('destroySamlInstance', () => {
     expect(writeOps()).toEqual(['DeleteInstance']);
     expect(aliases()).not.toContain('acme-cc');
 
-    sb.resetRequests();
+    suite.sb.resetRequests();
     expect((await destroySamlInstance(ctx(), { alias: 'acme-cc', deleteInstance: true })).action).toBe(
       'absent',
     );
@@ -67,7 +57,7 @@ describe('destroySamlInstance', () => {
   });
 
   it("never deletes an instance that is not this stack's, even when asked", async () => {
-    await connectClient(sb).send(
+    await connectClient(suite.sb).send(
       new CreateInstanceCommand({
         IdentityManagementType: 'SAML',
         InstanceAlias: 'hand-made',
@@ -76,7 +66,7 @@ describe('destroySamlInstance', () => {
       }),
     );
     await createSamlInstance(ctx('other-stack'), { alias: 'other-cc' });
-    sb.resetRequests();
+    suite.sb.resetRequests();
     const foreign = await destroySamlInstance(ctx(), { alias: 'hand-made', deleteInstance: true });
     expect(foreign.action).toBe('foreign');
     expect(foreign.reason).toContain('was not created by connect-okta-sso');
@@ -89,14 +79,14 @@ describe('destroySamlInstance', () => {
   it('uses an instance already read, without listing again', async () => {
     await createSamlInstance(ctx(), { alias: 'read-once' });
     const known = await readInstanceForDestroy(ctx(), 'read-once');
-    sb.resetRequests();
+    suite.sb.resetRequests();
     expect((await destroySamlInstance(ctx(), { alias: 'read-once' }, known)).action).toBe('keep');
     expect((await destroySamlInstance(ctx(), { alias: 'read-once' }, null)).action).toBe('absent');
-    expect(sb.requests()).toEqual([]);
+    expect(suite.sb.requests()).toEqual([]);
   });
 
   it('refuses a bad alias before any request', async () => {
     await expect(destroySamlInstance(ctx(), { alias: 'd-bad' })).rejects.toBeInstanceOf(ConfigError);
-    expect(sb.requests()).toEqual([]);
+    expect(suite.sb.requests()).toEqual([]);
   });
 });

@@ -9,12 +9,11 @@ import {
   DetachRolePolicyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, ConflictError } from '../../../src/core/errors.js';
 import { destroyManagedPolicy } from '../../../src/resources/iam-policies/destroy.js';
 import { createFederationPolicy } from '../../../src/resources/iam-policies/ensure.js';
-import type { Sandbox } from '../../../src/sandbox/index.js';
-import { iamClient, sandboxContext, startTestSandbox, writes } from '../../helpers.js';
+import { iamClient, sandboxSuite, } from '../../helpers.js';
 
 const ACCOUNT = '123456789012';
 const instanceArn = (id: string) => `arn:aws:connect:us-east-1:${ACCOUNT}:instance/${id}`;
@@ -25,20 +24,13 @@ const TRUST = JSON.stringify({
   Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
 });
 
-let sb: Sandbox;
+const suite = sandboxSuite();
+const { ctx, writeOps } = suite;
 let iam: IAMClient;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-  iam = iamClient(sb);
+beforeAll(() => {
+  iam = iamClient(suite.sb);
 });
-afterAll(async () => {
-  await sb?.stop();
-});
-beforeEach(() => sb.resetRequests());
-
-const ctx = (stack = 'acme-cc') => sandboxContext(sb, { stack });
-const writeOps = () => writes(sb).map((r) => r.operation);
-const policyNames = () => sb.state().iam.policies.map((p) => p.name);
+const policyNames = () => suite.sb.state().iam.policies.map((p) => p.name);
 
 describe('destroyManagedPolicy', () => {
   it('deletes the non-default versions, then the policy; a second call writes nothing', async () => {
@@ -46,8 +38,8 @@ describe('destroyManagedPolicy', () => {
     await createFederationPolicy(ctx(), { instanceArn: INSTANCE_A, policyName: 'fed_a' });
     await createFederationPolicy(ctx(), { instanceArn: INSTANCE_B, policyName: 'fed_a' });
     await createFederationPolicy(ctx(), { instanceArn: INSTANCE_A, policyName: 'fed_a' });
-    expect(sb.state().iam.policies.find((p) => p.name === 'fed_a')?.versions).toHaveLength(3);
-    sb.resetRequests();
+    expect(suite.sb.state().iam.policies.find((p) => p.name === 'fed_a')?.versions).toHaveLength(3);
+    suite.sb.resetRequests();
 
     const planned = await destroyManagedPolicy(ctx(), { policyName: 'fed_a', dryRun: true });
     expect(planned).toMatchObject({
@@ -65,7 +57,7 @@ describe('destroyManagedPolicy', () => {
     expect(writeOps()).toEqual(['DeletePolicyVersion', 'DeletePolicyVersion', 'DeletePolicy']);
     expect(policyNames()).not.toContain('fed_a');
 
-    sb.resetRequests();
+    suite.sb.resetRequests();
     const again = await destroyManagedPolicy(ctx(), { policyName: 'fed_a' });
     expect(again).toMatchObject({ action: 'absent', id: undefined });
     expect(writeOps()).toEqual([]);
@@ -82,7 +74,7 @@ describe('destroyManagedPolicy', () => {
       }),
     );
     await createFederationPolicy(ctx('other-stack'), { instanceArn: INSTANCE_A, policyName: 'fed_other' });
-    sb.resetRequests();
+    suite.sb.resetRequests();
 
     const foreign = await destroyManagedPolicy(ctx(), { policyName: 'hand_made' });
     expect(foreign.action).toBe('foreign');
@@ -99,7 +91,7 @@ describe('destroyManagedPolicy', () => {
     const policyArn = policy.policyArn as string;
     await iam.send(new CreateRoleCommand({ RoleName: 'SomeoneElses', AssumeRolePolicyDocument: TRUST }));
     await iam.send(new AttachRolePolicyCommand({ RoleName: 'SomeoneElses', PolicyArn: policyArn }));
-    sb.resetRequests();
+    suite.sb.resetRequests();
 
     const planned = await destroyManagedPolicy(ctx(), { policyName: 'fed_b', dryRun: true });
     expect(planned.action).toBe('blocked');
@@ -128,16 +120,16 @@ describe('destroyManagedPolicy', () => {
 
     // Once the owner detaches it, the teardown finishes.
     await iam.send(new DetachRolePolicyCommand({ RoleName: 'SomeoneElses', PolicyArn: policyArn }));
-    sb.resetRequests();
+    suite.sb.resetRequests();
     expect((await destroyManagedPolicy(ctx(), { policyName: 'fed_b' })).action).toBe('delete');
     expect(writeOps()).toEqual(['DeletePolicy']);
   });
 
   it('uses the given account without asking IAM for it', async () => {
     await createFederationPolicy(ctx(), { instanceArn: INSTANCE_A, policyName: 'fed_c' });
-    sb.resetRequests();
+    suite.sb.resetRequests();
     await destroyManagedPolicy(ctx(), { policyName: 'fed_c', accountId: ACCOUNT, dryRun: true });
-    expect(sb.requests().map((r) => r.operation)).toEqual([
+    expect(suite.sb.requests().map((r) => r.operation)).toEqual([
       'GetPolicy',
       'ListEntitiesForPolicy',
       'ListPolicyVersions',
@@ -151,6 +143,6 @@ describe('destroyManagedPolicy', () => {
     await expect(destroyManagedPolicy(ctx(), { policyName: 'fine', accountId: '12' })).rejects.toMatchObject({
       field: 'accountId',
     });
-    expect(sb.requests()).toEqual([]);
+    expect(suite.sb.requests()).toEqual([]);
   });
 });

@@ -3,25 +3,15 @@
  * detached, then the user; only this stack's user; a deleted key stops signing at once.
  */
 import { CreateUserCommand, GetUserCommand, IAMClient } from '@aws-sdk/client-iam';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/core/errors.js';
 import { createOktaAccessPolicy } from '../../../src/resources/iam-policies/ensure.js';
 import { destroyOktaApiUser } from '../../../src/resources/okta-api-user/destroy.js';
 import { createOktaApiUser } from '../../../src/resources/okta-api-user/ensure.js';
-import type { Sandbox } from '../../../src/sandbox/index.js';
-import { iamClient, sandboxContext, startTestSandbox, writes } from '../../helpers.js';
+import { iamClient, sandboxSuite, } from '../../helpers.js';
 
-let sb: Sandbox;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-});
-afterAll(async () => {
-  await sb?.stop();
-});
-beforeEach(() => sb.resetRequests());
-
-const ctx = (stack = 'acme-cc') => sandboxContext(sb, { stack });
-const writeOps = () => writes(sb).map((r) => r.operation);
+const suite = sandboxSuite();
+const { ctx, writeOps } = suite;
 
 describe('destroyOktaApiUser', () => {
   it('deletes the keys, detaches the policy, deletes the user; a second call writes nothing', async () => {
@@ -33,7 +23,7 @@ describe('destroyOktaApiUser', () => {
     const key = made.accessKey;
     if (!key?.secretAvailable) throw new Error('expected a new key');
     const secret = key.secretAccessKey.reveal();
-    sb.resetRequests();
+    suite.sb.resetRequests();
 
     const planned = await destroyOktaApiUser(ctx(), { userName: 'okta_user_a', dryRun: true });
     expect(planned.map((r) => [r.kind, r.resource, r.action])).toEqual([
@@ -48,14 +38,14 @@ describe('destroyOktaApiUser', () => {
     const done = await destroyOktaApiUser(ctx(), { userName: 'okta_user_a' });
     expect(done.every((r) => r.action === 'delete' && !r.dryRun)).toBe(true);
     expect(writeOps()).toEqual(['DeleteAccessKey', 'DetachUserPolicy', 'DeleteUser']);
-    expect(sb.state().iam.users.map((u) => u.name)).not.toContain('okta_user_a');
-    expect(sb.state().iam.accessKeys.map((k) => k.accessKeyId)).not.toContain(key.accessKeyId);
+    expect(suite.sb.state().iam.users.map((u) => u.name)).not.toContain('okta_user_a');
+    expect(suite.sb.state().iam.accessKeys.map((k) => k.accessKeyId)).not.toContain(key.accessKeyId);
     // The policy is a resource of its own (destroyManagedPolicy).
-    expect(sb.state().iam.policies.map((p) => p.name)).toContain('okta_cli_policy_a');
+    expect(suite.sb.state().iam.policies.map((p) => p.name)).toContain('okta_cli_policy_a');
     // The key no longer signs anything.
     const withKey = new IAMClient({
-      endpoint: sb.aws.endpoint,
-      region: sb.aws.region,
+      endpoint: suite.sb.aws.endpoint,
+      region: suite.sb.aws.region,
       credentials: { accessKeyId: key.accessKeyId, secretAccessKey: secret },
       maxAttempts: 1,
     });
@@ -63,7 +53,7 @@ describe('destroyOktaApiUser', () => {
     // No record carries the secret.
     expect(JSON.stringify([planned, done])).not.toContain(secret);
 
-    sb.resetRequests();
+    suite.sb.resetRequests();
     expect(await destroyOktaApiUser(ctx(), { userName: 'okta_user_a' })).toEqual([
       expect.objectContaining({ action: 'absent', resource: 'iam user okta_user_a' }),
     ]);
@@ -71,23 +61,23 @@ describe('destroyOktaApiUser', () => {
   });
 
   it("never touches a same-named user that is not this stack's, nor its keys", async () => {
-    await iamClient(sb).send(new CreateUserCommand({ UserName: 'okta_user_b' }));
+    await iamClient(suite.sb).send(new CreateUserCommand({ UserName: 'okta_user_b' }));
     const policy = await createOktaAccessPolicy(ctx('other-stack'), { policyName: 'okta_cli_policy_c' });
     await createOktaApiUser(ctx('other-stack'), {
       userName: 'okta_user_c',
       policyArn: policy.policyArn as string,
     });
-    sb.resetRequests();
+    suite.sb.resetRequests();
     const [foreign] = await destroyOktaApiUser(ctx(), { userName: 'okta_user_b' });
     expect(foreign).toMatchObject({ kind: 'iam-user', action: 'foreign' });
     const [other] = await destroyOktaApiUser(ctx(), { userName: 'okta_user_c' });
     expect(other?.reason).toContain("stack 'other-stack'");
     expect(writeOps()).toEqual([]);
-    expect(sb.state().iam.accessKeys.filter((k) => k.userName === 'okta_user_c')).toHaveLength(1);
+    expect(suite.sb.state().iam.accessKeys.filter((k) => k.userName === 'okta_user_c')).toHaveLength(1);
   });
 
   it('refuses a bad user name before any request', async () => {
     await expect(destroyOktaApiUser(ctx(), { userName: 'a b' })).rejects.toBeInstanceOf(ConfigError);
-    expect(sb.requests()).toEqual([]);
+    expect(suite.sb.requests()).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
  * destroyOktaGroup against the sandbox's Okta: this stack's group (marked in its description) goes with
  * its memberships and app assignments; the people stay; a group the setup only used stays too.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/core/errors.js';
 import { createOktaFederationApp } from '../../../src/resources/okta-app/ensure.js';
 import { buildRelayState } from '../../../src/resources/okta-app/relay-state.js';
@@ -12,23 +12,13 @@ import {
   ensureAppGroupAssignment,
   ensureOktaGroup,
 } from '../../../src/resources/okta-groups/ensure.js';
-import type { Sandbox } from '../../../src/sandbox/index.js';
-import { sandboxContext, startTestSandbox, writes } from '../../helpers.js';
+import { sandboxSuite } from '../../helpers.js';
 
 const RELAY = buildRelayState({ region: 'us-east-1', instanceId: '8f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d5e' });
 
-let sb: Sandbox;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-});
-afterAll(async () => {
-  await sb?.stop();
-});
-beforeEach(() => sb.resetRequests());
-
-const ctx = (stack = 'acme-cc') => sandboxContext(sb, { stack });
-const writeOps = () => writes(sb).map((r) => r.operation);
-const groupNames = () => Object.values(sb.state().okta.groups).map((g) => g.profile.name);
+const suite = sandboxSuite();
+const { ctx, writeOps } = suite;
+const groupNames = () => Object.values(suite.sb.state().okta.groups).map((g) => g.profile.name);
 
 describe('destroyOktaGroup', () => {
   it("deletes this stack's group with its memberships and app assignment; the person stays", async () => {
@@ -36,9 +26,9 @@ describe('destroyOktaGroup', () => {
     const group = await ensureOktaGroup(ctx(), { name: 'aws_123456789012_Okta_Role' });
     const groupId = group.groupId as string;
     await ensureAppGroupAssignment(ctx(), { appId: app.appId as string, groupId });
-    const person = sb.admin.createOktaUser({ login: 'jane.doe@acme.com' });
+    const person = suite.sb.admin.createOktaUser({ login: 'jane.doe@acme.com' });
     await addUserToGroup(ctx(), { groupId, userId: person.id });
-    sb.resetRequests();
+    suite.sb.resetRequests();
 
     const planned = await destroyOktaGroup(ctx(), { name: 'aws_123456789012_Okta_Role', dryRun: true });
     expect(planned).toMatchObject({
@@ -52,12 +42,12 @@ describe('destroyOktaGroup', () => {
 
     expect((await destroyOktaGroup(ctx(), { name: 'aws_123456789012_Okta_Role' })).action).toBe('delete');
     expect(writeOps()).toEqual(['DeleteGroup']);
-    const state = sb.state().okta;
+    const state = suite.sb.state().okta;
     expect(state.groups[groupId]).toBeUndefined();
     expect(Object.keys(state.appGroups[app.appId as string] ?? {})).toEqual([]);
     expect(state.users[person.id]).toBeDefined();
 
-    sb.resetRequests();
+    suite.sb.resetRequests();
     expect((await destroyOktaGroup(ctx(), { name: 'aws_123456789012_Okta_Role' })).action).toBe('absent');
     expect(writeOps()).toEqual([]);
   });
@@ -65,7 +55,7 @@ describe('destroyOktaGroup', () => {
   it("leaves a group without this stack's marker alone, and another stack's", async () => {
     await ensureOktaGroup(ctx(), { name: 'aws_hand_made', description: 'made by a person' });
     await ensureOktaGroup(ctx('other-stack'), { name: 'aws_other' });
-    sb.resetRequests();
+    suite.sb.resetRequests();
     const foreign = await destroyOktaGroup(ctx(), { name: 'aws_hand_made' });
     expect(foreign.action).toBe('foreign');
     expect(foreign.reason).toContain('its description carries no ownership marker');
@@ -88,6 +78,6 @@ describe('destroyOktaGroup', () => {
 
   it('refuses an empty name before any request', async () => {
     await expect(destroyOktaGroup(ctx(), { name: '' })).rejects.toBeInstanceOf(ConfigError);
-    expect(sb.requests()).toEqual([]);
+    expect(suite.sb.requests()).toEqual([]);
   });
 });

@@ -11,32 +11,24 @@ import {
   CreateSAMLProviderCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, ConflictError } from '../../../src/core/errors.js';
 import { ownershipTags } from '../../../src/providers/aws/tags.js';
 import { destroySamlProvider, destroySamlRole } from '../../../src/resources/saml-provider-role/destroy.js';
 import { samlTrustPolicy } from '../../../src/resources/saml-provider-role/ensure.js';
-import type { Sandbox } from '../../../src/sandbox/index.js';
-import { iamClient, sandboxContext, startTestSandbox, writes } from '../../helpers.js';
+import { iamClient, sandboxContext, sandboxSuite, startTestSandbox, } from '../../helpers.js';
 
 const ACCOUNT = '123456789012';
 const METADATA = readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'okta-metadata.xml'), 'utf8');
 
-let sb: Sandbox;
+const suite = sandboxSuite();
+const { ctx, writeOps } = suite;
 let iam: IAMClient;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-  iam = iamClient(sb);
+beforeAll(() => {
+  iam = iamClient(suite.sb);
 });
-afterAll(async () => {
-  await sb?.stop();
-});
-beforeEach(() => sb.resetRequests());
-
-const ctx = (stack = 'acme-cc') => sandboxContext(sb, { stack });
-const writeOps = () => writes(sb).map((r) => r.operation);
-const roles = () => sb.state().iam.roles.map((r) => r.name);
-const providers = () => sb.state().iam.samlProviders.map((p) => p.name);
+const roles = () => suite.sb.state().iam.roles.map((r) => r.name);
+const providers = () => suite.sb.state().iam.samlProviders.map((p) => p.name);
 
 async function provider(name: string, stack?: string): Promise<string> {
   const out = await iam.send(
@@ -82,7 +74,7 @@ describe('destroySamlRole', () => {
     const p2 = await policy('p_two');
     await iam.send(new AttachRolePolicyCommand({ RoleName: 'Okta_Role_A', PolicyArn: p1 }));
     await iam.send(new AttachRolePolicyCommand({ RoleName: 'Okta_Role_A', PolicyArn: p2 }));
-    sb.resetRequests();
+    suite.sb.resetRequests();
 
     const planned = await destroySamlRole(ctx(), { roleName: 'Okta_Role_A', dryRun: true });
     expect(planned).toMatchObject({
@@ -99,9 +91,11 @@ describe('destroySamlRole', () => {
     expect(writeOps()).toEqual(['DetachRolePolicy', 'DetachRolePolicy', 'DeleteRole']);
     expect(roles()).not.toContain('Okta_Role_A');
     // The policies are not the role's to delete.
-    expect(sb.state().iam.policies.map((p) => p.name)).toEqual(expect.arrayContaining(['p_one', 'p_two']));
+    expect(suite.sb.state().iam.policies.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['p_one', 'p_two']),
+    );
 
-    sb.resetRequests();
+    suite.sb.resetRequests();
     expect(await destroySamlRole(ctx(), { roleName: 'Okta_Role_A' })).toMatchObject({ action: 'absent' });
     expect(writeOps()).toEqual([]);
   });
@@ -110,7 +104,7 @@ describe('destroySamlRole', () => {
     const providerArn = await provider('Okta_B');
     await role('Okta_Role_B', providerArn);
     await role('Okta_Role_C', providerArn, 'other-stack');
-    sb.resetRequests();
+    suite.sb.resetRequests();
     const foreign = await destroySamlRole(ctx(), { roleName: 'okta_role_b' });
     expect(foreign).toMatchObject({ action: 'foreign', resource: 'iam role okta_role_b' });
     expect(foreign.reason).toContain('was not created by connect-okta-sso');
@@ -182,7 +176,7 @@ describe('destroySamlRole', () => {
 
   it('refuses a bad role name before any request', async () => {
     await expect(destroySamlRole(ctx(), { roleName: 'a role' })).rejects.toBeInstanceOf(ConfigError);
-    expect(sb.requests()).toEqual([]);
+    expect(suite.sb.requests()).toEqual([]);
   });
 });
 
@@ -190,7 +184,7 @@ describe('destroySamlProvider', () => {
   it("deletes this stack's provider (found ignoring case) and leaves others", async () => {
     await provider('Okta_D', 'acme-cc');
     await provider('Okta_E');
-    sb.resetRequests();
+    suite.sb.resetRequests();
     expect(await destroySamlProvider(ctx(), { providerName: 'okta_d', dryRun: true })).toMatchObject({
       action: 'delete',
       id: `arn:aws:iam::${ACCOUNT}:saml-provider/Okta_D`,
@@ -200,7 +194,7 @@ describe('destroySamlProvider', () => {
     expect(writeOps()).toEqual(['DeleteSAMLProvider']);
     expect(providers()).not.toContain('Okta_D');
 
-    sb.resetRequests();
+    suite.sb.resetRequests();
     expect((await destroySamlProvider(ctx(), { providerName: 'Okta_D' })).action).toBe('absent');
     expect((await destroySamlProvider(ctx(), { providerName: 'Okta_E' })).action).toBe('foreign');
     expect(writeOps()).toEqual([]);
@@ -209,6 +203,6 @@ describe('destroySamlProvider', () => {
 
   it('refuses a bad provider name before any request', async () => {
     await expect(destroySamlProvider(ctx(), { providerName: 'a b' })).rejects.toBeInstanceOf(ConfigError);
-    expect(sb.requests()).toEqual([]);
+    expect(suite.sb.requests()).toEqual([]);
   });
 });

@@ -10,35 +10,27 @@ import {
   DeleteUserCommand,
   ListQuickConnectsCommand,
 } from '@aws-sdk/client-connect';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/core/errors.js';
 import { createSamlInstance } from '../../../src/resources/connect-instance/ensure.js';
 import { ensureConnectUser, resolveConnectProfiles } from '../../../src/resources/users/connect-user.js';
 import { destroyConnectUsers } from '../../../src/resources/users/destroy.js';
-import type { Sandbox } from '../../../src/sandbox/index.js';
-import { connectClient, sandboxContext, startTestSandbox, writes } from '../../helpers.js';
+import { connectClient, sandboxContext, sandboxSuite, startTestSandbox, } from '../../helpers.js';
 
-let sb: Sandbox;
+const suite = sandboxSuite();
+const { ctx, writeOps } = suite;
 let connect: ConnectClient;
 let instanceId: string;
 beforeAll(async () => {
-  sb = await startTestSandbox();
-  connect = connectClient(sb);
-  const instance = await createSamlInstance(sandboxContext(sb, { stack: 'acme-cc' }), {
+  connect = connectClient(suite.sb);
+  const instance = await createSamlInstance(sandboxContext(suite.sb, { stack: 'acme-cc' }), {
     alias: 'acme-cc',
     wait: { timeoutMs: 5000, pollIntervalMs: 10 },
   });
   instanceId = instance.instanceId as string;
 });
-afterAll(async () => {
-  await sb?.stop();
-});
-beforeEach(() => sb.resetRequests());
-
-const ctx = (stack = 'acme-cc') => sandboxContext(sb, { stack });
-const writeOps = () => writes(sb).map((r) => r.operation);
 const usernames = () =>
-  Object.values(sb.state().connect.instances[instanceId]?.users ?? {})
+  Object.values(suite.sb.state().connect.instances[instanceId]?.users ?? {})
     .map((u) => u.username)
     .sort();
 const FLOW = '00000000-0000-4000-8000-000000000001';
@@ -103,7 +95,7 @@ describe('destroyConnectUsers', () => {
     await handMadeUser('manager@acme.com');
     await quickConnect('Transfer to Jane', jane);
     await quickConnect('Transfer to agent9', other);
-    sb.resetRequests();
+    suite.sb.resetRequests();
 
     const names = ['jane.doe@acme.com', 'agent1@acme.com', 'manager@acme.com', 'nobody@acme.com'];
     const planned = await destroyConnectUsers(ctx(), { instanceId, usernames: names, dryRun: true });
@@ -124,7 +116,7 @@ describe('destroyConnectUsers', () => {
     // Another stack's user keeps its quick connect.
     expect(await quickConnectNames()).toEqual(['Transfer to agent9']);
 
-    sb.resetRequests();
+    suite.sb.resetRequests();
     const again = await destroyConnectUsers(ctx(), { instanceId, usernames: names });
     expect(again.map((r) => r.action)).toEqual(['foreign']);
     expect(writeOps()).toEqual([]);
@@ -134,7 +126,7 @@ describe('destroyConnectUsers', () => {
     const gone = await handMadeUser('gone@acme.com');
     await quickConnect('Transfer to the departed', gone);
     await connect.send(new DeleteUserCommand({ InstanceId: instanceId, UserId: gone }));
-    sb.resetRequests();
+    suite.sb.resetRequests();
     const records = await destroyConnectUsers(ctx(), { instanceId });
     expect(records).toEqual([
       expect.objectContaining({
@@ -157,7 +149,7 @@ describe('destroyConnectUsers', () => {
         instanceId: `arn:aws:connect:us-east-1:123456789012:instance/${instanceId}`,
       }),
     ).rejects.toBeInstanceOf(ConfigError);
-    expect(sb.requests()).toEqual([]);
+    expect(suite.sb.requests()).toEqual([]);
   });
 });
 
