@@ -116,3 +116,21 @@ export function sandboxSuite(options: SandboxOptions = {}): SandboxSuite {
   beforeEach(() => suite.sb.resetRequests());
   return suite;
 }
+
+/** How an AWS SDK call failed: the error's name, HTTP status (0 when none) and message. */
+export interface SdkFailure {
+  name: string;
+  status: number;
+  message: string;
+}
+
+/** The error an AWS SDK call fails with; throws (failing the test) when the call succeeds. */
+export async function sdkFailure(promise: Promise<unknown>): Promise<SdkFailure> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, status: e.$metadata?.httpStatusCode ?? 0, message: e.message };
+  }
+  throw new Error('expected the call to fail');
+}

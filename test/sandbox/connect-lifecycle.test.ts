@@ -33,19 +33,7 @@ import {
 } from '@aws-sdk/client-connect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { connectClient, startTestSandbox } from '../helpers.js';
-
-async function failure(
-  promise: Promise<unknown>,
-): Promise<{ name: string; status: number; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode ?? 0, message: e.message };
-  }
-  throw new Error('expected the call to fail');
-}
+import { connectClient, sdkFailure, startTestSandbox } from '../helpers.js';
 
 interface Instance {
   id: string;
@@ -103,7 +91,7 @@ describe('the agent hierarchy', () => {
   afterAll(() => sb.stop());
 
   it('needs its levels before its groups, and nests groups one level down', async () => {
-    const early = await failure(
+    const early = await sdkFailure(
       connect.send(new CreateUserHierarchyGroupCommand({ InstanceId: instance.id, Name: 'Floor1' })),
     );
     expect(early).toMatchObject({ name: 'InvalidRequestException', status: 400 });
@@ -138,7 +126,7 @@ describe('the agent hierarchy', () => {
     );
     expect(team.HierarchyGroupArn).toBe(`${instance.arn}/agent-group/${team.HierarchyGroupId}`);
     // Below the last level there is no room.
-    const tooDeep = await failure(
+    const tooDeep = await sdkFailure(
       connect.send(
         new CreateUserHierarchyGroupCommand({
           InstanceId: instance.id,
@@ -150,7 +138,7 @@ describe('the agent hierarchy', () => {
     expect(tooDeep).toMatchObject({ name: 'InvalidRequestException' });
     // Siblings have distinct names; the same name elsewhere is fine.
     expect(
-      await failure(
+      await sdkFailure(
         connect.send(
           new CreateUserHierarchyGroupCommand({
             InstanceId: instance.id,
@@ -194,7 +182,7 @@ describe('the agent hierarchy', () => {
 
     // A level that still has groups cannot go.
     expect(
-      await failure(
+      await sdkFailure(
         connect.send(
           new UpdateUserHierarchyStructureCommand({
             InstanceId: instance.id,
@@ -219,7 +207,7 @@ describe('the agent hierarchy', () => {
         ?.HierarchyGroupId,
     ).toBe(team?.id);
     expect(
-      await failure(
+      await sdkFailure(
         createUser(connect, instance, 'nobody@acme.com', {
           HierarchyGroupId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
         }),
@@ -252,7 +240,7 @@ describe('the agent hierarchy', () => {
         ?.HierarchyGroupId,
     ).toBeUndefined();
     expect(
-      await failure(
+      await sdkFailure(
         connect.send(
           new UpdateUserHierarchyCommand({
             InstanceId: instance.id,
@@ -294,12 +282,12 @@ describe('routing profiles, identity info, quick connects', () => {
     expect(sales.RoutingProfileArn).toBe(`${instance.arn}/routing-profile/${sales.RoutingProfileId}`);
     const listed = await connect.send(new ListRoutingProfilesCommand({ InstanceId: instance.id }));
     expect(listed.RoutingProfileSummaryList?.map((p) => p.Name)).toEqual(['Basic Routing Profile', 'Sales']);
-    expect(await failure(connect.send(new CreateRoutingProfileCommand(input)))).toMatchObject({
+    expect(await sdkFailure(connect.send(new CreateRoutingProfileCommand(input)))).toMatchObject({
       name: 'DuplicateResourceException',
       status: 409,
     });
     expect(
-      await failure(
+      await sdkFailure(
         connect.send(
           new CreateRoutingProfileCommand({
             ...input,
@@ -311,7 +299,7 @@ describe('routing profiles, identity info, quick connects', () => {
     ).toMatchObject({ name: 'ResourceNotFoundException' });
     // The model's own rules: a description is required.
     expect(
-      await failure(
+      await sdkFailure(
         connect.send(
           new CreateRoutingProfileCommand({ ...input, Name: 'NoText', Description: undefined as never }),
         ),
@@ -351,7 +339,7 @@ describe('routing profiles, identity info, quick connects', () => {
 
   it('refuses Email on a SAML instance’s user; SecondaryEmail is fine', async () => {
     const user = await createUser(connect, instance, 'mail@acme.com');
-    const withEmail = await failure(
+    const withEmail = await sdkFailure(
       connect.send(
         new UpdateUserIdentityInfoCommand({
           InstanceId: instance.id,
@@ -378,7 +366,7 @@ describe('routing profiles, identity info, quick connects', () => {
     });
     // CreateUser has the same rule.
     expect(
-      await failure(
+      await sdkFailure(
         createUser(connect, instance, 'mail2@acme.com', {
           IdentityInfo: { FirstName: 'M', LastName: 'U', Email: 'mail2@acme.com' },
         }),
@@ -411,7 +399,7 @@ describe('routing profiles, identity info, quick connects', () => {
       }),
     );
     expect(
-      await failure(
+      await sdkFailure(
         connect.send(
           new CreateQuickConnectCommand({
             InstanceId: instance.id,
@@ -425,7 +413,7 @@ describe('routing profiles, identity info, quick connects', () => {
       ),
     ).toMatchObject({ name: 'ResourceNotFoundException' });
     expect(
-      await failure(
+      await sdkFailure(
         connect.send(
           new CreateQuickConnectCommand({
             InstanceId: instance.id,
@@ -460,7 +448,7 @@ describe('routing profiles, identity info, quick connects', () => {
       new DeleteQuickConnectCommand({ InstanceId: instance.id, QuickConnectId: created.QuickConnectId }),
     );
     expect(
-      await failure(
+      await sdkFailure(
         connect.send(
           new DescribeQuickConnectCommand({
             InstanceId: instance.id,
@@ -508,7 +496,7 @@ describe('ListUsers pages', () => {
       for await (const _ of paginateListUsers({ client: connect }, { InstanceId: instance.id })) pages++;
       expect(pages).toBe(13);
       expect(
-        await failure(connect.send(new ListUsersCommand({ InstanceId: instance.id, MaxResults: 1001 }))),
+        await sdkFailure(connect.send(new ListUsersCommand({ InstanceId: instance.id, MaxResults: 1001 }))),
       ).toMatchObject({ name: 'InvalidParameterException', status: 400 });
     } finally {
       await sb.stop();
@@ -530,7 +518,7 @@ describe('the user-write quota (rateLimits: realistic)', () => {
       await createUser(east, a, 'a2');
       await createUser(east, b, 'b2');
       await createUser(east, a, 'a3');
-      expect(await failure(createUser(east, b, 'b3'))).toEqual({
+      expect(await sdkFailure(createUser(east, b, 'b3'))).toEqual({
         name: 'ThrottlingException',
         status: 429,
         message: 'Rate exceeded',
@@ -545,12 +533,12 @@ describe('the user-write quota (rateLimits: realistic)', () => {
       const west = connectClient(sb, { region: 'us-west-2' });
       const c = await samlInstance(west, 'quota-c');
       for (let i = 0; i < 5; i++) await createUser(west, c, `c${i}`);
-      expect(await failure(createUser(west, c, 'c5'))).toMatchObject({ name: 'ThrottlingException' });
+      expect(await sdkFailure(createUser(west, c, 'c5'))).toMatchObject({ name: 'ThrottlingException' });
 
       now += 1_000; // two tokens back in each region
       await createUser(east, b, 'b3');
       await createUser(east, a, 'a4');
-      expect(await failure(createUser(east, a, 'a5'))).toMatchObject({ name: 'ThrottlingException' });
+      expect(await sdkFailure(createUser(east, a, 'a5'))).toMatchObject({ name: 'ThrottlingException' });
       const throttled = sb.requests().filter((r) => r.status === 429);
       expect(throttled.map((r) => [r.operation, r.errorCode])).toEqual([
         ['CreateUser', 'ThrottlingException'],

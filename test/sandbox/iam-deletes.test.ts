@@ -31,7 +31,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { iamClient, startTestSandbox } from '../helpers.js';
+import { iamClient, sdkFailure, startTestSandbox } from '../helpers.js';
+import { guideTrustPolicy } from '../support/guide.js';
 
 const ACCOUNT = '123456789012';
 const CERT = readFileSync(new URL('../fixtures/saml-idp.cert.b64', import.meta.url), 'utf8').trim();
@@ -39,18 +40,6 @@ const METADATA = `<?xml version="1.0" encoding="UTF-8"?><md:EntityDescriptor ent
 
 const policy = (action: string) =>
   JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
-
-async function failure(
-  promise: Promise<unknown>,
-): Promise<{ name: string; status: number; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode ?? 0, message: e.message };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('IAM deletes', () => {
   let sb: Sandbox;
@@ -66,17 +55,7 @@ describe('IAM deletes', () => {
       new CreateSAMLProviderCommand({ Name: 'Okta_Connect_Admin', SAMLMetadataDocument: METADATA }),
     );
     const providerArn = provider.SAMLProviderArn ?? '';
-    const trust = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { Federated: providerArn },
-          Action: 'sts:AssumeRoleWithSAML',
-          Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
-        },
-      ],
-    });
+    const trust = guideTrustPolicy(providerArn);
     await iam.send(new CreateRoleCommand({ RoleName: 'Okta_Role', AssumeRolePolicyDocument: trust }));
     const federation = await iam.send(
       new CreatePolicyCommand({
@@ -104,56 +83,56 @@ describe('IAM deletes', () => {
     const conflict = (message: string) => ({ name: 'DeleteConflictException', status: 409, message });
 
     // The role: its policies first.
-    expect(await failure(iam.send(new DeleteRoleCommand({ RoleName: 'Okta_Role' })))).toEqual(
+    expect(await sdkFailure(iam.send(new DeleteRoleCommand({ RoleName: 'Okta_Role' })))).toEqual(
       conflict('Cannot delete entity, must detach all policies first.'),
     );
     // A policy still attached to the role cannot go either.
-    expect(await failure(iam.send(new DeletePolicyCommand({ PolicyArn: federationArn })))).toEqual(
+    expect(await sdkFailure(iam.send(new DeletePolicyCommand({ PolicyArn: federationArn })))).toEqual(
       conflict('Cannot delete a policy attached to entities.'),
     );
     await iam.send(new DetachRolePolicyCommand({ RoleName: 'Okta_Role', PolicyArn: federationArn }));
     await iam.send(new DeleteRoleCommand({ RoleName: 'Okta_Role' }));
-    expect(await failure(iam.send(new GetRoleCommand({ RoleName: 'Okta_Role' })))).toMatchObject({
+    expect(await sdkFailure(iam.send(new GetRoleCommand({ RoleName: 'Okta_Role' })))).toMatchObject({
       name: 'NoSuchEntityException',
       status: 404,
     });
     await iam.send(new DeletePolicyCommand({ PolicyArn: federationArn }));
 
     // The user: its policies, then its keys.
-    expect(await failure(iam.send(new DeleteUserCommand({ UserName: 'okta_cli_user' })))).toEqual(
+    expect(await sdkFailure(iam.send(new DeleteUserCommand({ UserName: 'okta_cli_user' })))).toEqual(
       conflict('Cannot delete entity, must detach all policies first.'),
     );
     await iam.send(new DetachUserPolicyCommand({ UserName: 'okta_cli_user', PolicyArn: accessArn }));
-    expect(await failure(iam.send(new DeleteUserCommand({ UserName: 'okta_cli_user' })))).toEqual(
+    expect(await sdkFailure(iam.send(new DeleteUserCommand({ UserName: 'okta_cli_user' })))).toEqual(
       conflict('Cannot delete entity, must delete access keys first.'),
     );
     await iam.send(
       new DeleteAccessKeyCommand({ UserName: 'okta_cli_user', AccessKeyId: key.AccessKey?.AccessKeyId }),
     );
     await iam.send(new DeleteUserCommand({ UserName: 'okta_cli_user' }));
-    expect(await failure(iam.send(new GetUserCommand({ UserName: 'okta_cli_user' })))).toMatchObject({
+    expect(await sdkFailure(iam.send(new GetUserCommand({ UserName: 'okta_cli_user' })))).toMatchObject({
       name: 'NoSuchEntityException',
     });
 
     // The policy: detached now, but it still has a version besides the default.
-    const versions = await failure(iam.send(new DeletePolicyCommand({ PolicyArn: accessArn })));
+    const versions = await sdkFailure(iam.send(new DeletePolicyCommand({ PolicyArn: accessArn })));
     expect(versions.name).toBe('DeleteConflictException');
     expect(versions.message).toMatch(/^This policy has more than one version\./);
     await iam.send(new DeletePolicyVersionCommand({ PolicyArn: accessArn, VersionId: 'v1' }));
     await iam.send(new DeletePolicyCommand({ PolicyArn: accessArn }));
-    expect(await failure(iam.send(new GetPolicyCommand({ PolicyArn: accessArn })))).toMatchObject({
+    expect(await sdkFailure(iam.send(new GetPolicyCommand({ PolicyArn: accessArn })))).toMatchObject({
       name: 'NoSuchEntityException',
     });
 
     // The SAML provider goes last; deleting it twice is NoSuchEntity.
     await iam.send(new DeleteSAMLProviderCommand({ SAMLProviderArn: providerArn }));
-    expect(await failure(iam.send(new GetSAMLProviderCommand({ SAMLProviderArn: providerArn })))).toEqual({
+    expect(await sdkFailure(iam.send(new GetSAMLProviderCommand({ SAMLProviderArn: providerArn })))).toEqual({
       name: 'NoSuchEntityException',
       status: 404,
       message: `Manifest not found for arn ${providerArn}`,
     });
     expect(
-      await failure(iam.send(new DeleteSAMLProviderCommand({ SAMLProviderArn: providerArn }))),
+      await sdkFailure(iam.send(new DeleteSAMLProviderCommand({ SAMLProviderArn: providerArn }))),
     ).toMatchObject({ name: 'NoSuchEntityException', status: 404 });
     expect((await iam.send(new ListSAMLProvidersCommand({}))).SAMLProviderList).toEqual([]);
     expect(providerArn).toBe(`arn:aws:iam::${ACCOUNT}:saml-provider/Okta_Connect_Admin`);

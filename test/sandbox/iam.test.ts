@@ -66,6 +66,7 @@ import { createIamEmulator, parseSamlMetadata } from '../../src/sandbox/iam/inde
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { createState } from '../../src/sandbox/state.js';
 import { iamClient, startTestSandbox } from '../helpers.js';
+import { guideTrustPolicy } from '../support/guide.js';
 
 const ACCOUNT = '123456789012';
 const METADATA = readFileSync(
@@ -75,19 +76,6 @@ const METADATA = readFileSync(
 
 const allow = (action: string) =>
   JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
-
-const samlTrust = (providerArn: string) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: providerArn },
-        Action: 'sts:AssumeRoleWithSAML',
-        Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
-      },
-    ],
-  });
 
 const serviceTrust = JSON.stringify({
   Version: '2012-10-17',
@@ -650,7 +638,7 @@ describe('roles', () => {
   });
 
   it('creates a SAML role with its trust policy URL-encoded, reads, updates and deletes it', async () => {
-    const trust = samlTrust(providerArn);
+    const trust = guideTrustPolicy(providerArn);
     const created = await iam.send(
       new CreateRoleCommand({
         RoleName: 'ConnectAgent',
@@ -756,7 +744,9 @@ describe('roles', () => {
     const missing = `arn:aws:iam::${ACCOUNT}:saml-provider/Missing`;
     expect(
       await failure(
-        iam.send(new CreateRoleCommand({ RoleName: 'Orphan', AssumeRolePolicyDocument: samlTrust(missing) })),
+        iam.send(
+          new CreateRoleCommand({ RoleName: 'Orphan', AssumeRolePolicyDocument: guideTrustPolicy(missing) }),
+        ),
       ),
     ).toEqual({
       name: 'MalformedPolicyDocumentException',
@@ -852,7 +842,7 @@ describe('eventual consistency of new SAML providers', () => {
       const { SAMLProviderArn } = await client.send(
         new CreateSAMLProviderCommand({ Name: 'Fresh', SAMLMetadataDocument: METADATA }),
       );
-      const trust = samlTrust(SAMLProviderArn ?? '');
+      const trust = guideTrustPolicy(SAMLProviderArn ?? '');
       expect(
         await failure(
           client.send(new CreateRoleCommand({ RoleName: 'Early', AssumeRolePolicyDocument: trust })),

@@ -27,7 +27,7 @@ import {
 } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { iamClient, startTestSandbox } from '../helpers.js';
+import { iamClient, sdkFailure, startTestSandbox } from '../helpers.js';
 import {
   ACCOUNT,
   encode,
@@ -51,18 +51,6 @@ function sts(sb: Sandbox, credentials?: Credentials): STSClient {
     maxAttempts: 1,
     ...(credentials ? { credentials } : {}),
   });
-}
-
-async function failure(
-  promise: Promise<unknown>,
-): Promise<{ name: string; status: number; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode ?? 0, message: e.message };
-  }
-  throw new Error('expected the call to fail');
 }
 
 function temporary(out: AssumeRoleWithSAMLCommandOutput): Credentials {
@@ -109,14 +97,14 @@ describe('GetCallerIdentity', () => {
     });
     // A wrong secret is refused as STS does.
     expect(
-      await failure(
+      await sdkFailure(
         sts(sb, { accessKeyId: key.AccessKey?.AccessKeyId ?? '', secretAccessKey: 'x'.repeat(40) }).send(
           new GetCallerIdentityCommand({}),
         ),
       ),
     ).toMatchObject({ name: 'SignatureDoesNotMatch', status: 403 });
     expect(
-      await failure(
+      await sdkFailure(
         sts(sb, { accessKeyId: 'AKIANOSUCHKEY0000000', secretAccessKey: 'x'.repeat(40) }).send(
           new GetCallerIdentityCommand({}),
         ),
@@ -182,7 +170,9 @@ describe('AssumeRoleWithSAML', () => {
     expect(token.UserId).toBe(federation.users[USER]);
     expect(token.SignInUrl).toBe('https://fixture-cc.my.connect.aws/auth/sign-in');
     // Nothing else: the role's policies are the session's.
-    const denied = await failure(connect.send(new ListUsersCommand({ InstanceId: federation.instanceId })));
+    const denied = await sdkFailure(
+      connect.send(new ListUsersCommand({ InstanceId: federation.instanceId })),
+    );
     expect(denied).toMatchObject({ name: 'AccessDeniedException', status: 403 });
     expect(denied.message).toContain(
       `User: arn:aws:sts::${ACCOUNT}:assumed-role/Okta_Role/${USER} is not authorized to perform: connect:ListUsers`,
@@ -190,12 +180,12 @@ describe('AssumeRoleWithSAML', () => {
 
     // Without the session token, or with another one, the key is not recognised.
     const { sessionToken: _, ...bare } = creds;
-    expect(await failure(sts(sb, bare).send(new GetCallerIdentityCommand({})))).toMatchObject({
+    expect(await sdkFailure(sts(sb, bare).send(new GetCallerIdentityCommand({})))).toMatchObject({
       name: 'InvalidClientTokenId',
       status: 403,
     });
     expect(
-      await failure(
+      await sdkFailure(
         sts(sb, { ...creds, sessionToken: `${creds.sessionToken}x` }).send(new GetCallerIdentityCommand({})),
       ),
     ).toMatchObject({ name: 'InvalidClientTokenId' });
@@ -213,12 +203,12 @@ describe('AssumeRoleWithSAML', () => {
     // An hour later they have expired.
     now = NOW + 3600 * 1000;
     try {
-      expect(await failure(sts(sb, creds).send(new GetCallerIdentityCommand({})))).toMatchObject({
+      expect(await sdkFailure(sts(sb, creds).send(new GetCallerIdentityCommand({})))).toMatchObject({
         name: 'ExpiredToken',
         status: 403,
       });
       expect(
-        await failure(connect.send(new GetFederationTokenCommand({ InstanceId: federation.instanceId }))),
+        await sdkFailure(connect.send(new GetFederationTokenCommand({ InstanceId: federation.instanceId }))),
       ).toMatchObject({ name: 'ExpiredTokenException', status: 403 });
     } finally {
       now = NOW;
@@ -226,15 +216,17 @@ describe('AssumeRoleWithSAML', () => {
   });
 
   it('answers STS errors for what sign-in refuses', async () => {
-    const foreign = await failure(assume(encode(signedResponse({}, { key: OTHER_KEY, cert: OTHER_CERT }))));
+    const foreign = await sdkFailure(
+      assume(encode(signedResponse({}, { key: OTHER_KEY, cert: OTHER_CERT }))),
+    );
     expect(foreign).toMatchObject({ name: 'InvalidIdentityTokenException', status: 400 });
     expect(foreign.message).toContain('Response signature invalid');
 
-    const expired = await failure(assume(encode(signedResponse({ now: NOW - 3600 * 1000 }))));
+    const expired = await sdkFailure(assume(encode(signedResponse({ now: NOW - 3600 * 1000 }))));
     expect(expired).toMatchObject({ name: 'ExpiredTokenException', status: 400 });
 
     // The RoleArn must be one of the signed Role values.
-    const otherRole = await failure(
+    const otherRole = await sdkFailure(
       assume(encode(signedResponse()), { RoleArn: `arn:aws:iam::${ACCOUNT}:role/Admin` }),
     );
     expect(otherRole).toEqual({
@@ -243,7 +235,7 @@ describe('AssumeRoleWithSAML', () => {
       message: 'Not authorized to perform sts:AssumeRoleWithSAML',
     });
 
-    const noProvider = await failure(
+    const noProvider = await sdkFailure(
       sts(sb).send(
         new AssumeRoleWithSAMLCommand({
           RoleArn: ROLE,
@@ -261,7 +253,7 @@ describe('AssumeRoleWithSAML', () => {
       message: "Specified provider doesn't exist.",
     });
 
-    const tooLong = await failure(assume(encode(signedResponse()), { DurationSeconds: 7200 }));
+    const tooLong = await sdkFailure(assume(encode(signedResponse()), { DurationSeconds: 7200 }));
     expect(tooLong).toEqual({
       name: 'ValidationError',
       status: 400,
@@ -269,7 +261,7 @@ describe('AssumeRoleWithSAML', () => {
     });
 
     // The model's own rules: SAMLAssertion is 4–100,000 characters.
-    expect(await failure(assume('abc'))).toMatchObject({ name: 'ValidationError', status: 400 });
+    expect(await sdkFailure(assume('abc'))).toMatchObject({ name: 'ValidationError', status: 400 });
     expect(sb.requests().filter((r) => r.operation === 'AssumeRoleWithSAML' && r.status >= 400).length).toBe(
       6,
     );
@@ -358,7 +350,7 @@ describe('NotImplemented, in each protocol', () => {
       ],
     ];
     for (const [protocol, call, operation] of cases) {
-      const err = await failure(call());
+      const err = await sdkFailure(call());
       expect({ protocol, ...err }).toMatchObject({ protocol, name: 'NotImplemented', status: 501 });
       expect(err.message).toContain(operation);
     }
