@@ -134,3 +134,10 @@ export async function sdkFailure(promise: Promise<unknown>): Promise<SdkFailure>
   }
   throw new Error('expected the call to fail');
 }
+
+/** The requests the sandbox served since the last reset, counted by operation. */
+export function countByOperation(sb: Sandbox): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of sb.requests()) counts[r.operation] = (counts[r.operation] ?? 0) + 1;
+  return counts;
+}

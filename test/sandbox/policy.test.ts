@@ -8,6 +8,7 @@ import {
   parsePolicyDocument,
   principalsOf,
 } from '../../src/sandbox/policy.js';
+import { guideTrustPolicy } from '../support/guide.js';
 
 const PROVIDER_ARN = 'arn:aws:iam::123456789012:saml-provider/Okta';
 const INSTANCE_ARN = 'arn:aws:connect:us-east-1:123456789012:instance/INSTANCE_ID';
@@ -33,20 +34,12 @@ const OKTA_ACCESS_POLICY = JSON.stringify({
 
 /** The SAML trust policy (IAM guide id_roles_create_for-idp_saml), regional variant when `regional`. */
 function samlTrustPolicy(regional = false): string {
-  const aud = regional
-    ? ['https://signin.aws.amazon.com/saml', 'https://us-west-2.signin.aws.amazon.com/saml']
-    : 'https://signin.aws.amazon.com/saml';
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: PROVIDER_ARN },
-        Action: 'sts:AssumeRoleWithSAML',
-        Condition: { StringEquals: { 'SAML:aud': aud } },
-      },
-    ],
-  });
+  return guideTrustPolicy(
+    PROVIDER_ARN,
+    regional
+      ? ['https://signin.aws.amazon.com/saml', 'https://us-west-2.signin.aws.amazon.com/saml']
+      : 'https://signin.aws.amazon.com/saml',
+  );
 }
 
 function parseOk(doc: unknown, kind: PolicyKind = 'identity') {

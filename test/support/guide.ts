@@ -16,6 +16,7 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import type { Client as OktaClient } from '@okta/okta-sdk-nodejs';
+import type { ResolvedUser, ResolvedUserConnect } from '../../src/config/types.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { connectClient, iamClient, oktaClient } from '../helpers.js';
 import { appMetadata, awsAppBody, type JsonObject, oktaJson, type RawApp } from './okta.js';
@@ -58,8 +59,14 @@ export interface Guide {
   iam: IAMClient;
 }
 
-/** The trust policy the guide's role carries: AssumeRoleWithSAML from the provider, global sign-in audience. */
-export function guideTrustPolicy(providerArn: string): string {
+/**
+ * The trust policy the guide's role carries (IAM guide id_roles_create_for-idp_saml): AssumeRoleWithSAML
+ * from the provider, for the global sign-in audience unless other audiences are given.
+ */
+export function guideTrustPolicy(
+  providerArn: string,
+  audience: string | string[] = 'https://signin.aws.amazon.com/saml',
+): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
@@ -67,7 +74,7 @@ export function guideTrustPolicy(providerArn: string): string {
         Effect: 'Allow',
         Principal: { Federated: providerArn },
         Action: 'sts:AssumeRoleWithSAML',
-        Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
+        Condition: { StringEquals: { 'SAML:aud': audience } },
       },
     ],
   });
@@ -152,4 +159,25 @@ export async function guideSetUp(sb: Sandbox, opts: GuideOptions): Promise<Guide
     guide.importedRoles = (await sb.admin.enableApiIntegration(app.id, guide.credentials)).importedRoles;
   }
   return guide;
+}
+
+/**
+ * A configured user of the guide's `admin` app as `validateConfig` resolves it: the default Connect
+ * profiles (`Agent`, `Basic Routing Profile`, soft phone) unless `connect` says otherwise.
+ */
+export function resolvedUser(login: string, connect: Partial<ResolvedUserConnect> = {}): ResolvedUser {
+  return {
+    login,
+    app: 'admin',
+    connect: {
+      securityProfiles: ['Agent'],
+      routingProfile: 'Basic Routing Profile',
+      firstName: undefined,
+      lastName: undefined,
+      phoneType: 'SOFT_PHONE',
+      deskPhoneNumber: undefined,
+      explicit: { securityProfiles: false, routingProfile: false },
+      ...connect,
+    },
+  };
 }

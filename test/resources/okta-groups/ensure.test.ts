@@ -19,32 +19,20 @@ import {
 } from '../../../src/resources/okta-groups/ensure.js';
 import { reconcileUsers } from '../../../src/resources/users/reconcile.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
-import { connectClient, oktaClient, sandboxContext, startTestSandbox, writes } from '../../helpers.js';
+import {
+  connectClient,
+  countByOperation,
+  oktaClient,
+  sandboxContext,
+  startTestSandbox,
+  writes,
+} from '../../helpers.js';
+import { resolvedUser } from '../../support/guide.js';
 import { oktaJson } from '../../support/okta.js';
 
 const ACCOUNT = '123456789012';
 
-function user(login: string): ResolvedUser {
-  return {
-    login,
-    app: 'admin',
-    connect: {
-      securityProfiles: ['Agent'],
-      routingProfile: 'Basic Routing Profile',
-      firstName: undefined,
-      lastName: undefined,
-      phoneType: 'SOFT_PHONE',
-      deskPhoneNumber: undefined,
-      explicit: { securityProfiles: false, routingProfile: false },
-    },
-  };
-}
-
-function countByOperation(sb: Sandbox): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of sb.requests()) counts[r.operation] = (counts[r.operation] ?? 0) + 1;
-  return counts;
-}
+const user = (login: string) => resolvedUser(login);
 
 describe('group names and the SAML role they give', () => {
   const admin = groupMappingFor({

@@ -18,38 +18,16 @@ import { assignUser } from '../../../src/resources/users/assignment.js';
 import { caseConflictError } from '../../../src/resources/users/connect-user.js';
 import { reconcileUsers } from '../../../src/resources/users/reconcile.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
-import { sandboxContext, startTestSandbox, writes } from '../../helpers.js';
-import { type GuideOptions, guideSetUp } from '../../support/guide.js';
+import { countByOperation, sandboxContext, startTestSandbox, writes } from '../../helpers.js';
+import { type GuideOptions, guideSetUp, resolvedUser } from '../../support/guide.js';
 import { oktaJson } from '../../support/okta.js';
 
-function user(login: string, connect: Partial<ResolvedUserConnect> = {}): ResolvedUser {
-  return {
-    login,
-    app: 'admin',
-    connect: {
-      securityProfiles: ['Agent'],
-      routingProfile: 'Basic Routing Profile',
-      firstName: undefined,
-      lastName: undefined,
-      phoneType: 'SOFT_PHONE',
-      deskPhoneNumber: undefined,
-      explicit: { securityProfiles: false, routingProfile: false },
-      ...connect,
-    },
-  };
-}
+const user = resolvedUser;
 
 const explicitly = (securityProfiles: string[]): Partial<ResolvedUserConnect> => ({
   securityProfiles,
   explicit: { securityProfiles: true, routingProfile: false },
 });
-
-/** Requests since the last reset, counted by operation. */
-function countByOperation(sb: Sandbox): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of sb.requests()) counts[r.operation] = (counts[r.operation] ?? 0) + 1;
-  return counts;
-}
 
 /** The guide's set-up with the clients retrying (the rate-limit tests throttle them). */
 const setUp = (sb: Sandbox, opts: GuideOptions) => guideSetUp(sb, { maxAttempts: 5, ...opts });
@@ -71,8 +49,6 @@ describe('reconcileUsers', () => {
     main = await setUp(sb, {
       alias: 'users-cc',
       label: 'Amazon Connect Administrator',
-      roleName: 'Okta_Role',
-      providerName: 'Okta_Connect_Admin',
       integrate: true,
     });
     const pending = await setUp(sb, {
@@ -314,8 +290,6 @@ describe('reconcileUsers at scale', () => {
     const { appId, instanceId } = await setUp(sb, {
       alias: 'scale-cc',
       label: 'Scale',
-      roleName: 'Okta_Role',
-      providerName: 'Okta_Connect_Admin',
       integrate: true,
     });
     const users: ResolvedUser[] = [];
@@ -366,8 +340,6 @@ describe('reconcileUsers under realistic rate limits', () => {
       const { appId, instanceId } = await setUp(sb, {
         alias: 'rate-cc',
         label: 'Rate',
-        roleName: 'Okta_Role',
-        providerName: 'Okta_Connect_Admin',
         integrate: true,
       });
       const users: ResolvedUser[] = [];
@@ -410,8 +382,6 @@ describe('reconcileUsers under realistic rate limits', () => {
       const { appId, instanceId } = await setUp(sb, {
         alias: 'sdk-cc',
         label: 'SDK',
-        roleName: 'Okta_Role',
-        providerName: 'Okta_Connect_Admin',
         integrate: true,
       });
       const users: ResolvedUser[] = [];
