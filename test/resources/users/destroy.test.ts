@@ -11,11 +11,12 @@ import {
   ListQuickConnectsCommand,
 } from '@aws-sdk/client-connect';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { SsoContext } from '../../../src/core/context.js';
 import { ConfigError } from '../../../src/core/errors.js';
 import { createSamlInstance } from '../../../src/resources/connect-instance/ensure.js';
 import { ensureConnectUser, resolveConnectProfiles } from '../../../src/resources/users/connect-user.js';
 import { destroyConnectUsers } from '../../../src/resources/users/destroy.js';
-import { connectClient, sandboxContext, sandboxSuite, startTestSandbox, } from '../../helpers.js';
+import { connectClient, sandboxContext, sandboxSuite, startTestSandbox } from '../../helpers.js';
 
 const suite = sandboxSuite();
 const { ctx, writeOps } = suite;
@@ -35,13 +36,16 @@ const usernames = () =>
     .sort();
 const FLOW = '00000000-0000-4000-8000-000000000001';
 
-async function user(username: string, stack: string): Promise<string> {
-  const profiles = await resolveConnectProfiles(ctx(stack), instanceId, {
-    securityProfiles: ['Agent'],
-    routingProfile: 'Basic Routing Profile',
-  });
-  const made = await ensureConnectUser(ctx(stack), {
-    instanceId,
+type Profiles = Awaited<ReturnType<typeof resolveConnectProfiles>>;
+
+/** The guide's default profiles (Agent, Basic Routing Profile) resolved in an instance. */
+const agentProfiles = (c: SsoContext, id: string): Promise<Profiles> =>
+  resolveConnectProfiles(c, id, { securityProfiles: ['Agent'], routingProfile: 'Basic Routing Profile' });
+
+/** A Connect user made by the library, so tagged with the context's stack. */
+async function libraryUser(c: SsoContext, id: string, username: string, profiles: Profiles): Promise<string> {
+  const made = await ensureConnectUser(c, {
+    instanceId: id,
     username,
     firstName: 'A',
     lastName: 'B',
@@ -54,11 +58,12 @@ async function user(username: string, stack: string): Promise<string> {
   return made.userId as string;
 }
 
+async function user(username: string, stack: string): Promise<string> {
+  return libraryUser(ctx(stack), instanceId, username, await agentProfiles(ctx(stack), instanceId));
+}
+
 async function handMadeUser(username: string): Promise<string> {
-  const profiles = await resolveConnectProfiles(ctx(), instanceId, {
-    securityProfiles: ['Agent'],
-    routingProfile: 'Basic Routing Profile',
-  });
+  const profiles = await agentProfiles(ctx(), instanceId);
   const out = await connect.send(
     new CreateUserCommand({
       InstanceId: instanceId,
@@ -163,24 +168,11 @@ describe('destroyConnectUsers under realistic rate limits', () => {
         wait: { timeoutMs: 5000, pollIntervalMs: 10 },
       });
       const id = instance.instanceId as string;
-      const profiles = await resolveConnectProfiles(c, id, {
-        securityProfiles: ['Agent'],
-        routingProfile: 'Basic Routing Profile',
-      });
+      const profiles = await agentProfiles(c, id);
       for (let i = 0; i < 8; i++) {
         for (;;) {
           try {
-            await ensureConnectUser(c, {
-              instanceId: id,
-              username: `agent${i}@acme.com`,
-              firstName: 'A',
-              lastName: 'B',
-              phoneType: 'SOFT_PHONE',
-              profiles,
-              manageSecurityProfiles: false,
-              manageRoutingProfile: false,
-              dryRun: false,
-            });
+            await libraryUser(c, id, `agent${i}@acme.com`, profiles);
             break;
           } catch (error) {
             if ((error as { providerCode?: string }).providerCode !== 'ThrottlingException') throw error;
