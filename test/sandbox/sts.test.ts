@@ -314,6 +314,15 @@ function signed(
   });
 }
 
+/** A signed form-encoded POST to `/`, as the query protocols (IAM, STS, SNS) send their actions. */
+const signedQuery = (sb: Sandbox, service: string, body: string): Request =>
+  signed(sb, service, {
+    method: 'POST',
+    path: '/',
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    body,
+  });
+
 describe('NotImplemented, in each protocol', () => {
   let sb: Sandbox;
   beforeAll(async () => {
@@ -363,26 +372,18 @@ describe('NotImplemented, in each protocol', () => {
       ['secretsmanager', 'Unknown', 'NotImplemented'],
     ]);
     // An operation no AWS service has is what AWS says it is.
-    const invalid = await fetch(
-      signed(sb, 'iam', {
-        method: 'POST',
-        path: '/',
-        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-        body: 'Action=NoSuchThing&Version=2010-05-08',
-      }),
-    );
+    const invalid = await fetch(signedQuery(sb, 'iam', 'Action=NoSuchThing&Version=2010-05-08'));
     expect(invalid.status).toBe(400);
     expect(await invalid.text()).toContain('<Code>InvalidAction</Code>');
   });
 
   it('answers a service the sandbox does not emulate in that protocol’s error format', async () => {
     const query = await fetch(
-      signed(sb, 'sns', {
-        method: 'POST',
-        path: '/',
-        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-        body: 'Action=Publish&Version=2010-03-31&TopicArn=arn%3Aaws%3Asns%3Aus-east-1%3A123456789012%3At&Message=hi',
-      }),
+      signedQuery(
+        sb,
+        'sns',
+        'Action=Publish&Version=2010-03-31&TopicArn=arn%3Aaws%3Asns%3Aus-east-1%3A123456789012%3At&Message=hi',
+      ),
     );
     expect(query.status).toBe(501);
     const queryBody = await query.text();
@@ -424,14 +425,7 @@ describe('NotImplemented, in each protocol', () => {
     );
 
     // The emulated services are unaffected: the same signer reaches STS.
-    const identity = await fetch(
-      signed(sb, 'sts', {
-        method: 'POST',
-        path: '/',
-        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-        body: 'Action=GetCallerIdentity&Version=2011-06-15',
-      }),
-    );
+    const identity = await fetch(signedQuery(sb, 'sts', 'Action=GetCallerIdentity&Version=2011-06-15'));
     expect(identity.status).toBe(200);
     expect(await identity.text()).toContain(`<Arn>arn:aws:iam::${ACCOUNT}:root</Arn>`);
   });

@@ -29,6 +29,17 @@ const explicitly = (securityProfiles: string[]): Partial<ResolvedUserConnect> =>
   explicit: { securityProfiles: true, routingProfile: false },
 });
 
+/** `count` Okta users `<prefix><i>@acme.com` (first name `firstName`, last name `i`), each configured. */
+function oktaUsers(sb: Sandbox, count: number, prefix: string, firstName: string): ResolvedUser[] {
+  const users: ResolvedUser[] = [];
+  for (let i = 0; i < count; i++) {
+    const login = `${prefix}${i}@acme.com`;
+    sb.admin.createOktaUser({ login, firstName, lastName: String(i) });
+    users.push(user(login));
+  }
+  return users;
+}
+
 /** The guide's set-up with the clients retrying (the rate-limit tests throttle them). */
 const setUp = (sb: Sandbox, opts: GuideOptions) => guideSetUp(sb, { maxAttempts: 5, ...opts });
 
@@ -342,12 +353,7 @@ describe('reconcileUsers under realistic rate limits', () => {
         label: 'Rate',
         integrate: true,
       });
-      const users: ResolvedUser[] = [];
-      for (let i = 0; i < 300; i++) {
-        const login = `rate${i}@acme.com`;
-        sb.admin.createOktaUser({ login, firstName: 'Rate', lastName: String(i) });
-        users.push(user(login));
-      }
+      const users = oktaUsers(sb, 300, 'rate', 'Rate');
       const ctx = sandboxContext(sb, { clock, maxAttempts: 1 });
       sb.resetRequests();
       const result = await reconcileUsers(ctx, {
@@ -384,11 +390,7 @@ describe('reconcileUsers under realistic rate limits', () => {
         label: 'SDK',
         integrate: true,
       });
-      const users: ResolvedUser[] = [];
-      for (let i = 0; i < 8; i++) {
-        sb.admin.createOktaUser({ login: `sdk${i}@acme.com`, firstName: 'Sdk', lastName: String(i) });
-        users.push(user(`sdk${i}@acme.com`));
-      }
+      const users = oktaUsers(sb, 8, 'sdk', 'Sdk');
       const ctx = sandboxContext(sb, { maxAttempts: 5 });
       sb.resetRequests();
       const result = await reconcileUsers(ctx, {
