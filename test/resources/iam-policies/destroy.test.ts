@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, ConflictError } from '../../../src/core/errors.js';
 import { destroyManagedPolicy } from '../../../src/resources/iam-policies/destroy.js';
 import { createFederationPolicy } from '../../../src/resources/iam-policies/ensure.js';
-import { iamClient, sandboxSuite, } from '../../helpers.js';
+import { iamClient, sandboxSuite } from '../../helpers.js';
 
 const ACCOUNT = '123456789012';
 const instanceArn = (id: string) => `arn:aws:connect:us-east-1:${ACCOUNT}:instance/${id}`;

@@ -8,7 +8,7 @@ import { ConfigError } from '../../../src/core/errors.js';
 import { createOktaAccessPolicy } from '../../../src/resources/iam-policies/ensure.js';
 import { destroyOktaApiUser } from '../../../src/resources/okta-api-user/destroy.js';
 import { createOktaApiUser } from '../../../src/resources/okta-api-user/ensure.js';
-import { iamClient, sandboxSuite, } from '../../helpers.js';
+import { iamClient, sandboxSuite } from '../../helpers.js';
 
 const suite = sandboxSuite();
 const { ctx, writeOps } = suite;

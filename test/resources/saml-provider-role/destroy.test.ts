@@ -16,7 +16,7 @@ import { ConfigError, ConflictError } from '../../../src/core/errors.js';
 import { ownershipTags } from '../../../src/providers/aws/tags.js';
 import { destroySamlProvider, destroySamlRole } from '../../../src/resources/saml-provider-role/destroy.js';
 import { samlTrustPolicy } from '../../../src/resources/saml-provider-role/ensure.js';
-import { iamClient, sandboxContext, sandboxSuite, startTestSandbox, } from '../../helpers.js';
+import { iamClient, sandboxContext, sandboxSuite, startTestSandbox } from '../../helpers.js';
 
 const ACCOUNT = '123456789012';
 const METADATA = readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'okta-metadata.xml'), 'utf8');
