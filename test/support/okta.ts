@@ -1,7 +1,8 @@
 /**
  * The one raw-Okta helper of the tests: calls to the sandbox's Okta outside the library (set-up and
- * read-back), through the real Okta SDK's own HTTP transport (its headers and auth, no GET cache, no
- * retries, so one call is one request), plus the body of an `amazon_aws` app as the admin console makes it.
+ * read-back), through the real Okta SDK's own HTTP transport (its headers and auth, no GET cache), plus the
+ * body of an `amazon_aws` app as the admin console makes it. Given a sandbox, the calls use one client per
+ * sandbox with the SDK's retries off, so one call is one request; given a client, that client's settings.
  * The raw API is needed because the SDK's typed models drop `settings.app`.
  */
 import type { Client as OktaClient } from '@okta/okta-sdk-nodejs';
