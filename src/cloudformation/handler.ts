@@ -11,11 +11,14 @@
  *
  * A Create that fails gets no Delete from the Provider framework (and a plain custom resource gets one
  * only for the id it answered), so the handler removes its own partial work before it answers FAILED —
- * the Connect instance only when this request created it.
+ * the Connect instance only when this request created it. A plain-CloudFormation Create given up before
+ * its end (its self re-invoke refused, or past its ServiceTimeout) cannot clean up in the time left: it
+ * answers FAILED with the id a success would have answered, so that CloudFormation's rollback Delete
+ * removes the partial work.
  */
 import { createOrUpdate } from './create-update.js';
 import { remove } from './delete.js';
-import { checkEvent, freshState, maxDurationOf } from './event.js';
+import { checkEvent, freshState, maxDurationOf, unfinishedId } from './event.js';
 import { failedCreateId } from './properties.js';
 import { buildResponse, sendResponse, truncateBytes } from './response.js';
 import { createRuntime, messageOf, type PassOutcome } from './runtime.js';
@@ -99,7 +102,7 @@ export function createCustomResourceHandler(
       if (elapsed > maxDurationOf(event, options.maxDurationMs)) {
         outcome = {
           kind: 'failed',
-          physicalResourceId: event.PhysicalResourceId ?? failedCreateId(event.RequestId),
+          physicalResourceId: unfinishedId(event),
           reason: `did not finish within ${Math.round(elapsed / 1000)} s (the resource's ServiceTimeout); the next update resumes where it stopped`,
         };
       } else {
@@ -116,7 +119,7 @@ export function createCustomResourceHandler(
         } catch (error) {
           outcome = {
             kind: 'failed',
-            physicalResourceId: event.PhysicalResourceId ?? failedCreateId(event.RequestId),
+            physicalResourceId: unfinishedId(event),
             reason: `could not continue the request in a new invocation (lambda:InvokeFunction on the function itself): ${messageOf(error)}`,
           };
         }
