@@ -68,39 +68,37 @@ describe('a Create given up before its end answers the id its rollback Delete ca
     return { failed: failed.body, before, deleted: deleted.body, after: stackOwned() };
   }
 
+  /** FAILED with the setup id (after a pass that did write), and the rollback Delete left nothing. */
+  function expectRolledBack(run: Awaited<ReturnType<typeof createThenRollback>>, reason: string) {
+    expect(run.failed.Status).toBe('FAILED');
+    expect(run.failed.Reason).toContain(reason);
+    expect(run.failed.PhysicalResourceId).toBe(SETUP_ID);
+    // The first pass did write (else the rollback would prove nothing).
+    expect(run.before.oktaApps + run.before.roles + run.before.policies).toBeGreaterThan(0);
+    expect(run.deleted).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: SETUP_ID });
+    expect(run.after).toEqual({ oktaApps: 0, roles: 0, samlProviders: 0, policies: 0 });
+  }
+
   it('a refused self re-invoke: FAILED with the setup id, and the rollback Delete removes what the pass made', async () => {
     let invokes = 0;
-    const { failed, before, deleted, after } = await createThenRollback({
+    const run = await createThenRollback({
       invokeSelf: async () => {
         invokes++;
         throw new Error('User is not authorized to perform: lambda:InvokeFunction');
       },
     });
     expect(invokes).toBe(1);
-    expect(failed.Status).toBe('FAILED');
-    expect(failed.Reason).toContain('lambda:InvokeFunction');
-    expect(failed.PhysicalResourceId).toBe(SETUP_ID);
-    // The first pass did write (else the rollback would prove nothing).
-    expect(before.oktaApps + before.roles + before.policies).toBeGreaterThan(0);
-
-    expect(deleted).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: SETUP_ID });
-    expect(after).toEqual({ oktaApps: 0, roles: 0, samlProviders: 0, policies: 0 });
+    expectRolledBack(run, 'lambda:InvokeFunction');
   }, 60_000);
 
   it('past its ServiceTimeout: FAILED with the setup id, and the rollback Delete removes what the pass made', async () => {
-    const { failed, before, deleted, after } = await createThenRollback({
+    const run = await createThenRollback({
       maxDurationMs: 1,
       invokeSelf: async () => {
         throw new Error('a request past its ServiceTimeout must not be continued');
       },
     });
-    expect(failed.Status).toBe('FAILED');
-    expect(failed.Reason).toContain('did not finish within');
-    expect(failed.PhysicalResourceId).toBe(SETUP_ID);
-    expect(before.oktaApps + before.roles + before.policies).toBeGreaterThan(0);
-
-    expect(deleted).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: SETUP_ID });
-    expect(after).toEqual({ oktaApps: 0, roles: 0, samlProviders: 0, policies: 0 });
+    expectRolledBack(run, 'did not finish within');
   }, 60_000);
 
   it('properties that do not parse wrote nothing: the placeholder id stays, and its Delete does nothing', async () => {
