@@ -79,6 +79,13 @@ export const CONNECTION_OPTIONS = {
   },
 } as const satisfies OptionSpec;
 
+/** `--okta-token-stdin` of the commands that ask before they write (a piped token needs `--yes`). */
+export const OKTA_TOKEN_STDIN_WITH_YES = {
+  type: 'boolean',
+  description:
+    'Read the Okta API token from stdin (typed without echo on a terminal; piped tokens need --yes, since stdin is then not a terminal)',
+} as const satisfies OptionDef;
+
 /** The flags people try for secrets; each is refused with where the secret goes instead. */
 export const SECRET_FLAGS: ReadonlySet<string> = new Set([
   'token',

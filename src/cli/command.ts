@@ -11,6 +11,7 @@ import {
   causeLines,
   causeSummaries,
   EXIT,
+  type ExitCode,
   type ExplainContext,
   type Explained,
   explain,
@@ -101,7 +102,21 @@ export function defineCommand(spec: CommandSpec, body: Body): Command {
 
 /** Print an error (or its JSON document) and return its exit code. */
 export function reportError(run: CommandRun, name: string, error: unknown): number {
-  const x = explainRun(run, error);
+  return reportExplained(run, name, explainRun(run, error), error);
+}
+
+/**
+ * Print an explained error on stderr (`<prefix>: error: <sentence>`, its field, resource and fix) or,
+ * with `--json`, as the command's JSON document; returns its exit code. `--debug` adds the cause chain
+ * (to the text on stderr too, unless `textCauses` is false).
+ */
+export function reportExplained(
+  run: CommandRun,
+  name: string,
+  x: Explained,
+  error: unknown,
+  { textCauses = true }: { textCauses?: boolean } = {},
+): ExitCode {
   if (run.json) {
     run.out.json({
       command: name,
@@ -119,7 +134,7 @@ export function reportError(run: CommandRun, name: string, error: unknown): numb
     });
   } else {
     for (const line of formatExplained(x, `connect-okta-sso ${name}: error`)) run.out.err(line);
-    if (run.debug) {
+    if (run.debug && textCauses) {
       run.out.err('debug: cause chain:');
       for (const line of causeLines(error)) run.out.err(`  ${line}`);
     }

@@ -18,8 +18,9 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Logger, ResolvedConfig, SsoContext } from '../index.js';
 import type { CommandRun } from './command.js';
 import { UsageError } from './errors.js';
-import { loadLibrary } from './lib.js';
+import { type Library, loadLibrary } from './lib.js';
 import type { Output } from './output.js';
+import { commandLogger } from './progress.js';
 import { readSecret } from './prompt.js';
 
 /** Okta credentials as `createContext` takes them. */
@@ -263,4 +264,29 @@ export async function buildContext(
         }
       : {}),
   });
+}
+
+/** What a command that calls AWS and Okta runs with, once its config is loaded. */
+export interface Connection {
+  context: SsoContext;
+  lib: Library;
+}
+
+/**
+ * Find the Okta credentials ({@link oktaAuth}), build the clients' context ({@link buildContext}) and
+ * load the library: what every command that calls AWS and Okta does after loading its config. The
+ * context logs with `logger`, by default the command's ({@link commandLogger}).
+ */
+export async function connect(
+  run: CommandRun,
+  loaded: LoadedConfig,
+  options: { profile: string | undefined; tokenFromStdin: boolean; logger?: Logger },
+): Promise<Connection> {
+  const okta = await oktaAuth(run.out, loaded, { tokenFromStdin: options.tokenFromStdin });
+  const context = await buildContext(run.out, loaded.config, {
+    profile: options.profile,
+    okta,
+    logger: options.logger ?? commandLogger(run.out, run.debug),
+  });
+  return { context, lib: await loadLibrary() };
 }

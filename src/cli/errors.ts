@@ -5,7 +5,12 @@
  * Errors are told apart by their `code` (and the provider's code), never by `instanceof`: the CLI loads
  * the library at run time and must not hold a second copy of its classes.
  */
+import { causes, type ErrorProps, isCredentialError, networkFailure, str } from './error-causes.js';
+import { type ExplainContext, networkFix, providerFix, sideOf } from './error-fixes.js';
 import { errorSummary } from './output.js';
+
+export { causes, isCredentialError } from './error-causes.js';
+export type { ExplainContext } from './error-fixes.js';
 
 /** Exit codes shared by every command. */
 export const EXIT = {
@@ -55,163 +60,6 @@ export interface Explained {
   /** Manual actions: the clicks to do. */
   actions?: string[];
 }
-
-type Props = {
-  code?: unknown;
-  name?: unknown;
-  field?: unknown;
-  resource?: unknown;
-  issues?: unknown;
-  actions?: unknown;
-  service?: unknown;
-  operation?: unknown;
-  providerCode?: unknown;
-  httpStatus?: unknown;
-  cause?: unknown;
-};
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-
-/** The chain `error`, `error.cause`, … (at most 10 deep). */
-export function causes(error: unknown): unknown[] {
-  const chain: unknown[] = [];
-  let current: unknown = error;
-  while (current !== undefined && current !== null && chain.length < 10 && !chain.includes(current)) {
-    chain.push(current);
-    current = typeof current === 'object' ? (current as Props).cause : undefined;
-  }
-  return chain;
-}
-
-const NETWORK =
-  /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|UND_ERR_\w+)$/;
-
-/** The first network error in the chain: its code and, when the system says, the address it tried. */
-function networkFailure(error: unknown): { code: string; address: string | undefined } | undefined {
-  for (const e of causes(error)) {
-    const p = e as (Props & { address?: unknown; port?: unknown; hostname?: unknown }) | null;
-    const code = str(p?.code);
-    if (code && NETWORK.test(code)) {
-      const host = str(p?.address) ?? str(p?.hostname);
-      const port = typeof p?.port === 'number' || typeof p?.port === 'string' ? String(p.port) : undefined;
-      return { code, address: host ? (port ? `${host}:${port}` : host) : undefined };
-    }
-  }
-  return undefined;
-}
-
-/** AWS error codes that mean the credentials themselves were refused (not a missing permission). */
-const AWS_REFUSED =
-  /^(InvalidClientTokenId|SignatureDoesNotMatch|IncompleteSignature|InvalidSignatureException|ExpiredToken|ExpiredTokenException|TokenRefreshRequired|UnrecognizedClientException|InvalidAccessKeyId|AuthFailure|MissingAuthenticationToken|MissingAuthenticationTokenException)$/;
-
-/** What the CLI knows of where the calls go, for fixes that name the setting to check. */
-export interface ExplainContext {
-  /** The config file, as the user gave it. */
-  configPath?: string | undefined;
-  /** `AWS_ENDPOINT_URL`, when set. */
-  awsEndpoint?: string | undefined;
-  /** The config's region. */
-  region?: string | undefined;
-  /** The config's `okta.orgUrl`. */
-  oktaOrgUrl?: string | undefined;
-}
-
-function hostOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    const u = new URL(url);
-    return u.host;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Which side an unreachable address belongs to, from the endpoints the command used. */
-function sideOf(address: string | undefined, where: ExplainContext): 'aws' | 'okta' | undefined {
-  if (!address) return undefined;
-  const host = address.replace(/:\d+$/, '');
-  const matches = (url: string | undefined) => {
-    const h = hostOf(url);
-    return h !== undefined && (h === address || h.replace(/:\d+$/, '') === host);
-  };
-  const aws = matches(where.awsEndpoint);
-  const okta = matches(where.oktaOrgUrl);
-  if (aws && okta) {
-    // Same host (the sandbox): tell them apart by port.
-    if (hostOf(where.awsEndpoint) === address) return 'aws';
-    if (hostOf(where.oktaOrgUrl) === address) return 'okta';
-    return undefined;
-  }
-  return aws ? 'aws' : okta ? 'okta' : /amazonaws\.com$/.test(host) ? 'aws' : undefined;
-}
-
-/** The fix for a connection that failed, naming the setting that decides where it goes. */
-function networkFix(
-  side: 'aws' | 'okta' | undefined,
-  failure: { code: string; address: string | undefined },
-  where: ExplainContext,
-  service?: string,
-): string {
-  const at = failure.address ? ` at ${failure.address}` : '';
-  const file = where.configPath ?? 'the config file';
-  if (side === 'okta') {
-    const url = where.oktaOrgUrl ? ` (${where.oktaOrgUrl})` : '';
-    return `Could not reach the Okta org${at} (${failure.code}): check okta.orgUrl in ${file}${url}, and the network and proxy settings.`;
-  }
-  if (side === 'aws') {
-    const what = service && service !== 'aws' ? `AWS (${service})` : 'AWS';
-    if (where.awsEndpoint) {
-      return `Could not reach ${what}${at} (${failure.code}): AWS_ENDPOINT_URL sends every AWS call to ${where.awsEndpoint}: check that it is right and listening (the sandbox running?), or unset it to call AWS; and check the network and proxy settings.`;
-    }
-    const region = where.region ? ` (${where.region})` : '';
-    return `Could not reach ${what}${at} (${failure.code}): check the network and proxy settings, and region in ${file}${region}, which decides the AWS endpoint (AWS_ENDPOINT_URL, when set, overrides it).`;
-  }
-  return `Could not connect${at} (${failure.code}): check the network and proxy settings, AWS_ENDPOINT_URL and the region for AWS, okta.orgUrl for Okta.`;
-}
-
-/**
- * Whether an error says the AWS or Okta credentials are missing or were refused (exit 2 like other
- * invalid input): no AWS credentials found, a signature or token AWS refuses, an Okta token Okta
- * refuses (401), or a failed OAuth sign-in to Okta. Not a missing permission, nor a network failure.
- */
-export function isCredentialError(error: unknown): boolean {
-  for (const c of causes(error)) {
-    const e = c as Props & { message?: unknown };
-    if (str(e?.code) !== 'PROVIDER_ERROR') continue;
-    if (networkFailure(c)) return false;
-    const providerCode = str(e.providerCode);
-    if (providerCode === 'CredentialsProviderError') return true;
-    if (str(e.service) === 'okta') {
-      if (/oauth2\/v1\/token/.test(str(e.message) ?? '')) return true;
-      return providerCode === 'E0000011' || e.httpStatus === 401;
-    }
-    return providerCode !== undefined && AWS_REFUSED.test(providerCode);
-  }
-  return false;
-}
-
-/** The fix for a provider error, from its service and code. */
-function providerFix(service: string, code: string | undefined, status: number | undefined): string {
-  if (service === 'okta') {
-    if (code === 'E0000011' || status === 401)
-      return 'The Okta credentials were refused: check OKTA_API_TOKEN (Okta Admin → Security → API → Tokens) or the OAuth service app of OKTA_CLIENT_ID and its key, and that they belong to the org in okta.orgUrl.';
-    if (code === 'E0000006' || status === 403)
-      return 'The Okta credentials lack a permission: use a token of an admin who may manage apps, users and groups, or grant the OAuth service app the scopes in OKTA_SCOPES (okta.apps.manage, okta.users.read, okta.groups.manage).';
-    if (code === 'E0000047' || status === 429)
-      return 'Okta rate limit: wait a minute and run the command again; it resumes where it stopped.';
-    return 'Run the command again (runs are idempotent and resume where they stopped); add --debug to see the cause chain.';
-  }
-  if (code === 'CredentialsProviderError')
-    return 'No AWS credentials were found: pass --profile NAME, or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.';
-  if (code && /^(AccessDenied|AccessDeniedException|UnauthorizedOperation|UnauthorizedException)$/.test(code))
-    return `The AWS identity may not call ${service}:${'$OPERATION'}: grant it that permission, or use another --profile.`;
-  if (code && AWS_REFUSED.test(code))
-    return 'The AWS credentials were refused: check --profile / AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and refresh expired session credentials (aws sso login).';
-  if (code && /Throttl|TooManyRequests|LimitExceeded/.test(code))
-    return 'An AWS limit was reached: wait a little and run the command again; it resumes where it stopped.';
-  return 'Run the command again (runs are idempotent and resume where they stopped); add --debug to see the cause chain.';
-}
-
 /**
  * Explain an error: exit code, message, field/resource and fix. `where` (or just the config path) names
  * the config file in fixes about its fields, and the endpoints in fixes about a connection.
@@ -222,19 +70,73 @@ export function explain(error: unknown, where?: string | ExplainContext): Explai
   if (x.exitCode === EXIT.usage || x.code === 'PROVIDER_ERROR' || !isCredentialError(error)) return x;
   // A step's error caused by refused credentials (a rotation interrupted, users failed): the
   // credentials are what to fix first, and the exit code is theirs.
-  const provider = causes(error).find((c) => str((c as Props | null)?.code) === 'PROVIDER_ERROR');
+  const provider = causes(error).find((c) => str((c as ErrorProps | null)?.code) === 'PROVIDER_ERROR');
   const first = explainOne(provider, context).fix;
   return { ...x, exitCode: EXIT.usage, fix: `${first} ${x.fix}` };
 }
 
+/** The codes whose fix is always the same: exit code, fix, and whether the resource is shown. */
+const FIXED: ReadonlyMap<string, { exitCode: ExitCode; fix: string; showsResource: boolean }> = (() => {
+  const timeout = {
+    exitCode: EXIT.failure,
+    showsResource: true,
+    fix: 'Run the command again: it resumes and waits again (nothing is duplicated).',
+  };
+  return new Map([
+    [
+      'RESOURCE_CONFLICT',
+      {
+        exitCode: EXIT.failure,
+        showsResource: true,
+        fix: 'If the resource is yours, pass --adopt to take it over (it is then tagged with this stack); otherwise give it another name in the config, or use another stack.',
+      },
+    ],
+    ['TIMEOUT', timeout],
+    ['BackoffTimeoutError', timeout],
+    [
+      'ROTATION_INTERRUPTED',
+      {
+        exitCode: EXIT.failure,
+        showsResource: false,
+        fix: 'Sign-in still works (Okta signs only with a certificate IAM trusts): run rotate-cert again to finish the rotation.',
+      },
+    ],
+    [
+      'NOT_PROVISIONED',
+      {
+        exitCode: EXIT.failure,
+        showsResource: true,
+        fix: 'Run connect-okta-sso apply first: there is nothing to rotate yet.',
+      },
+    ],
+    [
+      'VERIFICATION_FAILED',
+      { exitCode: EXIT.failure, showsResource: false, fix: 'See the failed checks above and their fixes.' },
+    ],
+    [
+      'SECRET_DELIVERY_FAILED',
+      {
+        exitCode: EXIT.failure,
+        showsResource: false,
+        fix: 'Run apply again with --rotate-access-key and a --secret-out FILE that does not exist yet (or --secret-to-secrets-manager NAME): it makes a new key and retires the unsaved one.',
+      },
+    ],
+  ]);
+})();
+
 function explainOne(error: unknown, context: ExplainContext): Explained {
   const configPath = context.configPath;
-  const e = (typeof error === 'object' && error !== null ? error : {}) as Props & { message?: unknown };
+  const e = (typeof error === 'object' && error !== null ? error : {}) as ErrorProps & { message?: unknown };
   const message = str(e.message) ?? String(error);
   const code = str(e.code) ?? str(e.name) ?? 'ERROR';
   const field = str(e.field);
   const resource = str(e.resource);
   const where = configPath ?? 'the config file';
+  const fixed = FIXED.get(code);
+  if (fixed) {
+    const shown = fixed.showsResource && resource ? { resource } : {};
+    return { exitCode: fixed.exitCode, code, message, ...shown, fix: fixed.fix };
+  }
   switch (code) {
     case 'USAGE':
       return {
@@ -254,7 +156,7 @@ function explainOne(error: unknown, context: ExplainContext): Explained {
       const credential = field && /^okta\.(token|privateKey|clientId)$/.test(field);
       const isFile = field !== undefined && /\.(ya?ml|json)$/i.test(field);
       // loadConfig keeps the file system's error as the cause: ENOENT is a missing file, not a bad one.
-      const missing = isFile && causes(error).some((c) => str((c as Props | null)?.code) === 'ENOENT');
+      const missing = isFile && causes(error).some((c) => str((c as ErrorProps | null)?.code) === 'ENOENT');
       const positioned = isFile && /:\d+:\d+: /.test(message);
       // The message lists the first problems only ("… and N more"); the JSON document has them all.
       const more =
@@ -274,14 +176,6 @@ function explainOne(error: unknown, context: ExplainContext): Explained {
               : `Correct ${field ?? 'the setting'} in ${where}; the configuration reference lists every field and its default.${more}`,
       };
     }
-    case 'RESOURCE_CONFLICT':
-      return {
-        exitCode: EXIT.failure,
-        code,
-        message,
-        ...(resource ? { resource } : {}),
-        fix: 'If the resource is yours, pass --adopt to take it over (it is then tagged with this stack); otherwise give it another name in the config, or use another stack.',
-      };
     case 'MANUAL_ACTION_REQUIRED': {
       const actions = Array.isArray(e.actions) ? (e.actions as string[]).slice() : [];
       return {
@@ -292,32 +186,6 @@ function explainOne(error: unknown, context: ExplainContext): Explained {
         fix: 'Do the steps listed in the admin console, then run the command again: it resumes from there.',
       };
     }
-    case 'TIMEOUT':
-    case 'BackoffTimeoutError':
-      return {
-        exitCode: EXIT.failure,
-        code,
-        message,
-        ...(resource ? { resource } : {}),
-        fix: 'Run the command again: it resumes and waits again (nothing is duplicated).',
-      };
-    case 'ROTATION_INTERRUPTED':
-      return {
-        exitCode: EXIT.failure,
-        code,
-        message,
-        fix: 'Sign-in still works (Okta signs only with a certificate IAM trusts): run rotate-cert again to finish the rotation.',
-      };
-    case 'NOT_PROVISIONED':
-      return {
-        exitCode: EXIT.failure,
-        code,
-        message,
-        ...(resource ? { resource } : {}),
-        fix: 'Run connect-okta-sso apply first: there is nothing to rotate yet.',
-      };
-    case 'VERIFICATION_FAILED':
-      return { exitCode: EXIT.failure, code, message, fix: 'See the failed checks above and their fixes.' };
     case 'USERS_FAILED': {
       // Each failed user's reason is in the message; a user unknown to Okta is a config problem.
       const cause = (error as { cause?: unknown }).cause;
@@ -332,13 +200,6 @@ function explainOne(error: unknown, context: ExplainContext): Explained {
           : "See each user's reason above; fix it and run apply again: users already done are not touched again.",
       };
     }
-    case 'SECRET_DELIVERY_FAILED':
-      return {
-        exitCode: EXIT.failure,
-        code,
-        message,
-        fix: 'Run apply again with --rotate-access-key and a --secret-out FILE that does not exist yet (or --secret-to-secrets-manager NAME): it makes a new key and retires the unsaved one.',
-      };
     case 'PROVIDER_ERROR': {
       const service = str(e.service) ?? 'aws';
       const providerCode = str(e.providerCode);

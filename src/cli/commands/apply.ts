@@ -16,23 +16,30 @@ import type {
   ResolvedConfig,
   SecretSink,
 } from '../../index.js';
-import { CONNECTION_OPTIONS, durationOption, flag, given, intOption, stringOption } from '../args.js';
+import {
+  CONNECTION_OPTIONS,
+  durationOption,
+  flag,
+  given,
+  intOption,
+  OKTA_TOKEN_STDIN_WITH_YES,
+  stringOption,
+} from '../args.js';
 import { type CommandRun, defineCommand, explainContext } from '../command.js';
-import { buildContext, loadRunConfig, oktaAuth, resolvePath } from '../credentials.js';
+import { connect, loadRunConfig, resolvePath } from '../credentials.js';
 import {
   EXIT,
   type ExplainContext,
-  type Explained,
   exitCodeForErrors,
   explain,
   formatExplained,
   UsageError,
 } from '../errors.js';
 import { type CommandSpec, CREDENTIALS_NOTE, EXIT_USAGE_CREDENTIALS } from '../help.js';
-import { loadLibrary } from '../lib.js';
-import { errorSummary, formatMs, type Output } from '../output.js';
+import { formatMs, type Output } from '../output.js';
 import { createProgress } from '../progress.js';
 import { confirm } from '../prompt.js';
+import { resultDocument } from '../result-document.js';
 
 /** `apply`'s options, help and exit codes. */
 export const APPLY_SPEC = {
@@ -88,11 +95,7 @@ export const APPLY_SPEC = {
     },
     concurrency: { type: 'string', value: 'N', description: 'Steps run at once, 1-16.', defaultText: '4' },
     profile: CONNECTION_OPTIONS.profile,
-    'okta-token-stdin': {
-      type: 'boolean',
-      description:
-        'Read the Okta API token from stdin (typed without echo on a terminal; piped tokens need --yes, since stdin is then not a terminal)',
-    },
+    'okta-token-stdin': OKTA_TOKEN_STDIN_WITH_YES,
   },
   common: {
     json: 'Print the result as one JSON document; progress goes to stderr',
@@ -149,30 +152,6 @@ export function secretSinkFor(
 /** Whether the plan creates an Okta access key (a new API user, or a key for an existing one). */
 export function planCreatesAccessKey(plan: ConnectSsoPlan): boolean {
   return plan.items.some((i) => i.createsAccessKey === true);
-}
-
-function errorEntry(
-  error: Error,
-  where: string | ExplainContext,
-): Omit<Explained, 'exitCode'> & Record<string, unknown> {
-  const { exitCode: _, ...x } = explain(error, where);
-  return { ...errorSummary(error), ...x };
-}
-
-/** The result as JSON: errors as `{code, message, fix…}`, never an object graph. */
-function resultDocument(result: ProvisionResult, where: string | ExplainContext): Record<string, unknown> {
-  return {
-    ...result,
-    steps: result.steps.map((s) => ({
-      ...s,
-      ...(s.error ? { error: errorEntry(s.error, where) } : {}),
-    })),
-    errors: result.errors.map((e) => ({
-      id: e.id,
-      resource: e.resource,
-      error: errorEntry(e.error, where),
-    })),
-  };
 }
 
 /**
@@ -278,15 +257,13 @@ export const applyCommand = defineCommand(APPLY_SPEC, async (run) => {
   if (rotate && !apiIntegration)
     throw new UsageError('--rotate-access-key: group-mapping uses no access key', '--rotate-access-key');
 
-  const okta = await oktaAuth(out, loaded, { tokenFromStdin: flag(v, 'okta-token-stdin') });
   // The progress display's clock starts with the run's first event (not before the plan and the prompt).
   const progress = createProgress(out, { debug: run.debug });
-  const context = await buildContext(out, config, {
+  const { context, lib } = await connect(run, loaded, {
     profile: stringOption(v, 'profile'),
-    okta,
+    tokenFromStdin: flag(v, 'okta-token-stdin'),
     logger: progress.logger,
   });
-  const lib = await loadLibrary();
   const base: ProvisionOptions = {
     context,
     adopt: flag(v, 'adopt'),
@@ -341,7 +318,7 @@ export const applyCommand = defineCommand(APPLY_SPEC, async (run) => {
     out.json({
       command: 'apply',
       exitCode,
-      result: resultDocument(result, where),
+      result: resultDocument(result, (error) => explain(error, where)),
       ...(secretFile ? { secretFile } : {}),
     });
   } else {

@@ -7,10 +7,10 @@
  * The flags are turned into {@link DestroyCommandOptions} by the command definition at the end; what
  * the command does with them is {@link runDestroy}, which knows nothing of argument parsing.
  */
-import type { DestroyPlan, DestroyResult } from '../../index.js';
+import type { DestroyPlan } from '../../index.js';
 import { CONNECTION_OPTIONS, flag, intOption, stringOption } from '../args.js';
 import { type CommandRun, defineCommand, explainContext } from '../command.js';
-import { buildContext, loadRunConfig, oktaAuth } from '../credentials.js';
+import { connect, loadRunConfig } from '../credentials.js';
 import {
   causeLines,
   EXIT,
@@ -22,10 +22,9 @@ import {
   UsageError,
 } from '../errors.js';
 import { type CommandSpec, CREDENTIALS_NOTE, EXIT_USAGE_CREDENTIALS } from '../help.js';
-import { loadLibrary } from '../lib.js';
 import { errorSummary, formatMs } from '../output.js';
-import { commandLogger } from '../progress.js';
 import { ask, confirm } from '../prompt.js';
+import { resultDocument } from '../result-document.js';
 
 /** `destroy`'s options, help and exit codes. */
 export const DESTROY_SPEC = {
@@ -109,18 +108,6 @@ function explainForDestroy(error: Error, where: string | ExplainContext): Explai
   return x;
 }
 
-function resultDocument(result: DestroyResult, where: ExplainContext): Record<string, unknown> {
-  const entry = (error: Error) => {
-    const { exitCode: _, ...x } = explainForDestroy(error, where);
-    return { ...errorSummary(error), ...x };
-  };
-  return {
-    ...result,
-    steps: result.steps.map((s) => ({ ...s, ...(s.error ? { error: entry(s.error) } : {}) })),
-    errors: result.errors.map((e) => ({ id: e.id, resource: e.resource, error: entry(e.error) })),
-  };
-}
-
 function exitCodeOf(errors: readonly { error: Error }[], where: ExplainContext): number {
   return exitCodeForErrors(errors, where);
 }
@@ -141,13 +128,10 @@ export async function runDestroy(run: CommandRun, options: DestroyCommandOptions
   const loaded = await loadRunConfig(run, path);
   const { config } = loaded;
   const where = explainContext(run);
-  const okta = await oktaAuth(out, loaded, { tokenFromStdin: options.oktaTokenStdin });
-  const context = await buildContext(out, config, {
+  const { context, lib } = await connect(run, loaded, {
     profile: options.profile,
-    okta,
-    logger: commandLogger(out, run.debug),
+    tokenFromStdin: options.oktaTokenStdin,
   });
-  const lib = await loadLibrary();
   const base = {
     context,
     deleteInstance: options.deleteInstance,
@@ -245,7 +229,11 @@ export async function runDestroy(run: CommandRun, options: DestroyCommandOptions
   });
   const exitCode = result.status === 'complete' ? EXIT.ok : exitCodeOf(result.errors, where) || EXIT.failure;
   if (run.json) {
-    out.json({ command: 'destroy', exitCode, result: resultDocument(result, where) });
+    out.json({
+      command: 'destroy',
+      exitCode,
+      result: resultDocument(result, (error) => explainForDestroy(error, where)),
+    });
     return exitCode;
   }
   out.print(lib.renderDestroyResult(result));

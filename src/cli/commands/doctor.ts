@@ -5,12 +5,11 @@
 import type { ResolvedConfig, SsoContext } from '../../index.js';
 import { CONNECTION_OPTIONS, flag, intOption, stringOption } from '../args.js';
 import { defineCommand, explainRun } from '../command.js';
-import { buildContext, loadRunConfig, oktaAuth } from '../credentials.js';
+import { connect, loadRunConfig } from '../credentials.js';
 import { EXIT, formatExplained, isCredentialError } from '../errors.js';
 import { type CommandSpec, CREDENTIALS_NOTE, EXIT_USAGE_CREDENTIALS } from '../help.js';
-import { type Library, loadLibrary } from '../lib.js';
+import type { Library } from '../lib.js';
 import { errorSummary } from '../output.js';
-import { commandLogger } from '../progress.js';
 
 /** `doctor`'s options, help and exit codes. */
 export const DOCTOR_SPEC = {
@@ -70,13 +69,10 @@ export const doctorCommand = defineCommand(DOCTOR_SPEC, async (run) => {
   const warnDays = intOption(v, 'warn-days', 0, 3650);
   const path = stringOption(v, 'config') ?? 'sso.yaml';
   const loaded = await loadRunConfig(run, path);
-  const okta = await oktaAuth(out, loaded, { tokenFromStdin: flag(v, 'okta-token-stdin') });
-  const context = await buildContext(out, loaded.config, {
+  const { context, lib } = await connect(run, loaded, {
     profile: stringOption(v, 'profile'),
-    okta,
-    logger: commandLogger(out, run.debug),
+    tokenFromStdin: flag(v, 'okta-token-stdin'),
   });
-  const lib = await loadLibrary();
   const report = await lib.doctor(loaded.config, {
     context,
     ...(warnDays !== undefined ? { expiryWarningDays: warnDays } : {}),

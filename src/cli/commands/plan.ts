@@ -4,12 +4,10 @@
 import type { ConnectSsoPlan, PlanItem } from '../../index.js';
 import { CONNECTION_OPTIONS, flag, stringOption } from '../args.js';
 import { defineCommand, explainContext } from '../command.js';
-import { buildContext, loadRunConfig, oktaAuth } from '../credentials.js';
+import { connect, loadRunConfig } from '../credentials.js';
 import { causeLines, EXIT, exitCodeForErrors, explain, formatExplained } from '../errors.js';
 import { type CommandSpec, CREDENTIALS_NOTE, EXIT_USAGE_CREDENTIALS } from '../help.js';
-import { loadLibrary } from '../lib.js';
 import { errorSummary } from '../output.js';
-import { commandLogger } from '../progress.js';
 
 /** `plan`'s options, help and exit codes. */
 export const PLAN_SPEC = {
@@ -67,13 +65,10 @@ export const planCommand = defineCommand(PLAN_SPEC, async (run) => {
   const { out, parsed } = run;
   const path = stringOption(parsed.values, 'config') ?? 'sso.yaml';
   const loaded = await loadRunConfig(run, path);
-  const okta = await oktaAuth(out, loaded, { tokenFromStdin: flag(parsed.values, 'okta-token-stdin') });
-  const context = await buildContext(out, loaded.config, {
+  const { context, lib } = await connect(run, loaded, {
     profile: stringOption(parsed.values, 'profile'),
-    okta,
-    logger: commandLogger(out, run.debug),
+    tokenFromStdin: flag(parsed.values, 'okta-token-stdin'),
   });
-  const lib = await loadLibrary();
   // A read that failed leaves its resource "blocked" in the plan; the command then failed too.
   const failures: { id: string; resource: string; error: Error }[] = [];
   const plan = await lib.planConnectSso(loaded.config, {

@@ -2,13 +2,18 @@
  * `connect-okta-sso rotate-cert`: rotate the Okta apps' SAML signing certificates with zero downtime.
  */
 import type { RotateOptions } from '../../index.js';
-import { CONNECTION_OPTIONS, durationOption, flag, intOption, stringOption } from '../args.js';
+import {
+  CONNECTION_OPTIONS,
+  durationOption,
+  flag,
+  intOption,
+  OKTA_TOKEN_STDIN_WITH_YES,
+  stringOption,
+} from '../args.js';
 import { defineCommand } from '../command.js';
-import { buildContext, loadRunConfig, oktaAuth } from '../credentials.js';
+import { connect, loadRunConfig } from '../credentials.js';
 import { EXIT, UsageError } from '../errors.js';
 import { type CommandSpec, CREDENTIALS_NOTE, EXIT_USAGE_CREDENTIALS } from '../help.js';
-import { loadLibrary } from '../lib.js';
-import { commandLogger } from '../progress.js';
 import { confirm } from '../prompt.js';
 
 /** `rotate-cert`'s options, help and exit codes. */
@@ -56,11 +61,7 @@ export const ROTATE_CERT_SPEC = {
       defaultText: '10s',
     },
     profile: CONNECTION_OPTIONS.profile,
-    'okta-token-stdin': {
-      type: 'boolean',
-      description:
-        'Read the Okta API token from stdin (typed without echo on a terminal; piped tokens need --yes, since stdin is then not a terminal)',
-    },
+    'okta-token-stdin': OKTA_TOKEN_STDIN_WITH_YES,
   },
   common: {
     json: 'Print {command, exitCode, result} as one JSON document',
@@ -118,14 +119,10 @@ export const rotateCertCommand = defineCommand(ROTATE_CERT_SPEC, async (run) => 
       return EXIT.failure;
     }
   }
-  const okta = await oktaAuth(out, loaded, { tokenFromStdin: flag(v, 'okta-token-stdin') });
-  const logger = commandLogger(out, run.debug);
-  const context = await buildContext(out, loaded.config, {
+  const { context, lib } = await connect(run, loaded, {
     profile: stringOption(v, 'profile'),
-    okta,
-    logger,
+    tokenFromStdin: flag(v, 'okta-token-stdin'),
   });
-  const lib = await loadLibrary();
   const options: RotateOptions = {
     context,
     ...(app !== undefined ? { app: app as (typeof APP_KINDS)[number] } : {}),

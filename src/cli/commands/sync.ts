@@ -10,12 +10,10 @@ import type { AddressInfo } from 'node:net';
 import type { OffboardPolicy, RenamePolicy, SyncUsersResult } from '../../index.js';
 import { CONNECTION_OPTIONS, durationOption, flag, given, stringOption } from '../args.js';
 import { type CommandRun, defineCommand } from '../command.js';
-import { buildContext, loadRunConfig, oktaAuth } from '../credentials.js';
+import { connect, loadRunConfig } from '../credentials.js';
 import { EXIT, UsageError } from '../errors.js';
 import { type CommandSpec, CREDENTIALS_NOTE, EXIT_USAGE_CREDENTIALS } from '../help.js';
-import { loadLibrary } from '../lib.js';
 import type { Output } from '../output.js';
-import { commandLogger } from '../progress.js';
 
 /** The environment variable the event hook's Authorization value is read from (never a flag). */
 export const HOOK_SECRET_ENV = 'OKTA_EVENT_HOOK_SECRET';
@@ -161,13 +159,10 @@ export async function runSync(run: CommandRun, options: SyncCommandOptions): Pro
     if (options.dryRun) throw new UsageError('--dry-run cannot be combined with --watch', '--dry-run');
   }
   const loaded = await loadRunConfig(run, options.configPath);
-  const okta = await oktaAuth(out, loaded, { tokenFromStdin: options.tokenFromStdin });
-  const context = await buildContext(out, loaded.config, {
+  const { context, lib } = await connect(run, loaded, {
     profile: options.profile,
-    okta,
-    logger: commandLogger(out, run.debug),
+    tokenFromStdin: options.tokenFromStdin,
   });
-  const lib = await loadLibrary();
   const syncOptions = {
     context,
     ...(options.offboard ? { offboard: options.offboard } : {}),
