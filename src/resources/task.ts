@@ -69,7 +69,7 @@ export interface RunReport {
   app(app: ResolvedApp): ProvisionedApp;
   /**
    * A key this run created for the `return` sink: it is delivered when the result reaches the caller, so
-   * the run records the delivery as it returns (see `deliverDespiteAbort`).
+   * the run records the delivery as it returns (see `finishKeyDelivery`).
    */
   pendingDelivery?: { userName: string; accessKeyId: string } | undefined;
   /** User counts over all apps. */

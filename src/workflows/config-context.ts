@@ -7,6 +7,7 @@ import { validateConfig } from '../config/index.js';
 import {
   type CreateContextOptions,
   createContext,
+  isReadOperation,
   type SsoContext,
   withAwsClientsOf,
 } from '../core/context.js';
@@ -76,4 +77,24 @@ export function contextForConfig(
         }
       : {}),
   });
+}
+
+/**
+ * {@link contextForConfig} with the run's requests counted as they are made: `requests` is updated by
+ * every call of the returned context (reads by {@link isReadOperation}, every other call a write).
+ */
+export function countingContextForConfig(
+  config: ResolvedConfig,
+  given: SsoContext | undefined,
+  signal: AbortSignal | undefined,
+): { ctx: SsoContext; requests: { reads: number; writes: number } } {
+  const requests = { reads: 0, writes: 0 };
+  const ctx = contextForConfig(config, given, {
+    signal,
+    onCall: ({ operation }) => {
+      if (isReadOperation(operation)) requests.reads++;
+      else requests.writes++;
+    },
+  });
+  return { ctx, requests };
 }

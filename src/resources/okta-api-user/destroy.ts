@@ -7,27 +7,16 @@ import type { SsoContext } from '../../core/context.js';
 import { type DestroyRecord, type DestroyStepOptions, destroyRecord } from '../../core/destroy-step.js';
 import { ConfigError, ConflictError } from '../../core/errors.js';
 import { isAwsError } from '../../providers/aws/call.js';
-import { send, sendPages } from '../../providers/aws/send.js';
+import { send } from '../../providers/aws/send.js';
 import { ownerDescription, ownershipOf } from '../../providers/aws/tags.js';
-import { attachedPolicies, getUser, listKeys } from './read.js';
+import { alreadyGone } from '../already-gone.js';
+import { attachedPolicies, getUser, inlinePolicies, listKeys } from './read.js';
 
 /** Input of {@link destroyOktaApiUser}. */
 export interface DestroyOktaApiUserInput extends DestroyStepOptions {
   /** The IAM user's name. Default `okta_cli_user`. */
   userName?: string;
 }
-
-// read: the names of a user's inline policies.
-async function inlineUserPolicies(ctx: SsoContext, userName: string): Promise<string[]> {
-  const names: string[] = [];
-  const pages = sendPages(ctx, 'iam', 'ListUserPolicies', { UserName: userName });
-  for await (const page of pages) names.push(...(page.PolicyNames ?? []));
-  return names;
-}
-
-const gone = (error: unknown): void => {
-  if (!isAwsError(error, 'NoSuchEntity')) throw error;
-};
 
 /**
  * Delete this stack's Okta API user: every access key, then its managed policies detached and inline
@@ -73,11 +62,13 @@ export async function destroyOktaApiUser(
 
   const keys = (await listKeys(ctx, userName)).map((k) => k.accessKeyId);
   const attached = await attachedPolicies(ctx, userName);
-  const inline = await inlineUserPolicies(ctx, userName);
+  const inline = await inlinePolicies(ctx, userName);
   const records: DestroyRecord[] = [];
   for (const keyId of keys) {
     if (!dryRun) {
-      await send(ctx, 'iam', 'DeleteAccessKey', { UserName: userName, AccessKeyId: keyId }).catch(gone);
+      await send(ctx, 'iam', 'DeleteAccessKey', { UserName: userName, AccessKeyId: keyId }).catch(
+        alreadyGone,
+      );
       ctx.logger.info(`deleted access key ${keyId} of ${resource}`);
     }
     records.push(
@@ -100,11 +91,15 @@ export async function destroyOktaApiUser(
   const reason = steps.join(', then ');
   if (!dryRun) {
     for (const policyArn of attached) {
-      await send(ctx, 'iam', 'DetachUserPolicy', { UserName: userName, PolicyArn: policyArn }).catch(gone);
+      await send(ctx, 'iam', 'DetachUserPolicy', { UserName: userName, PolicyArn: policyArn }).catch(
+        alreadyGone,
+      );
       ctx.logger.info(`detached ${policyArn} from ${resource}`);
     }
     for (const policyName of inline) {
-      await send(ctx, 'iam', 'DeleteUserPolicy', { UserName: userName, PolicyName: policyName }).catch(gone);
+      await send(ctx, 'iam', 'DeleteUserPolicy', { UserName: userName, PolicyName: policyName }).catch(
+        alreadyGone,
+      );
       ctx.logger.info(`deleted inline policy ${policyName} of ${resource}`);
     }
     try {
@@ -125,7 +120,7 @@ export async function destroyOktaApiUser(
           { cause: error },
         );
       }
-      gone(error);
+      alreadyGone(error);
     }
   }
   records.push(destroyRecord('iam-user', resource, arn, 'delete', reason, dryRun));

@@ -44,3 +44,11 @@ export interface AccessKeySummary {
   /** When IAM created the key; undefined if IAM's answer has no `CreateDate`. */
   createdAt: Date | undefined;
 }
+
+/** The names of the user's inline policies (every page). */
+export async function inlinePolicies(ctx: SsoContext, userName: string): Promise<string[]> {
+  const names: string[] = [];
+  const pages = sendPages(ctx, 'iam', 'ListUserPolicies', { UserName: userName });
+  for await (const page of pages) names.push(...(page.PolicyNames ?? []));
+  return names;
+}

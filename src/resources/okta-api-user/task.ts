@@ -66,7 +66,7 @@ export function oktaApiUserTask(config: ResolvedConfig, accessPolicy: TaskRef<Po
       } catch (error) {
         // Aborted (or failed) after the key was made: its secret exists only in this process. Put it where
         // it belongs anyway, so that the next run finds it delivered instead of asking for a rotation.
-        if (created && sink.kind !== 'return') await deliverDespiteAbort(ctx, userName, sink, created);
+        if (created && sink.kind !== 'return') await finishKeyDelivery(ctx, userName, sink, created);
         throw error;
       }
       const key = r.accessKey;
@@ -124,12 +124,14 @@ function pendingKeySteps(
 }
 
 /**
- * Deliver a new key's secret although the run is being aborted: the key exists and this process holds its
- * only copy. Bounded writes with their own deadline (the run's signal is spent); a failure is logged, and
- * the next run then treats the key as never delivered. With the `return` sink only the delivery is
- * recorded: the result that carries the secret is on its way to the caller.
+ * Finish a new key's delivery with writes that survive an abort: put the secret in its sink (not for the
+ * `return` sink) and record the delivery as the key's tag. Called when a run is aborted or fails after the
+ * key was made (this process holds the secret's only copy), and at the end of every run for a key made
+ * for the `return` sink (the result that carries the secret is on its way to the caller: only the
+ * delivery is recorded). Bounded writes with their own deadline (the run's signal may be spent); a
+ * failure is logged, and the next run then treats the key as never delivered.
  */
-export async function deliverDespiteAbort(
+export async function finishKeyDelivery(
   ctx: SsoContext,
   userName: string,
   sink: SecretSink,

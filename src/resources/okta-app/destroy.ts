@@ -11,6 +11,7 @@ import type { SsoContext } from '../../core/context.js';
 import { type DestroyRecord, type DestroyStepOptions, destroyRecord } from '../../core/destroy-step.js';
 import { ConfigError, ConflictError } from '../../core/errors.js';
 import { isOktaError, oktaPages, oktaRequest } from '../../providers/okta/transport.js';
+import { setAppLifecycle } from './lifecycle.js';
 import { appOwnership } from './ownership.js';
 import { AWS_APP_NAME, findAppsByLabel, type OktaAppJson } from './read.js';
 
@@ -44,16 +45,6 @@ async function assignmentCounts(ctx: SsoContext, appId: string): Promise<{ users
 }
 
 const notFound = (error: unknown): boolean => isOktaError(error, 'E0000007') || isOktaError(error, 404);
-
-async function deactivate(ctx: SsoContext, app: OktaAppJson): Promise<void> {
-  await oktaRequest<unknown>(ctx, 'DeactivateApplication', {
-    method: 'POST',
-    path: `/api/v1/apps/${encodeURIComponent(app.id)}/lifecycle/deactivate`,
-    // Deactivating an inactive app changes nothing: safe to repeat after a lost answer.
-    retry: true,
-  });
-  ctx.logger.info(`deactivated okta app ${AWS_APP_NAME} '${app.label}' (${app.id})`, { appId: app.id });
-}
 
 async function deleteApp(ctx: SsoContext, app: OktaAppJson): Promise<void> {
   await oktaRequest<unknown>(ctx, 'DeleteApplication', {
@@ -112,7 +103,7 @@ export async function destroyOktaFederationApp(
       `${app.status === 'ACTIVE' ? 'deactivate, then delete' : 'delete (already inactive)'}` +
       (withIt.length > 0 ? `; its ${withIt.join(' and ')} go with it` : '');
     if (!dryRun) {
-      if (app.status === 'ACTIVE') await deactivate(ctx, app);
+      if (app.status === 'ACTIVE') await setAppLifecycle(ctx, app, 'deactivate');
       try {
         await deleteApp(ctx, app);
       } catch (error) {
@@ -120,7 +111,7 @@ export async function destroyOktaFederationApp(
           // Deleted by an earlier run whose answer was lost.
         } else if (isOktaError(error, 'E0000056')) {
           // Active again (re-activated since we looked, or we read it before a reactivation): once more.
-          await deactivate(ctx, app);
+          await setAppLifecycle(ctx, app, 'deactivate');
           await deleteApp(ctx, app).catch((again: unknown) => {
             if (notFound(again)) return;
             if (!isOktaError(again, 'E0000056')) throw again;

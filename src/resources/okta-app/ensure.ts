@@ -22,6 +22,7 @@ import {
   validate,
   WRITE_ONLY_APP_SETTINGS,
 } from './desired.js';
+import { setAppLifecycle } from './lifecycle.js';
 import { appOwnership } from './ownership.js';
 import {
   AWS_APP_NAME,
@@ -173,7 +174,7 @@ export async function createOktaFederationApp(
   if (!existing && (!made || made.created)) {
     changes = [`create ${AWS_APP_NAME} app '${desired.label}' (SAML 2.0) and activate it`];
     if (made) {
-      await activate(ctx, made.app);
+      await setAppLifecycle(ctx, made.app, 'activate');
       app = { ...made.app, status: 'ACTIVE' };
     }
   } else {
@@ -197,7 +198,7 @@ export async function createOktaFederationApp(
     if (current.status !== 'ACTIVE') {
       changes.push(`status: ${current.status} → ACTIVE`);
       if (!desired.dryRun) {
-        await activate(ctx, current);
+        await setAppLifecycle(ctx, current, 'activate');
         current = { ...current, status: 'ACTIVE' };
       }
     }
@@ -318,14 +319,4 @@ async function createApp(
     }
     // None: the create did not happen (or both runs stepped back): create again.
   }
-}
-
-async function activate(ctx: SsoContext, app: OktaAppJson): Promise<void> {
-  await oktaRequest<unknown>(ctx, 'ActivateApplication', {
-    method: 'POST',
-    path: `/api/v1/apps/${encodeURIComponent(app.id)}/lifecycle/activate`,
-    // Activating an active app changes nothing: safe to repeat after a lost answer.
-    retry: true,
-  });
-  ctx.logger.info(`activated okta app ${AWS_APP_NAME} '${app.label}' (${app.id})`, { appId: app.id });
 }

@@ -11,9 +11,10 @@ import type { SsoContext } from '../../core/context.js';
 import { type DestroyRecord, type DestroyStepOptions, destroyRecord } from '../../core/destroy-step.js';
 import { ConfigError, ConflictError } from '../../core/errors.js';
 import { isAwsError } from '../../providers/aws/call.js';
-import { send, sendPages } from '../../providers/aws/send.js';
+import { send } from '../../providers/aws/send.js';
 import { ownerDescription, ownershipOf } from '../../providers/aws/tags.js';
-import { attachedPolicies, findProvider, findRole } from './read.js';
+import { alreadyGone } from '../already-gone.js';
+import { attachedPolicies, findProvider, findRole, inlinePolicies } from './read.js';
 
 /** Input of {@link destroySamlRole}. */
 export interface DestroySamlRoleInput extends DestroyStepOptions {
@@ -26,19 +27,6 @@ export interface DestroySamlProviderInput extends DestroyStepOptions {
   /** The IAM SAML provider's name. Default `Okta_Connect_Admin`. */
   providerName?: string;
 }
-
-// read: the names of a role's inline policies.
-async function inlineRolePolicies(ctx: SsoContext, roleName: string): Promise<string[]> {
-  const names: string[] = [];
-  const pages = sendPages(ctx, 'iam', 'ListRolePolicies', { RoleName: roleName });
-  for await (const page of pages) names.push(...(page.PolicyNames ?? []));
-  return names;
-}
-
-/** A detach or delete of something already gone (an interrupted run's answer was lost) is done. */
-const gone = (error: unknown): void => {
-  if (!isAwsError(error, 'NoSuchEntity')) throw error;
-};
 
 const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
 
@@ -74,7 +62,7 @@ export async function destroySamlRole(
   if (owner !== 'ours') return record(arn, 'foreign', `it ${ownerDescription(ctx, owner, role.Tags)}`);
 
   const attached = await attachedPolicies(ctx, roleName);
-  const inline = await inlineRolePolicies(ctx, roleName);
+  const inline = await inlinePolicies(ctx, roleName);
   const steps = [
     ...attached.map((p) => `detach ${p.split(':policy/')[1] ?? p}`),
     ...inline.map((p) => `delete inline policy ${p}`),
@@ -84,11 +72,15 @@ export async function destroySamlRole(
   if (dryRun) return record(arn, 'delete', reason);
 
   for (const policyArn of attached) {
-    await send(ctx, 'iam', 'DetachRolePolicy', { RoleName: roleName, PolicyArn: policyArn }).catch(gone);
+    await send(ctx, 'iam', 'DetachRolePolicy', { RoleName: roleName, PolicyArn: policyArn }).catch(
+      alreadyGone,
+    );
     ctx.logger.info(`detached ${policyArn} from ${resource}`);
   }
   for (const policyName of inline) {
-    await send(ctx, 'iam', 'DeleteRolePolicy', { RoleName: roleName, PolicyName: policyName }).catch(gone);
+    await send(ctx, 'iam', 'DeleteRolePolicy', { RoleName: roleName, PolicyName: policyName }).catch(
+      alreadyGone,
+    );
     ctx.logger.info(`deleted inline policy ${policyName} of ${resource}`);
   }
   try {
@@ -151,7 +143,7 @@ export async function destroySamlProvider(
   }
   const reason = 'delete the provider';
   if (dryRun) return record(provider.arn, 'delete', reason);
-  await send(ctx, 'iam', 'DeleteSAMLProvider', { SAMLProviderArn: provider.arn }).catch(gone);
+  await send(ctx, 'iam', 'DeleteSAMLProvider', { SAMLProviderArn: provider.arn }).catch(alreadyGone);
   ctx.logger.info(`deleted ${resource}`, { arn: provider.arn });
   return record(provider.arn, 'delete', reason);
 }

@@ -78,3 +78,11 @@ export function storedMetadata(xml: string): { certificates: Set<string>; entity
     return { certificates: new Set(), entityId: undefined };
   }
 }
+
+/** The names of the role's inline policies (every page). */
+export async function inlinePolicies(ctx: SsoContext, roleName: string): Promise<string[]> {
+  const names: string[] = [];
+  const pages = sendPages(ctx, 'iam', 'ListRolePolicies', { RoleName: roleName });
+  for await (const page of pages) names.push(...(page.PolicyNames ?? []));
+  return names;
+}

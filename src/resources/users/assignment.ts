@@ -9,42 +9,40 @@
  * stops with a {@link ManualActionRequiredError} that says what to click; running it again resumes.
  */
 import type { SsoContext } from '../../core/context.js';
-import { ConfigError, ManualActionRequiredError } from '../../core/errors.js';
+import { ConfigError } from '../../core/errors.js';
 import type { StepOptions, StepResultBase } from '../../core/step.js';
-import { CONNECT_INSTANCE_ID, instanceIdFromArn, isArn } from '../../providers/aws/arn.js';
 import { ownershipTagMap } from '../../providers/aws/tags.js';
-import { isOktaError, isTransientOktaError, oktaCall, oktaRequest } from '../../providers/okta/transport.js';
-import { OKTA_USER_ID_TAG } from './connect-directory.js';
+import { isOktaError, oktaCall } from '../../providers/okta/transport.js';
+import { type AppUserView, ensureAppAssignment, readAwsApp } from './app-assignment.js';
 import {
-  type ConnectPhoneType,
-  type ConnectUserOutcome,
-  connectUsernameProblem,
-  ensureConnectUser,
-  resolveConnectProfiles,
-} from './connect-user.js';
+  type AssignUserConnectInput,
+  assignmentTargetIssues,
+  connectInputIssues,
+  loginIssues,
+} from './assignment-input.js';
+import { OKTA_USER_ID_TAG } from './connect-directory.js';
+import { resolveConnectProfiles } from './connect-profiles.js';
+import { type ConnectUserOutcome, connectUsernameProblem, ensureConnectUser } from './connect-user.js';
 
-/** The Connect side of an assignment. */
-export interface AssignUserConnectInput {
-  /**
-   * Security profiles by name: `Admin`, `Agent`, `CallCenterManager`, `QualityAnalyst` (every instance
-   * has them) or a custom profile's exact name; 1–10 names. An existing user's profiles are made equal
-   * to these.
-   */
-  securityProfiles: string[];
-  /**
-   * Routing profile by name. Default `Basic Routing Profile` when the user is created; an existing user's
-   * routing profile is changed only when this is given.
-   */
-  routingProfile?: string;
-  /** First name of a new Connect user. Default: the Okta user's `firstName`. */
-  firstName?: string;
-  /** Last name of a new Connect user. Default: the Okta user's `lastName`. */
-  lastName?: string;
-  /** Phone of a new Connect user. Default `SOFT_PHONE`. */
-  phoneType?: ConnectPhoneType;
-  /** E.164 desk phone number (`+12065550100`); required with `DESK_PHONE`, refused otherwise. */
-  deskPhoneNumber?: string;
-}
+export {
+  type AppAssignmentOutcome,
+  type AppUserView,
+  type AssignmentAppView,
+  apiIntegrationRequiredError,
+  type EnsureAppAssignmentInput,
+  ensureAppAssignment,
+  isRoleRejection,
+  predictAppUserName,
+  readAwsApp,
+  roleNotImportedError,
+  rolesMatch,
+} from './app-assignment.js';
+export {
+  type AssignUserConnectInput,
+  assignmentTargetIssues,
+  connectInputIssues,
+  loginIssues,
+} from './assignment-input.js';
 
 export interface AssignUserInput extends StepOptions {
   /** The Okta app id of the `amazon_aws` app (`createOktaFederationApp` returns it). */
@@ -88,149 +86,11 @@ export interface AssignUserResult extends StepResultBase {
   roles: string[];
 }
 
-/** What the step reads of the `amazon_aws` app (raw JSON: the typed SDK drops `settings.app`). */
-export interface AssignmentAppView {
-  id: string;
-  name?: string;
-  label?: string;
-  /** `PUSH_NEW_USERS` once the API integration ("Create Users") is enabled in the admin console. */
-  features?: string[];
-  credentials?: { userNameTemplate?: { template?: string } };
-}
-
-type OktaAppJson = AssignmentAppView;
-
-/** An app user as Okta returns it: raw JSON, or the SDK's `AppUser`. */
-export interface AppUserView {
-  id?: string | undefined;
-  scope?: string | undefined;
-  credentials?: { userName?: string | undefined } | undefined;
-  profile?: object | undefined;
-}
-
 const DEFAULT_SECURITY_PROFILES = ['Agent'];
 const DEFAULT_ROUTING_PROFILE = 'Basic Routing Profile';
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const ACCOUNT_ROLE = /^\S.{0,200} -- [\w+=,.@-]{1,64}$/;
-const E164 = /^\+[1-9]\d{1,14}$/;
-const PROFILE_NAME_MAX = 127;
-const PERSON_NAME_MAX = 100;
-
-type Issue = { field: string; message: string };
-
-function checkText(issues: Issue[], field: string, value: unknown, max: number, required: boolean): void {
-  if (value === undefined && !required) return;
-  if (typeof value !== 'string' || value.trim().length === 0) {
-    issues.push({ field, message: 'must be a non-empty string' });
-  } else if (value.length > max) {
-    issues.push({ field, message: `must be at most ${max} characters (got ${value.length})` });
-  } else if (/\p{Cc}/u.test(value)) {
-    issues.push({ field, message: 'must not contain control characters' });
-  }
-}
-
-/** Problems of the app id, role name and instance id of an assignment (field names as given). */
-export function assignmentTargetIssues(input: {
-  appId: unknown;
-  roleName: unknown;
-  instanceId: unknown;
-}): Issue[] {
-  const issues: Issue[] = [];
-  if (typeof input.appId !== 'string' || !/^[A-Za-z0-9]{1,64}$/.test(input.appId)) {
-    issues.push({
-      field: 'appId',
-      message: `expected an Okta app id like 0oa1b2c3d4 (got '${String(input.appId)}')`,
-    });
-  }
-  if (
-    typeof input.roleName !== 'string' ||
-    !(ROLE_NAME.test(input.roleName) || ACCOUNT_ROLE.test(input.roleName))
-  ) {
-    issues.push({
-      field: 'roleName',
-      message: `expected an IAM role name (1–64 of A-Z a-z 0-9 _+=,.@-) or '<account> -- <role>' (got '${String(input.roleName)}')`,
-    });
-  }
-  const { instanceId } = input;
-  if (typeof instanceId !== 'string' || instanceId.length === 0) {
-    issues.push({ field: 'instanceId', message: 'the Connect instance id is required' });
-  } else if (isArn(instanceId)) {
-    const id = instanceIdFromArn(instanceId);
-    issues.push({
-      field: 'instanceId',
-      message: `expected the instance id, got an ARN ('${instanceId}')${id ? `: pass its last part, '${id}'` : ''}`,
-    });
-  } else if (!CONNECT_INSTANCE_ID.test(instanceId)) {
-    issues.push({
-      field: 'instanceId',
-      message: `'${instanceId}' is not a Connect instance id (a lower-case UUID)`,
-    });
-  }
-  return issues;
-}
-
-/** Problems of an Okta login (1–100 characters, no control characters). */
-export function loginIssues(field: string, login: unknown): Issue[] {
-  const issues: Issue[] = [];
-  checkText(issues, field, login, 100, true);
-  return issues;
-}
-
-/**
- * Problems of the Connect side of an assignment (`{ securityProfiles, routingProfile?, firstName?,
- * lastName?, phoneType?, deskPhoneNumber? }`), with fields named under `prefix` (`connect`,
- * `users[3].connect`).
- */
-export function connectInputIssues(prefix: string, c: unknown): Issue[] {
-  const issues: Issue[] = [];
-  if (typeof c !== 'object' || c === null) {
-    issues.push({
-      field: prefix,
-      message: 'must be an object { securityProfiles, routingProfile?, … }',
-    });
-    return issues;
-  }
-  const conn = c as Partial<Record<keyof AssignUserConnectInput, unknown>>;
-  const securityProfiles = conn.securityProfiles;
-  if (!Array.isArray(securityProfiles) || securityProfiles.length === 0 || securityProfiles.length > 10) {
-    issues.push({ field: `${prefix}.securityProfiles`, message: 'must list 1–10 security profile names' });
-  } else {
-    const seen = new Set<unknown>();
-    securityProfiles.forEach((name: unknown, i) => {
-      const field = `${prefix}.securityProfiles[${i}]`;
-      checkText(issues, field, name, PROFILE_NAME_MAX, true);
-      if (seen.has(name)) issues.push({ field, message: `'${String(name)}' is listed twice` });
-      seen.add(name);
-    });
-  }
-  checkText(issues, `${prefix}.routingProfile`, conn.routingProfile, PROFILE_NAME_MAX, false);
-  checkText(issues, `${prefix}.firstName`, conn.firstName, PERSON_NAME_MAX, false);
-  checkText(issues, `${prefix}.lastName`, conn.lastName, PERSON_NAME_MAX, false);
-  const phoneType = conn.phoneType ?? 'SOFT_PHONE';
-  if (phoneType !== 'SOFT_PHONE' && phoneType !== 'DESK_PHONE') {
-    issues.push({
-      field: `${prefix}.phoneType`,
-      message: `must be SOFT_PHONE or DESK_PHONE (got '${String(phoneType)}')`,
-    });
-  } else if (phoneType === 'DESK_PHONE' && conn.deskPhoneNumber === undefined) {
-    issues.push({ field: `${prefix}.deskPhoneNumber`, message: 'is required with phoneType DESK_PHONE' });
-  } else if (phoneType === 'SOFT_PHONE' && conn.deskPhoneNumber !== undefined) {
-    issues.push({ field: `${prefix}.deskPhoneNumber`, message: 'is only used with phoneType DESK_PHONE' });
-  }
-  if (
-    conn.deskPhoneNumber !== undefined &&
-    (typeof conn.deskPhoneNumber !== 'string' || !E164.test(conn.deskPhoneNumber))
-  ) {
-    issues.push({
-      field: `${prefix}.deskPhoneNumber`,
-      message: 'must be an E.164 number such as +12065550100',
-    });
-  }
-  return issues;
-}
 
 function validate(input: AssignUserInput): void {
-  const issues: Issue[] = [...assignmentTargetIssues(input), ...loginIssues('login', input.login)];
+  const issues = [...assignmentTargetIssues(input), ...loginIssues('login', input.login)];
   // Keep the order of the fields as they were reported before: appId, login, roleName, instanceId.
   issues.sort((a, b) => FIELD_ORDER.indexOf(a.field) - FIELD_ORDER.indexOf(b.field));
   if (input.dryRun !== undefined && typeof input.dryRun !== 'boolean') {
@@ -241,238 +101,6 @@ function validate(input: AssignUserInput): void {
 }
 
 const FIELD_ORDER = ['appId', 'login', 'roleName', 'instanceId'];
-
-/** The role fields of an app user profile (the SDK types the profile as an empty class). */
-function rolesOf(appUser: AppUserView | undefined): { role: unknown; samlRoles: unknown } {
-  const profile = (appUser?.profile ?? {}) as Record<string, unknown>;
-  return { role: profile.role, samlRoles: profile.samlRoles };
-}
-
-/** Whether the app user has exactly this SAML role (`role` and `samlRoles: [roleName]`). */
-export function rolesMatch(appUser: AppUserView, roleName: string): boolean {
-  const { role, samlRoles } = rolesOf(appUser);
-  return role === roleName && Array.isArray(samlRoles) && samlRoles.length === 1 && samlRoles[0] === roleName;
-}
-
-function showRoles(value: unknown): string {
-  return Array.isArray(value)
-    ? `[${value.map(String).join(', ')}]`
-    : value == null
-      ? '(none)'
-      : String(value);
-}
-
-/** The app username Okta's built-in templates give, or `undefined` for any other template. */
-export function predictAppUserName(app: OktaAppJson, profile: Record<string, unknown>): string | undefined {
-  const template = (app.credentials?.userNameTemplate?.template ?? '${source.login}').replace(/\s+/g, '');
-  const pick = (key: string) => (typeof profile[key] === 'string' ? (profile[key] as string) : undefined);
-  if (template === '${source.login}') return pick('login');
-  if (template === '${source.email}') return pick('email');
-  return undefined;
-}
-
-function apiIntegrationActions(app: OktaAppJson, appId: string): string[] {
-  const label = app.label ?? appId;
-  return [
-    `In the Okta admin console, open Applications → Applications → "${label}" (app id ${appId}).`,
-    'Open the Provisioning tab, click "Configure API Integration" and check "Enable API integration".',
-    'Enter the Access Key and Secret Key of the IAM user okta_cli_user (createOktaApiUser returned them; if the secret is lost, run it with accessKey: "rotate"), click "Test API Credentials", then Save.',
-    'Under Provisioning → To App, click Edit, enable "Create Users" and "Update User Attributes" (Okta then imports the IAM roles), and Save.',
-    'Run this step again (assignUser, or provisionConnectSso): it resumes here once the app lists the feature PUSH_NEW_USERS.',
-  ];
-}
-
-function roleNotImportedActions(app: OktaAppJson, appId: string, roleName: string): string[] {
-  const label = app.label ?? appId;
-  return [
-    `Check that the IAM role '${roleName}' exists and its trust policy names the SAML provider whose ARN is in the app's identityProviderArn (linkIdentityProvider does both).`,
-    `In the Okta admin console, open Applications → Applications → "${label}" → Provisioning → To App and make sure "Update User Attributes" is enabled (without it Okta imports no roles).`,
-    'Then, on the Applications → Applications page, choose More → "Refresh Application Data" so that Okta reads the roles from AWS again.',
-    'Run this step again (assignUser): it resumes here once Okta accepts the role.',
-  ];
-}
-
-/** The app has not imported the AWS roles: its API integration is not enabled (no API can do it). */
-/**
- * Read the AWS Account Federation app the assignment is for.
- * @throws {ConfigError} (`appId`) when there is no such app, or it is not an `amazon_aws` app.
- */
-export async function readAwsApp(ctx: SsoContext, appId: string): Promise<AssignmentAppView> {
-  let app: AssignmentAppView;
-  try {
-    app = (
-      await oktaRequest<AssignmentAppView>(ctx, 'GetApplication', {
-        method: 'GET',
-        path: `/api/v1/apps/${encodeURIComponent(appId)}`,
-      })
-    ).data;
-  } catch (error) {
-    if (isOktaError(error, 'E0000007') || isOktaError(error, 404)) {
-      throw new ConfigError('appId', `no Okta app with id '${appId}'`);
-    }
-    throw error;
-  }
-  if (app.name !== 'amazon_aws') {
-    throw new ConfigError(
-      'appId',
-      `app '${appId}' ("${app.label ?? ''}") is a '${String(app.name)}' app, not an AWS Account Federation (amazon_aws) app`,
-    );
-  }
-  return app;
-}
-
-export function apiIntegrationRequiredError(app: AssignmentAppView): ManualActionRequiredError {
-  return new ManualActionRequiredError(
-    `The Okta app "${app.label ?? app.id}" has not imported the AWS roles yet: its API integration ("Create Users") is not enabled, and Okta offers no API to enable it. Enable it in the admin console, then run again.`,
-    apiIntegrationActions(app, app.id),
-  );
-}
-
-/** Whether an Okta error is its refusal of a SAML role that it has not imported (400 E0000001 on samlRoles). */
-export function isRoleRejection(error: unknown): boolean {
-  return (
-    isOktaError(error, 'E0000001') && error instanceof Error && /\b(samlRoles|role)\b/.test(error.message)
-  );
-}
-
-/** Okta refused `roleName`: it is not among the roles the app imported from AWS. */
-export function roleNotImportedError(
-  app: AssignmentAppView,
-  roleName: string,
-  error: Error,
-): ManualActionRequiredError {
-  return new ManualActionRequiredError(
-    `Okta does not accept the role '${roleName}' for app "${app.label ?? app.id}": it is not among the roles Okta imported from AWS (${error.message}).`,
-    roleNotImportedActions(app, app.id, roleName),
-  );
-}
-
-/** Input of {@link ensureAppAssignment}: everything already read, so that it makes only the write. */
-export interface EnsureAppAssignmentInput {
-  /** The `amazon_aws` app as read raw (`id`, `label`, `features`, `credentials.userNameTemplate`). */
-  app: AssignmentAppView;
-  /** The Okta user id. */
-  oktaUserId: string;
-  /** The login, for messages and logs. */
-  login: string;
-  /** The SAML role to give (see {@link AssignUserInput.roleName}). */
-  roleName: string;
-  /** The current app user, or `undefined` when the user is not assigned to the app. */
-  current: AppUserView | undefined;
-  /** The Okta user's profile: predicts the app username of a new assignment in a dry run. Default none. */
-  oktaProfile?: Record<string, unknown> | undefined;
-  dryRun: boolean;
-  /** Wraps the write call (pacing, retry on throttling). Default: the call is made as is. */
-  pace?: <T>(operation: string, call: () => Promise<T>) => Promise<T>;
-}
-
-/** What {@link ensureAppAssignment} did (or would do). */
-export interface AppAssignmentOutcome {
-  action: 'created' | 'updated' | 'unchanged';
-  /** Prefixed `okta:`. */
-  changes: string[];
-  /**
-   * The app username (`credentials.userName`): the SAML `RoleSessionName` and the Connect username.
-   * `undefined` only in a dry run of a new assignment whose username the library cannot predict.
-   */
-  appUserName: string | undefined;
-}
-
-/**
- * The Okta half of an assignment, given what was read: assign the user to the app with
- * `role` / `samlRoles: [roleName]`, or replace its roles; nothing when they match.
- *
- * @throws {ManualActionRequiredError} the app lacks `PUSH_NEW_USERS` (API integration not enabled), or
- *   Okta refuses the role (not imported).
- * @throws {ProviderError} any other Okta error.
- */
-export async function ensureAppAssignment(
-  ctx: SsoContext,
-  input: EnsureAppAssignmentInput,
-): Promise<AppAssignmentOutcome> {
-  const { app, oktaUserId, login, roleName, current, dryRun } = input;
-  const appId = app.id;
-  let appUserName = current?.credentials?.userName;
-  if (current && rolesMatch(current, roleName)) return { action: 'unchanged', changes: [], appUserName };
-  if (!(app.features ?? []).includes('PUSH_NEW_USERS')) throw apiIntegrationRequiredError(app);
-  const changes: string[] = [];
-  const profile = { role: roleName, samlRoles: [roleName] };
-  if (!current) {
-    changes.push(`okta: assign user '${login}' to app "${app.label ?? appId}" with samlRoles [${roleName}]`);
-    appUserName ??= input.oktaProfile ? predictAppUserName(app, input.oktaProfile) : undefined;
-  } else {
-    const roles = rolesOf(current);
-    if (roles.role !== roleName) changes.push(`okta: role: ${showRoles(roles.role)} → ${roleName}`);
-    if (showRoles(roles.samlRoles) !== `[${roleName}]`) {
-      changes.push(`okta: samlRoles: ${showRoles(roles.samlRoles)} → [${roleName}]`);
-    }
-  }
-  if (!dryRun) {
-    const pace = input.pace ?? (<T>(_operation: string, call: () => Promise<T>) => call());
-    const path = `/api/v1/apps/${encodeURIComponent(appId)}/users`;
-    let written: AppUserView;
-    try {
-      written = current
-        ? await pace('UpdateApplicationUser', async () => {
-            const { data } = await oktaRequest<AppUserView>(ctx, 'UpdateApplicationUser', {
-              method: 'POST',
-              path: `${path}/${encodeURIComponent(oktaUserId)}`,
-              body: { profile },
-              // A partial update to fixed values: safe to repeat.
-              retry: true,
-            });
-            return data;
-          })
-        : await pace('AssignUserToApplication', () =>
-            assignOnce(ctx, appId, oktaUserId, { id: oktaUserId, scope: 'USER', profile }),
-          );
-    } catch (error) {
-      if (isRoleRejection(error)) throw roleNotImportedError(app, roleName, error as Error);
-      throw error;
-    }
-    appUserName = written.credentials?.userName ?? appUserName;
-    ctx.logger.info(`${current ? 'updated roles of' : 'assigned'} okta user ${login} to app ${appId}`, {
-      appId,
-      oktaUserId,
-    });
-  }
-  return { action: current ? 'updated' : 'created', changes, appUserName };
-}
-
-/**
- * `POST /apps/{appId}/users`, safe against a lost answer: what Okta does with a repeated assignment is
- * not documented (it may refuse it as already assigned), so after a transient failure the assignment is
- * read back first and the POST repeated only when it is still missing.
- */
-async function assignOnce(
-  ctx: SsoContext,
-  appId: string,
-  oktaUserId: string,
-  body: { id: string; scope: 'USER'; profile: Record<string, unknown> },
-): Promise<AppUserView> {
-  const path = `/api/v1/apps/${encodeURIComponent(appId)}/users`;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const { data } = await oktaRequest<AppUserView>(ctx, 'AssignUserToApplication', {
-        method: 'POST',
-        path,
-        body,
-      });
-      return data;
-    } catch (error) {
-      if (attempt >= 4 || !isTransientOktaError(error)) throw error;
-    }
-    try {
-      const { data } = await oktaRequest<AppUserView>(ctx, 'GetApplicationUser', {
-        method: 'GET',
-        path: `${path}/${encodeURIComponent(oktaUserId)}`,
-      });
-      return data;
-    } catch (error) {
-      if (!(isOktaError(error, 'E0000007') || isOktaError(error, 404))) throw error;
-    }
-  }
-}
 
 /**
  * Assign an Okta user to the `amazon_aws` app with a SAML role, and create the Connect user whose

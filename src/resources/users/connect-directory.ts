@@ -51,7 +51,16 @@ export interface ConnectUserRecord {
   tags: Record<string, string>;
 }
 
-function fromSearch(u: UserSearchSummary): ConnectUserRecord | undefined {
+/** A user as `SearchUsers` and `DescribeUser` show it (the fields both have). */
+type UserFields = Pick<
+  UserSearchSummary,
+  'Id' | 'Arn' | 'Username' | 'SecurityProfileIds' | 'RoutingProfileId' | 'HierarchyGroupId' | 'Tags'
+> & { IdentityInfo?: { FirstName?: string | undefined; LastName?: string | undefined } | undefined };
+
+function toRecord(
+  u: UserFields,
+  read: Pick<ConnectUserRecord, 'secondaryEmail' | 'mobile'> = {},
+): ConnectUserRecord | undefined {
   if (!u.Id || u.Username === undefined) return undefined;
   return {
     id: u.Id,
@@ -59,6 +68,7 @@ function fromSearch(u: UserSearchSummary): ConnectUserRecord | undefined {
     username: u.Username,
     firstName: u.IdentityInfo?.FirstName,
     lastName: u.IdentityInfo?.LastName,
+    ...read,
     securityProfileIds: u.SecurityProfileIds ?? [],
     routingProfileId: u.RoutingProfileId,
     hierarchyGroupId: u.HierarchyGroupId,
@@ -77,20 +87,11 @@ export async function describeConnectUser(
     const { User } = await pace('DescribeUser', () =>
       send(ctx, 'connect', 'DescribeUser', { InstanceId: instanceId, UserId: userId }),
     );
-    if (!User?.Id || User.Username === undefined) return undefined;
-    return {
-      id: User.Id,
-      arn: User.Arn ?? '',
-      username: User.Username,
-      firstName: User.IdentityInfo?.FirstName,
-      lastName: User.IdentityInfo?.LastName,
+    if (!User) return undefined;
+    return toRecord(User, {
       secondaryEmail: User.IdentityInfo?.SecondaryEmail ?? null,
       mobile: User.IdentityInfo?.Mobile ?? null,
-      securityProfileIds: User.SecurityProfileIds ?? [],
-      routingProfileId: User.RoutingProfileId,
-      hierarchyGroupId: User.HierarchyGroupId,
-      tags: { ...(User.Tags ?? {}) },
-    };
+    });
   } catch (error) {
     if (error instanceof ProviderError && error.providerCode === 'ResourceNotFoundException')
       return undefined;
@@ -114,7 +115,7 @@ async function searchAll(
       }),
     );
     for (const u of page.Users ?? []) {
-      const record = fromSearch(u);
+      const record = toRecord(u);
       if (record) out.push(record);
     }
     token = nextToken(page);

@@ -3,32 +3,46 @@
  * SAML `RoleSessionName`). Connect matches the federated session to a user by that exact,
  * case-sensitive username: `Jane.Doe@acme.com` and `jane.doe@acme.com` are two users, and a Connect user
  * spelled differently from the Okta app username is the classic reason why sign-in fails after a
- * successful SAML login. Security and routing profiles are given by name and resolved to ids here.
+ * successful SAML login. Security and routing profiles are given by name and resolved to ids
+ * (connect-profiles.ts); the users are read in connect-user-read.ts.
  */
 import type { ConnectPhoneType } from '../../config/types.js';
 import type { SsoContext } from '../../core/context.js';
-import { ConfigError, ConflictError, ProviderError } from '../../core/errors.js';
 import { isAwsError } from '../../providers/aws/call.js';
-import { send, sendPages } from '../../providers/aws/send.js';
 import { ownershipTagMap } from '../../providers/aws/tags.js';
+import type { ConnectPace } from './connect-directory.js';
+import type { ResolvedConnectProfiles } from './connect-profiles.js';
+import { caseConflictError, findConnectUser, type KnownConnectUser } from './connect-user-read.js';
+import {
+  createConnectUserRecord,
+  updateConnectUserHierarchy,
+  updateConnectUserRoutingProfile,
+  updateConnectUserSecurityProfiles,
+} from './connect-writes.js';
 
+export {
+  type ConnectProfileLists,
+  listConnectProfiles,
+  type NamedProfile,
+  type ResolvedConnectProfiles,
+  resolveConnectProfiles,
+  resolveProfileNames,
+} from './connect-profiles.js';
+export {
+  type ConnectUserIndex,
+  type ConnectUserProfiles,
+  type ConnectUserState,
+  type ConnectUserSummary,
+  caseConflictError,
+  caseVariantsOf,
+  describeConnectUserProfiles,
+  findConnectUser,
+  indexConnectUser,
+  type KnownConnectUser,
+  listConnectUsers,
+  searchConnectUserProfiles,
+} from './connect-user-read.js';
 export type { ConnectPhoneType };
-
-/** A profile of the instance, by id and name. */
-export interface NamedProfile {
-  id: string;
-  name: string;
-}
-
-/** Security and routing profiles resolved from names, plus every name of the instance (to describe drift). */
-export interface ResolvedConnectProfiles {
-  securityProfiles: NamedProfile[];
-  routingProfile: NamedProfile;
-  /** Name of every security profile of the instance, by id. */
-  securityProfileNames: ReadonlyMap<string, string>;
-  /** Name of every routing profile of the instance, by id. */
-  routingProfileNames: ReadonlyMap<string, string>;
-}
 
 /** The Connect user a step wants. */
 export interface ConnectUserSpec {
@@ -65,12 +79,6 @@ export interface ConnectUserSpec {
   pace?: <T>(operation: string, call: () => Promise<T>) => Promise<T>;
 }
 
-/** What a lookup of a username found: the exact user, and users whose username differs only in case. */
-export interface KnownConnectUser {
-  user: ConnectUserState | undefined;
-  caseVariants: string[];
-}
-
 /** What {@link ensureConnectUser} did (or would do). */
 export interface ConnectUserOutcome {
   action: 'created' | 'updated' | 'unchanged';
@@ -78,17 +86,6 @@ export interface ConnectUserOutcome {
   /** `undefined` only in a dry run that would create the user. */
   userId: string | undefined;
   userArn: string | undefined;
-}
-
-/** The state of a Connect user that this module compares. */
-export interface ConnectUserState {
-  id: string;
-  arn: string;
-  username: string;
-  securityProfileIds: string[];
-  routingProfileId: string | undefined;
-  /** The hierarchy group id, when known (`undefined`: none, or not read). */
-  hierarchyGroupId?: string | undefined;
 }
 
 const USERNAME_CHARS = /^[A-Za-z0-9_.@-]+$/;
@@ -106,284 +103,6 @@ export function connectUsernameProblem(username: string): string | undefined {
     return 'Connect allows @ in a username only in an e-mail form (name@example.com)';
   }
   return undefined;
-}
-
-/** Every `{Id, Name}` of a paged Connect list. */
-async function listAllNamed(
-  ctx: SsoContext,
-  instanceId: string,
-  kind: 'security' | 'routing',
-): Promise<NamedProfile[]> {
-  const out: NamedProfile[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = nextToken ? { NextToken: nextToken } : {};
-    let items: { Id?: string | undefined; Name?: string | undefined }[];
-    try {
-      if (kind === 'security') {
-        const res = await send(ctx, 'connect', 'ListSecurityProfiles', {
-          InstanceId: instanceId,
-          MaxResults: 1000,
-          ...page,
-        });
-        items = res.SecurityProfileSummaryList ?? [];
-        nextToken = res.NextToken;
-      } else {
-        const res = await send(ctx, 'connect', 'ListRoutingProfiles', {
-          InstanceId: instanceId,
-          MaxResults: 1000,
-          ...page,
-        });
-        items = res.RoutingProfileSummaryList ?? [];
-        nextToken = res.NextToken;
-      }
-    } catch (error) {
-      if (isAwsError(error, 'ResourceNotFoundException') && !nextToken) {
-        throw new ConfigError(
-          'instanceId',
-          `no ACTIVE Connect instance '${instanceId}' in region ${ctx.region} (${
-            error instanceof Error ? error.message : String(error)
-          }); create it with createSamlInstance({ wait: true }) first`,
-        );
-      }
-      throw error;
-    }
-    for (const item of items)
-      if (item.Id && item.Name !== undefined) out.push({ id: item.Id, name: item.Name });
-  } while (nextToken);
-  return out;
-}
-
-function unknownName(field: string, kind: string, name: string, available: readonly NamedProfile[]) {
-  const names = available.map((p) => p.name);
-  const near = names.find((n) => n.toLowerCase() === name.toLowerCase());
-  return {
-    field,
-    message: `no ${kind} named '${name}' in the instance${near ? ` (did you mean '${near}'? names are case-sensitive)` : ''}; available: ${names.join(', ')}`,
-  };
-}
-
-/** Every security and routing profile of an instance, by id and name. */
-export interface ConnectProfileLists {
-  security: NamedProfile[];
-  routing: NamedProfile[];
-}
-
-/**
- * List every security and routing profile of the instance (`ListSecurityProfiles`, `ListRoutingProfiles`,
- * every page), to resolve names with {@link resolveProfileNames} without reading them again.
- *
- * @throws {ConfigError} no such ACTIVE instance (field `instanceId`).
- */
-export async function listConnectProfiles(ctx: SsoContext, instanceId: string): Promise<ConnectProfileLists> {
-  const security = await listAllNamed(ctx, instanceId, 'security');
-  const routing = await listAllNamed(ctx, instanceId, 'routing');
-  return { security, routing };
-}
-
-/**
- * Resolve profile names against lists read once with {@link listConnectProfiles}; no request.
- *
- * @param fieldPrefix the input path the names came from, for error messages (`connect`).
- * @throws {ConfigError} an unknown name (the message lists the available names).
- */
-export function resolveProfileNames(
-  lists: ConnectProfileLists,
-  names: { securityProfiles: readonly string[]; routingProfile: string },
-  fieldPrefix = 'connect',
-): ResolvedConnectProfiles {
-  const { security, routing } = lists;
-  const issues: { field: string; message: string }[] = [];
-  const securityProfiles: NamedProfile[] = [];
-  names.securityProfiles.forEach((name, i) => {
-    const found = security.find((p) => p.name === name);
-    if (found) securityProfiles.push(found);
-    else
-      issues.push(unknownName(`${fieldPrefix}.securityProfiles[${i}]`, 'security profile', name, security));
-  });
-  const routingProfile = routing.find((p) => p.name === names.routingProfile);
-  if (!routingProfile) {
-    issues.push(
-      unknownName(`${fieldPrefix}.routingProfile`, 'routing profile', names.routingProfile, routing),
-    );
-  }
-  if (issues.length > 0 || !routingProfile) throw ConfigError.of(issues);
-  return {
-    securityProfiles,
-    routingProfile,
-    securityProfileNames: new Map(security.map((p) => [p.id, p.name])),
-    routingProfileNames: new Map(routing.map((p) => [p.id, p.name])),
-  };
-}
-
-/**
- * Resolve security and routing profiles by name (`ListSecurityProfiles`, `ListRoutingProfiles`, every page).
- * Every instance has `Admin`, `Agent`, `CallCenterManager`, `QualityAnalyst` and `Basic Routing Profile`;
- * custom profiles are found by their exact name.
- *
- * @param fieldPrefix the input path the names came from, for error messages (`connect`).
- * @throws {ConfigError} an unknown name (the message lists the available names), or no such ACTIVE instance.
- */
-export async function resolveConnectProfiles(
-  ctx: SsoContext,
-  instanceId: string,
-  names: { securityProfiles: readonly string[]; routingProfile: string },
-  fieldPrefix = 'connect',
-): Promise<ResolvedConnectProfiles> {
-  return resolveProfileNames(await listConnectProfiles(ctx, instanceId), names, fieldPrefix);
-}
-
-/** A Connect user as `ListUsers` shows it. */
-export interface ConnectUserSummary {
-  id: string;
-  arn: string;
-  username: string;
-}
-
-/** Every user of an instance by exact username, and by lower-cased username (to find case variants). */
-export interface ConnectUserIndex {
-  /** Users by their exact (case-sensitive) username. */
-  byUsername: Map<string, ConnectUserSummary>;
-  /** Usernames by their lower-cased form. */
-  byLowerUsername: Map<string, string[]>;
-}
-
-/** Add a user to an index (after creating it). */
-export function indexConnectUser(index: ConnectUserIndex, user: ConnectUserSummary): void {
-  index.byUsername.set(user.username, user);
-  const lower = user.username.toLowerCase();
-  const same = index.byLowerUsername.get(lower);
-  if (!same) index.byLowerUsername.set(lower, [user.username]);
-  else if (!same.includes(user.username)) same.push(user.username);
-}
-
-/** The usernames of the index that differ from `username` only in case. */
-export function caseVariantsOf(index: ConnectUserIndex, username: string): string[] {
-  return (index.byLowerUsername.get(username.toLowerCase()) ?? []).filter((u) => u !== username);
-}
-
-/**
- * Every user of the instance (`ListUsers`, 1,000 a page), indexed by username: what a reconciliation of
- * many users reads instead of one lookup per user. `ListUsers` reads the users table itself (unlike
- * `SearchUsers`, whose index can lag behind `CreateUser`).
- */
-export async function listConnectUsers(ctx: SsoContext, instanceId: string): Promise<ConnectUserIndex> {
-  const index: ConnectUserIndex = { byUsername: new Map(), byLowerUsername: new Map() };
-  const pages = sendPages(ctx, 'connect', 'ListUsers', { InstanceId: instanceId, MaxResults: 1000 });
-  for await (const page of pages) {
-    for (const u of page.UserSummaryList ?? []) {
-      if (u.Id && u.Username !== undefined) {
-        indexConnectUser(index, { id: u.Id, arn: u.Arn ?? '', username: u.Username });
-      }
-    }
-  }
-  return index;
-}
-
-/** The profiles of a Connect user. */
-export interface ConnectUserProfiles {
-  securityProfileIds: string[];
-  routingProfileId: string | undefined;
-  hierarchyGroupId?: string | undefined;
-}
-
-/**
- * The profiles of every user of the instance, by user id: `SearchUsers` without criteria, 500 a page.
- * Its index can lag behind `CreateUser` and the profile updates: a user missing here is read with
- * {@link describeConnectUserProfiles}.
- */
-export async function searchConnectUserProfiles(
-  ctx: SsoContext,
-  instanceId: string,
-): Promise<Map<string, ConnectUserProfiles>> {
-  const out = new Map<string, ConnectUserProfiles>();
-  const pages = sendPages(ctx, 'connect', 'SearchUsers', { InstanceId: instanceId, MaxResults: 500 });
-  for await (const page of pages) {
-    for (const u of page.Users ?? []) {
-      if (u.Id) {
-        out.set(u.Id, {
-          securityProfileIds: u.SecurityProfileIds ?? [],
-          routingProfileId: u.RoutingProfileId,
-          hierarchyGroupId: u.HierarchyGroupId,
-        });
-      }
-    }
-  }
-  return out;
-}
-
-/** The profiles of one Connect user (`DescribeUser`). */
-export async function describeConnectUserProfiles(
-  ctx: SsoContext,
-  instanceId: string,
-  userId: string,
-): Promise<ConnectUserProfiles & { arn: string | undefined }> {
-  const { User } = await send(ctx, 'connect', 'DescribeUser', { InstanceId: instanceId, UserId: userId });
-  return {
-    arn: User?.Arn,
-    securityProfileIds: User?.SecurityProfileIds ?? [],
-    routingProfileId: User?.RoutingProfileId,
-    hierarchyGroupId: User?.HierarchyGroupId,
-  };
-}
-
-/**
- * The {@link ConflictError} of a Connect user whose username differs from the Okta app username only in
- * case (Connect usernames are case-sensitive, even with SAML).
- */
-export function caseConflictError(username: string, variant: string): ConflictError {
-  return new ConflictError(
-    `connect user ${username}`,
-    `Connect user '${variant}' exists, but the Okta app username is '${username}'. Amazon Connect usernames are case-sensitive, even with SAML: the username must equal the Okta app username (the SAML RoleSessionName) exactly, or sign-in fails after a successful Okta login. Either delete the Connect user '${variant}' and run again (a user '${username}' is then created), or change the user's app username in Okta (Applications → the app → Assignments → edit → User Name) to '${variant}'.`,
-  );
-}
-
-/**
- * Find the Connect user with exactly this username, and the users whose username differs only in case.
- * `SearchUsers` (Username EXACT) is the fast path; it is backed by a search index that can lag behind
- * `CreateUser`, so when it finds nothing `ListUsers` (every page) decides, and also reveals case variants.
- */
-export async function findConnectUser(
-  ctx: SsoContext,
-  instanceId: string,
-  username: string,
-): Promise<{ user: ConnectUserState | undefined; caseVariants: string[] }> {
-  const search = await send(ctx, 'connect', 'SearchUsers', {
-    InstanceId: instanceId,
-    SearchCriteria: {
-      StringCondition: { FieldName: 'Username', Value: username, ComparisonType: 'EXACT' },
-    },
-  });
-  const hit = search.Users?.find((u) => u.Username === username);
-  if (hit?.Id && hit.Arn) {
-    return {
-      user: {
-        id: hit.Id,
-        arn: hit.Arn,
-        username,
-        securityProfileIds: hit.SecurityProfileIds ?? [],
-        routingProfileId: hit.RoutingProfileId,
-        hierarchyGroupId: hit.HierarchyGroupId,
-      },
-      caseVariants: [],
-    };
-  }
-  const index = await listConnectUsers(ctx, instanceId);
-  const exactId = index.byUsername.get(username)?.id;
-  const caseVariants = caseVariantsOf(index, username);
-  if (!exactId) return { user: undefined, caseVariants };
-  const { User } = await send(ctx, 'connect', 'DescribeUser', { InstanceId: instanceId, UserId: exactId });
-  return {
-    user: {
-      id: exactId,
-      arn: User?.Arn ?? '',
-      username,
-      securityProfileIds: User?.SecurityProfileIds ?? [],
-      routingProfileId: User?.RoutingProfileId,
-      hierarchyGroupId: User?.HierarchyGroupId,
-    },
-    caseVariants,
-  };
 }
 
 const nameList = (ids: readonly string[], names: ReadonlyMap<string, string>): string =>
@@ -414,29 +133,31 @@ export async function ensureConnectUser(ctx: SsoContext, spec: ConnectUserSpec):
   }
 
   const { user, caseVariants } = spec.known ?? (await findConnectUser(ctx, instanceId, username));
-  const pace = spec.pace ?? (<T>(_operation: string, call: () => Promise<T>) => call());
+  const pace: ConnectPace = spec.pace ?? ((_operation, call) => call());
   if (!user) {
     const [variant] = caseVariants;
     if (variant !== undefined) throw caseConflictError(username, variant);
     const changes = [describeCreate(username)];
     if (dryRun) return { action: 'created', changes, userId: undefined, userArn: undefined };
-    let created: { UserId?: string | undefined; UserArn?: string | undefined };
+    let created: { id: string; arn: string };
     try {
-      created = await pace('CreateUser', () =>
-        send(ctx, 'connect', 'CreateUser', {
-          InstanceId: instanceId,
-          Username: username,
-          IdentityInfo: { FirstName: spec.firstName, LastName: spec.lastName },
-          PhoneConfig: {
-            PhoneType: spec.phoneType,
-            ...(spec.deskPhoneNumber !== undefined ? { DeskPhoneNumber: spec.deskPhoneNumber } : {}),
-          },
-          SecurityProfileIds: wantedSecurity,
-          RoutingProfileId: profiles.routingProfile.id,
-          ...(spec.hierarchyGroup ? { HierarchyGroupId: spec.hierarchyGroup.id } : {}),
+      created = await createConnectUserRecord(
+        ctx,
+        instanceId,
+        {
+          username,
+          firstName: spec.firstName,
+          lastName: spec.lastName,
+          secondaryEmail: undefined,
+          phoneType: spec.phoneType,
+          deskPhoneNumber: spec.deskPhoneNumber,
+          securityProfileIds: wantedSecurity,
+          routingProfileId: profiles.routingProfile.id,
+          hierarchyGroupId: spec.hierarchyGroup?.id,
           // Ownership: only users that carry them are ever deleted by a teardown or offboarded by a sync.
-          Tags: spec.tags ?? ownershipTagMap(ctx),
-        }),
+          tags: spec.tags ?? ownershipTagMap(ctx),
+        },
+        pace,
       );
     } catch (error) {
       // Another run (or a retried request whose first answer was lost) created it after our read:
@@ -446,15 +167,7 @@ export async function ensureConnectUser(ctx: SsoContext, spec: ConnectUserSpec):
       if (!fresh.user) throw error;
       return ensureConnectUser(ctx, { ...spec, known: fresh });
     }
-    if (!created.UserId || !created.UserArn) {
-      throw new ProviderError({
-        service: 'connect',
-        operation: 'CreateUser',
-        message: 'the response has no UserId or UserArn',
-      });
-    }
-    ctx.logger.info(`created connect user ${username}`, { instanceId, userId: created.UserId });
-    return { action: 'created', changes, userId: created.UserId, userArn: created.UserArn };
+    return { action: 'created', changes, userId: created.id, userArn: created.arn };
   }
 
   const changes: string[] = [];
@@ -471,13 +184,7 @@ export async function ensureConnectUser(ctx: SsoContext, spec: ConnectUserSpec):
       )}`,
     );
     if (!dryRun) {
-      await pace('UpdateUserSecurityProfiles', () =>
-        send(ctx, 'connect', 'UpdateUserSecurityProfiles', {
-          InstanceId: instanceId,
-          UserId: user.id,
-          SecurityProfileIds: wantedSecurity,
-        }),
-      );
+      await updateConnectUserSecurityProfiles(ctx, instanceId, user.id, wantedSecurity, pace);
       ctx.logger.info(`updated security profiles of connect user ${username}`, {
         instanceId,
         userId: user.id,
@@ -490,13 +197,7 @@ export async function ensureConnectUser(ctx: SsoContext, spec: ConnectUserSpec):
       : '(none)';
     changes.push(`routing profile: '${from}' → '${profiles.routingProfile.name}'`);
     if (!dryRun) {
-      await pace('UpdateUserRoutingProfile', () =>
-        send(ctx, 'connect', 'UpdateUserRoutingProfile', {
-          InstanceId: instanceId,
-          UserId: user.id,
-          RoutingProfileId: profiles.routingProfile.id,
-        }),
-      );
+      await updateConnectUserRoutingProfile(ctx, instanceId, user.id, profiles.routingProfile.id, pace);
       ctx.logger.info(`updated routing profile of connect user ${username}`, { instanceId, userId: user.id });
     }
   }
@@ -506,13 +207,7 @@ export async function ensureConnectUser(ctx: SsoContext, spec: ConnectUserSpec):
       `hierarchy group: ${user.hierarchyGroupId ?? '(none)'} → '${spec.hierarchyGroup?.path ?? '(none)'}'`,
     );
     if (!dryRun) {
-      await pace('UpdateUserHierarchy', () =>
-        send(ctx, 'connect', 'UpdateUserHierarchy', {
-          InstanceId: instanceId,
-          UserId: user.id,
-          ...(wantedHierarchy !== undefined ? { HierarchyGroupId: wantedHierarchy } : {}),
-        }),
-      );
+      await updateConnectUserHierarchy(ctx, instanceId, user.id, wantedHierarchy, pace);
       ctx.logger.info(`updated hierarchy group of connect user ${username}`, { instanceId, userId: user.id });
     }
   }

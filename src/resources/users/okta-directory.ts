@@ -51,21 +51,33 @@ export async function findGroupByName(
   return exact ? { id: exact.id, name: exact.profile?.name ?? name } : undefined;
 }
 
+/** Every item of every page of an Okta list, mapped; items the map refuses (`undefined`) are left out. */
+async function listMapped<J, T>(
+  ctx: SsoContext,
+  operation: string,
+  path: string,
+  query: Parameters<typeof oktaPages>[3],
+  map: (json: J) => T | undefined,
+): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of oktaPages<J>(ctx, operation, path, query)) {
+    for (const json of page) {
+      const item = map(json);
+      if (item !== undefined) out.push(item);
+    }
+  }
+  return out;
+}
+
 /** Every member of a group, with profiles. */
 export async function listGroupPeople(ctx: SsoContext, groupId: string): Promise<OktaPerson[]> {
-  const out: OktaPerson[] = [];
-  for await (const page of oktaPages<OktaUserJson>(
+  return listMapped<OktaUserJson, OktaPerson>(
     ctx,
     'ListGroupUsers',
     `/api/v1/groups/${encodeURIComponent(groupId)}/users`,
     { limit: 1000 },
-  )) {
-    for (const json of page) {
-      const p = person(json);
-      if (p) out.push(p);
-    }
-  }
-  return out;
+    person,
+  );
 }
 
 /** An assignee of an app: its app username (the SAML `RoleSessionName`) and the Okta user. */
@@ -99,19 +111,13 @@ function assignee(json: AppUserJson): AppAssignee | undefined {
 
 /** Every user assigned to the app (directly or through a group), with its Okta user embedded. */
 export async function listAppAssignees(ctx: SsoContext, appId: string): Promise<AppAssignee[]> {
-  const out: AppAssignee[] = [];
-  for await (const page of oktaPages<AppUserJson>(
+  return listMapped<AppUserJson, AppAssignee>(
     ctx,
     'ListApplicationUsers',
     `/api/v1/apps/${encodeURIComponent(appId)}/users`,
     { limit: 500, expand: 'user' },
-  )) {
-    for (const json of page) {
-      const a = assignee(json);
-      if (a) out.push(a);
-    }
-  }
-  return out;
+    assignee,
+  );
 }
 
 /** One Okta user by id; `undefined` when it does not exist (deleted). */

@@ -18,329 +18,35 @@
 import type { ResolvedUser } from '../../config/types.js';
 import { awsClient, type SsoContext } from '../../core/context.js';
 import { ConfigError, ManualActionRequiredError, ProviderError } from '../../core/errors.js';
-import { ownershipTagMap } from '../../providers/aws/tags.js';
-import { isOktaError, oktaPages, oktaRequest } from '../../providers/okta/transport.js';
-import { addUserToGroup, listGroupMembers, type OktaGroupMembers } from '../okta-groups/ensure.js';
+import { addUserToGroup, listGroupMembers } from '../okta-groups/ensure.js';
+import { pacerFor } from './adaptive-pacer.js';
 import {
-  type AppUserView,
-  type AssignmentAppView,
   apiIntegrationRequiredError,
-  assignmentTargetIssues,
-  connectInputIssues,
   ensureAppAssignment,
-  loginIssues,
   predictAppUserName,
   readAwsApp,
   rolesMatch,
-} from './assignment.js';
-import { OKTA_USER_ID_TAG } from './connect-directory.js';
-import {
-  type ConnectProfileLists,
-  type ConnectUserIndex,
-  type ConnectUserProfiles,
-  caseConflictError,
-  caseVariantsOf,
-  connectUsernameProblem,
-  describeConnectUserProfiles,
-  ensureConnectUser,
-  indexConnectUser,
-  type KnownConnectUser,
-  listConnectProfiles,
-  listConnectUsers,
-  type ResolvedConnectProfiles,
-  resolveProfileNames,
-  searchConnectUserProfiles,
-} from './connect-user.js';
+} from './app-assignment.js';
+import { listConnectProfiles } from './connect-profiles.js';
+import { listConnectUsers, searchConnectUserProfiles } from './connect-user-read.js';
 import { resolveHierarchyPaths } from './hierarchy.js';
-import { isThrottling } from './pacer.js';
+import { checkUsername, prepareConnect, reconcileConnectUser } from './reconcile-connect.js';
+import { validateReconcileInput } from './reconcile-input.js';
+import {
+  type AppUserJson,
+  getOktaUser,
+  listAppUsers,
+  type OktaUserJson,
+  readAppUser,
+} from './reconcile-okta.js';
+import { appUserByLogin, explicitHierarchy, hasExplicitProfiles, type Run } from './reconcile-run.js';
+import type { ReconcileUsersInput, ReconcileUsersResult, UserOutcome } from './reconcile-types.js';
 
-// ---------------------------------------------------------------------------------------------------------
-// Public types
-
-export interface ReconcileUsersInput {
-  /** The `amazon_aws` app id. */
-  appId: string;
-  /**
-   * The app's SAML role (the IAM role name as Okta imported it). api-integration mode: written as
-   * `role` / `samlRoles: [roleName]` of each app user. Group-mapping mode: not written (the group's
-   * name gives the role).
-   */
-  roleName: string;
-  /** The Connect instance id (a UUID, not the ARN); the instance must be ACTIVE. */
-  instanceId: string;
-  /** The users of this app, every default applied (`validateConfig`). Logins unique ignoring case. */
-  users: ResolvedUser[];
-  /**
-   * Group mapping: the app's Okta group (already assigned to the app). Users are made members of it
-   * instead of getting `samlRoles`. `id` is `undefined` only in a dry run where the group does not exist
-   * yet. Default: api-integration mode.
-   */
-  group?: { id: string | undefined; name: string };
-  /** Decide and report, write nothing. */
-  dryRun: boolean;
-  /** How many users are worked on at once (their per-user calls). 1–64, default 8. */
-  concurrency?: number;
-  /** Called after each user with the number done and the total. */
-  onProgress?: (done: number, total: number) => void;
-}
-
-/** What happened to one user. */
-export interface UserOutcome {
-  login: string;
-  /**
-   * `created` when the assignment (or membership) or the Connect user was created; `updated` when
-   * roles or profiles were changed; `failed` with `error` (the other users went on).
-   */
-  action: 'created' | 'updated' | 'unchanged' | 'failed';
-  /** The Okta user id, when known. */
-  oktaUserId?: string;
-  /** The Okta app username (= the Connect username), when known. */
-  appUserName?: string;
-  /** The Connect user id, when it exists (not in a dry run that would create it). */
-  connectUserId?: string;
-  /** What was (or would be) changed, prefixed `okta:` or `connect:`; for a failed user, what was done before. */
-  changes: string[];
-  /**
-   * Why the user failed: a {@link ConfigError} (unknown login, unknown profile name, a username Connect
-   * refuses), a `ConflictError` (a Connect user differing only in case), or a `ProviderError`.
-   */
-  error?: unknown;
-}
-
-export interface ReconcileUsersResult {
-  /** One outcome per input user, in the input's order. */
-  users: UserOutcome[];
-  counts: { created: number; updated: number; unchanged: number; failed: number };
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Pacing: bounded rate per operation, learned from throttling
-
-/** Keep retrying one throttled call for this long before giving up (the error is then the user's). */
-const THROTTLE_GIVE_UP_MS = 10 * 60_000;
-const MIN_RATE = 0.05;
-const MAX_RATE = 1000;
-
-/**
- * An adaptive pace for one operation against one client: no limit until the first throttling error,
- * then a rate (calls/s) that drops by 30% on a throttling error and grows 2% on each success (AIMD-like),
- * with calls started no closer than 1/rate apart. The calls that were already in flight when the rate
- * dropped do not drop it again when they come back throttled too: one cut per congestion event. Shared by
- * every reconciliation that uses the same client, since a quota is per account, not per run.
- */
-class Pacer {
-  private rate = Number.POSITIVE_INFINITY;
-  private nextStart = 0;
-  /** When the rate was last lowered. */
-  private lastCut = Number.NEGATIVE_INFINITY;
-  /** Start times of recent successes, until the first throttling error (to guess a first rate). */
-  private recent: number[] = [];
-
-  async run<T>(ctx: SsoContext, operation: string, call: () => Promise<T>): Promise<T> {
-    const first = ctx.clock.now();
-    for (;;) {
-      await this.slot(ctx);
-      const started = ctx.clock.now();
-      try {
-        const result = await call();
-        this.succeeded(started);
-        return result;
-      } catch (error) {
-        if (!isThrottling(error) || ctx.signal?.aborted) throw error;
-        const now = ctx.clock.now();
-        if (now - first > THROTTLE_GIVE_UP_MS) throw error;
-        if (this.throttled(now, started)) {
-          ctx.logger.debug(`${operation} throttled: pace lowered to ${this.rate.toFixed(2)}/s`, {
-            operation,
-          });
-        }
-      }
-    }
-  }
-
-  /** Wait for this call's turn; a call still waiting when the rate drops queues again at the new pace. */
-  private async slot(ctx: SsoContext): Promise<void> {
-    for (;;) {
-      if (!Number.isFinite(this.rate)) return;
-      const cut = this.lastCut;
-      const now = ctx.clock.now();
-      const start = Math.max(now, this.nextStart);
-      this.nextStart = start + 1000 / this.rate;
-      if (start <= now) return;
-      await ctx.clock.sleep(start - now, ctx.signal);
-      if (this.lastCut === cut) return;
-    }
-  }
-
-  private succeeded(started: number): void {
-    if (Number.isFinite(this.rate)) {
-      this.rate = Math.min(MAX_RATE, this.rate * 1.02);
-      return;
-    }
-    this.recent.push(started);
-    if (this.recent.length > 64) this.recent.shift();
-  }
-
-  /** Lower the rate unless the call started before the last cut; whether it was lowered. */
-  private throttled(now: number, started: number): boolean {
-    if (started < this.lastCut) return false;
-    const base = Number.isFinite(this.rate)
-      ? this.rate
-      : Math.max(1, this.recent.filter((t) => t > now - 1000).length);
-    this.recent = [];
-    this.rate = Math.max(MIN_RATE, base * 0.7);
-    this.lastCut = now;
-    this.nextStart = Math.max(this.nextStart, now + 1000 / this.rate);
-    return true;
-  }
-}
-
-const pacers = new WeakMap<object, Map<string, Pacer>>();
-
-function pacerFor(client: object, operation: string): Pacer {
-  let byOperation = pacers.get(client);
-  if (!byOperation) {
-    byOperation = new Map();
-    pacers.set(client, byOperation);
-  }
-  let pacer = byOperation.get(operation);
-  if (!pacer) {
-    pacer = new Pacer();
-    byOperation.set(operation, pacer);
-  }
-  return pacer;
-}
-
-type Pace = <T>(operation: string, call: () => Promise<T>) => Promise<T>;
-
-// ---------------------------------------------------------------------------------------------------------
-// Validation
-
-type Issue = { field: string; message: string };
-
-function validate(input: ReconcileUsersInput): void {
-  if (typeof input !== 'object' || input === null) throw new ConfigError('input', 'expected an object');
-  const issues: Issue[] = [...assignmentTargetIssues(input)];
-  if (typeof input.dryRun !== 'boolean') issues.push({ field: 'dryRun', message: 'must be true or false' });
-  const { concurrency } = input;
-  if (
-    concurrency !== undefined &&
-    !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64)
-  ) {
-    issues.push({
-      field: 'concurrency',
-      message: `must be a whole number from 1 to 64 (got ${String(concurrency)})`,
-    });
-  }
-  if (input.onProgress !== undefined && typeof input.onProgress !== 'function') {
-    issues.push({ field: 'onProgress', message: 'must be a function' });
-  }
-  const { group } = input;
-  if (group !== undefined) {
-    if (typeof group !== 'object' || group === null || typeof group.name !== 'string' || group.name === '') {
-      issues.push({ field: 'group', message: 'expected { id, name } of the Okta group' });
-    } else if (
-      group.id === undefined ? input.dryRun !== true : typeof group.id !== 'string' || group.id === ''
-    ) {
-      issues.push({
-        field: 'group.id',
-        message:
-          'the group id is required (only a dry run may leave it out, when the group does not exist yet)',
-      });
-    }
-  }
-  if (!Array.isArray(input.users)) {
-    issues.push({ field: 'users', message: 'must be a list of users' });
-  } else {
-    const seen = new Map<string, number>();
-    input.users.forEach((user, i) => {
-      const at = `users[${i}]`;
-      if (typeof user !== 'object' || user === null) {
-        issues.push({ field: at, message: 'expected { login, connect }' });
-        return;
-      }
-      issues.push(...loginIssues(`${at}.login`, user.login));
-      issues.push(...connectInputIssues(`${at}.connect`, user.connect));
-      if (typeof user.login === 'string') {
-        const key = user.login.toLowerCase();
-        const before = seen.get(key);
-        if (before !== undefined) {
-          issues.push({
-            field: `${at}.login`,
-            message: `'${user.login}' is also users[${before}] (Okta logins are case-insensitive)`,
-          });
-        } else seen.set(key, i);
-      }
-    });
-  }
-  if (issues.length > 0) throw ConfigError.of(issues);
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Okta reads
-
-/** An Okta user as `GET /users/{id}` returns it (only what is read). */
-interface OktaUserJson {
-  id: string;
-  status?: string;
-  profile?: Record<string, unknown>;
-}
-
-interface AppUserJson extends AppUserView {
-  id: string;
-}
-
-const APP_USERS_PAGE = 500;
-
-/** All users of the app, by id and by lower-cased app username. */
-async function listAppUsers(
-  ctx: SsoContext,
-  appId: string,
-): Promise<{ byId: Map<string, AppUserJson>; byName: Map<string, AppUserJson[]> }> {
-  const byId = new Map<string, AppUserJson>();
-  const byName = new Map<string, AppUserJson[]>();
-  for await (const page of oktaPages<AppUserJson>(
-    ctx,
-    'ListApplicationUsers',
-    `/api/v1/apps/${encodeURIComponent(appId)}/users`,
-    { limit: APP_USERS_PAGE },
-  )) {
-    for (const appUser of page) {
-      byId.set(appUser.id, appUser);
-      const name = appUser.credentials?.userName;
-      if (typeof name === 'string') {
-        const key = name.toLowerCase();
-        const same = byName.get(key);
-        if (same) same.push(appUser);
-        else byName.set(key, [appUser]);
-      }
-    }
-  }
-  return { byId, byName };
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// The reconciliation
+export type { ReconcileUsersInput, ReconcileUsersResult, UserOutcome } from './reconcile-types.js';
 
 const DEFAULT_CONCURRENCY = 8;
 /** Page size of `SearchUsers`, for deciding between one bulk read and per-user `DescribeUser`. */
 const SEARCH_PAGE = 500;
-
-interface Run {
-  ctx: SsoContext;
-  input: ReconcileUsersInput;
-  app: AssignmentAppView;
-  appUsers: { byId: Map<string, AppUserJson>; byName: Map<string, AppUserJson[]> };
-  connect: ConnectUserIndex;
-  members: OktaGroupMembers | undefined;
-  /** Profiles of existing Connect users from one bulk `SearchUsers`, when that was cheaper. */
-  bulkProfiles: Map<string, ConnectUserProfiles> | undefined;
-  profileLists: () => Promise<ConnectProfileLists>;
-  /** The hierarchy paths the users name, resolved once. */
-  hierarchy: () => Promise<{ resolved: Map<string, string> }>;
-  oktaPace: Pace;
-  connectPace: Pace;
-}
 
 function memo<T>(make: () => Promise<T>): () => Promise<T> {
   let promise: Promise<T> | undefined;
@@ -349,21 +55,6 @@ function memo<T>(make: () => Promise<T>): () => Promise<T> {
     return promise;
   };
 }
-
-/** The app user whose username is the login (ignoring case), if exactly one. */
-function appUserByLogin(run: Run, login: string): AppUserJson | undefined {
-  const same = run.appUsers.byName.get(login.toLowerCase());
-  return same?.length === 1 ? same[0] : undefined;
-}
-
-const hasExplicitProfiles = (user: ResolvedUser) =>
-  user.connect.explicit.securityProfiles ||
-  user.connect.explicit.routingProfile ||
-  user.connect.explicit.hierarchyGroup === true;
-
-/** The hierarchy path a user names explicitly, if any. */
-const explicitHierarchy = (user: ResolvedUser): string | undefined =>
-  user.connect.explicit.hierarchyGroup === true ? user.connect.hierarchyGroup : undefined;
 
 /**
  * Reconcile the users of one app: each gets its Okta assignment with the SAML role (or, in group-mapping
@@ -386,7 +77,7 @@ export async function reconcileUsers(
   ctx: SsoContext,
   input: ReconcileUsersInput,
 ): Promise<ReconcileUsersResult> {
-  validate(input);
+  validateReconcileInput(input);
   const { appId, instanceId, users, group } = input;
   const concurrency = input.concurrency ?? DEFAULT_CONCURRENCY;
 
@@ -500,28 +191,6 @@ interface UserState {
   appUser: AppUserJson | undefined;
 }
 
-async function getOktaUser(run: Run, idOrLogin: string, field: string): Promise<OktaUserJson> {
-  try {
-    const { data } = await run.oktaPace('GetUser', () =>
-      oktaRequest<OktaUserJson>(run.ctx, 'GetUser', {
-        method: 'GET',
-        path: `/api/v1/users/${encodeURIComponent(idOrLogin)}`,
-      }),
-    );
-    if (data.status !== undefined && data.status !== 'ACTIVE') {
-      run.ctx.logger.warn(`okta user ${idOrLogin} is ${data.status}: it cannot sign in until it is ACTIVE`, {
-        oktaUserId: data.id,
-      });
-    }
-    return data;
-  } catch (error) {
-    if (isOktaError(error, 'E0000007') || isOktaError(error, 404)) {
-      throw new ConfigError(field, `no Okta user with login '${idOrLogin}'`);
-    }
-    throw error;
-  }
-}
-
 async function reconcileUser(
   run: Run,
   user: ResolvedUser,
@@ -545,14 +214,14 @@ async function reconcileUser(
     state.appUser = run.appUsers.byId.get(member.id);
   }
   if (state.oktaUserId === undefined) {
-    state.oktaUser = await getOktaUser(run, user.login, `${at}.login`);
+    state.oktaUser = await getOktaUser(ctx, run.oktaPace, user.login, `${at}.login`);
     state.oktaUserId = state.oktaUser.id;
     state.appUser = run.appUsers.byId.get(state.oktaUserId);
   }
   const oktaUserId = state.oktaUserId;
   outcome.oktaUserId = oktaUserId;
   const oktaProfile = async () => {
-    state.oktaUser ??= await getOktaUser(run, oktaUserId, `${at}.login`);
+    state.oktaUser ??= await getOktaUser(ctx, run.oktaPace, oktaUserId, `${at}.login`);
     return state.oktaUser.profile ?? {};
   };
 
@@ -595,14 +264,14 @@ async function reconcileUser(
       run.members?.ids.add(oktaUserId);
       if (!state.appUser) {
         // The group's assignment to the app makes the member an app user; read the username Okta chose.
-        state.appUser = await readAppUser(run, oktaUserId);
+        state.appUser = await readAppUser(ctx, run.oktaPace, app.id, oktaUserId);
         appUserName = state.appUser?.credentials?.userName;
       }
     }
     appUserName ??= candidate;
   } else if (appUserName === undefined) {
     // A member that the app does not list (yet): its group's assignment decides the username.
-    state.appUser = await readAppUser(run, oktaUserId);
+    state.appUser = await readAppUser(ctx, run.oktaPace, app.id, oktaUserId);
     appUserName = state.appUser?.credentials?.userName ?? candidate;
   }
   if (appUserName !== undefined) outcome.appUserName = appUserName;
@@ -622,158 +291,4 @@ async function reconcileUser(
       : oktaAction === 'updated' || connectAction === 'updated'
         ? 'updated'
         : 'unchanged';
-}
-
-async function readAppUser(run: Run, oktaUserId: string): Promise<AppUserJson | undefined> {
-  try {
-    const { data } = await run.oktaPace('GetApplicationUser', () =>
-      oktaRequest<AppUserJson>(run.ctx, 'GetApplicationUser', {
-        method: 'GET',
-        path: `/api/v1/apps/${encodeURIComponent(run.app.id)}/users/${encodeURIComponent(oktaUserId)}`,
-      }),
-    );
-    return data;
-  } catch (error) {
-    if (isOktaError(error, 'E0000007') || isOktaError(error, 404)) return undefined;
-    throw error;
-  }
-}
-
-/** A username Connect refuses, or a Connect user spelled differently: the user's error, before any write. */
-function checkUsername(run: Run, user: ResolvedUser, at: string, username: string): void {
-  const problem = connectUsernameProblem(username);
-  if (problem) {
-    throw new ConfigError(
-      `${at}.login`,
-      `the Okta app username '${username}' of '${user.login}' cannot be a Connect username: ${problem}. Change the app's username template or this user's app username in Okta.`,
-    );
-  }
-  if (!run.connect.byUsername.has(username)) {
-    const [variant] = caseVariantsOf(run.connect, username);
-    if (variant !== undefined) throw caseConflictError(username, variant);
-  }
-}
-
-/** Before an Okta write: resolve what creating the Connect user will need, so that it cannot fail later. */
-async function prepareConnect(
-  run: Run,
-  user: ResolvedUser,
-  at: string,
-  username: string | undefined,
-  oktaProfile: () => Promise<Record<string, unknown>>,
-): Promise<void> {
-  const exists = username !== undefined && run.connect.byUsername.has(username);
-  if (exists && !hasExplicitProfiles(user)) return;
-  await profilesFor(run, user, at);
-  if (!exists) await namesFor(user, at, oktaProfile);
-}
-
-async function profilesFor(
-  run: Run,
-  user: ResolvedUser,
-  at: string,
-): Promise<ResolvedConnectProfiles & { hierarchyGroup: { id: string; path: string } | undefined }> {
-  const lists = await run.profileLists();
-  const profiles = resolveProfileNames(
-    lists,
-    { securityProfiles: user.connect.securityProfiles, routingProfile: user.connect.routingProfile },
-    `${at}.connect`,
-  );
-  const path = explicitHierarchy(user);
-  if (path === undefined) return { ...profiles, hierarchyGroup: undefined };
-  const { resolved } = await run.hierarchy();
-  const id = resolved.get(path);
-  if (id === undefined) {
-    throw new ConfigError(
-      `${at}.connect.hierarchyGroup`,
-      `no agent hierarchy group '${path}' in the instance (a path of group names from the top level, joined by '/')`,
-    );
-  }
-  return { ...profiles, hierarchyGroup: { id, path } };
-}
-
-async function namesFor(
-  user: ResolvedUser,
-  at: string,
-  oktaProfile: () => Promise<Record<string, unknown>>,
-): Promise<{ firstName: string; lastName: string }> {
-  const pick = async (given: string | undefined, key: 'firstName' | 'lastName') => {
-    if (given !== undefined) return given;
-    const value = (await oktaProfile())[key];
-    return typeof value === 'string' ? value : '';
-  };
-  const firstName = await pick(user.connect.firstName, 'firstName');
-  const lastName = await pick(user.connect.lastName, 'lastName');
-  for (const [key, value] of [
-    ['firstName', firstName],
-    ['lastName', lastName],
-  ] as const) {
-    if (value.trim() === '') {
-      throw new ConfigError(
-        `${at}.connect.${key}`,
-        `the Okta user '${user.login}' has no ${key}: give one (a SAML Connect user needs both names)`,
-      );
-    }
-  }
-  return { firstName, lastName };
-}
-
-async function reconcileConnectUser(
-  run: Run,
-  user: ResolvedUser,
-  at: string,
-  username: string | undefined,
-  oktaProfile: () => Promise<Record<string, unknown>>,
-  outcome: UserOutcome,
-): Promise<'created' | 'updated' | 'unchanged'> {
-  const { ctx, input } = run;
-  const existing = username === undefined ? undefined : run.connect.byUsername.get(username);
-  const explicit = hasExplicitProfiles(user);
-  if (existing && !explicit) {
-    outcome.connectUserId = existing.id;
-    return 'unchanged';
-  }
-  let known: KnownConnectUser;
-  if (existing) {
-    const current =
-      run.bulkProfiles?.get(existing.id) ??
-      (await run.connectPace('DescribeUser', () =>
-        describeConnectUserProfiles(ctx, input.instanceId, existing.id),
-      ));
-    known = { user: { ...existing, ...current }, caseVariants: [] };
-  } else {
-    known = {
-      user: undefined,
-      caseVariants: username === undefined ? [] : caseVariantsOf(run.connect, username),
-    };
-  }
-  const profiles = await profilesFor(run, user, at);
-  const names = existing ? { firstName: '', lastName: '' } : await namesFor(user, at, oktaProfile);
-  const result = await ensureConnectUser(ctx, {
-    instanceId: input.instanceId,
-    username,
-    firstName: names.firstName,
-    lastName: names.lastName,
-    phoneType: user.connect.phoneType,
-    deskPhoneNumber: user.connect.deskPhoneNumber,
-    profiles,
-    manageSecurityProfiles: user.connect.explicit.securityProfiles,
-    manageRoutingProfile: user.connect.explicit.routingProfile,
-    hierarchyGroup: profiles.hierarchyGroup,
-    manageHierarchy: user.connect.explicit.hierarchyGroup === true,
-    ...(outcome.oktaUserId !== undefined
-      ? { tags: ownershipTagMap(ctx, { [OKTA_USER_ID_TAG]: outcome.oktaUserId }) }
-      : {}),
-    dryRun: input.dryRun,
-    known,
-    pace: run.connectPace,
-  });
-  outcome.changes.push(...result.changes.map((c) => `connect: ${c}`));
-  if (result.userId !== undefined) {
-    outcome.connectUserId = result.userId;
-    if (!existing && username !== undefined) {
-      indexConnectUser(run.connect, { id: result.userId, arn: result.userArn ?? '', username });
-    }
-  }
-  return result.action;
 }

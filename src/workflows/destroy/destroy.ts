@@ -14,9 +14,8 @@
  */
 
 import type { ConnectSsoConfig, ResolvedConfig } from '../../config/index.js';
-import { isReadOperation } from '../../core/context.js';
 import type { DestroyAction, DestroyRecord } from '../../core/destroy-step.js';
-import { contextForConfig, resolveConfigInput } from '../config-context.js';
+import { countingContextForConfig, resolveConfigInput } from '../config-context.js';
 import { runGraph, type Task, type TaskOutcome } from '../provision/graph.js';
 import {
   buildSteps,
@@ -54,14 +53,7 @@ async function run(
   dryRun: boolean,
 ): Promise<RunOutput> {
   const config = resolveConfigInput(configInput, options.context !== undefined);
-  const requests = { reads: 0, writes: 0 };
-  const ctx = contextForConfig(config, options.context, {
-    signal: options.signal,
-    onCall: ({ operation }) => {
-      if (isReadOperation(operation)) requests.reads++;
-      else requests.writes++;
-    },
-  });
+  const { ctx, requests } = countingContextForConfig(config, options.context, options.signal);
   const state: RunState = { instance: undefined, account: undefined };
   const steps = buildSteps(config, ctx, options, dryRun, state);
   const resourceOf = new Map(steps.map((s) => [s.id, s.resource]));

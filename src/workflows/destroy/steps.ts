@@ -148,42 +148,39 @@ export function buildSteps(
     dependsOn: appSteps,
     run: () => destroyOktaApiUser(ctx, { userName: config.names.oktaApiUser, dryRun }),
   });
-  steps.push({
-    id: 'federation-policy',
-    resource: `iam policy ${config.names.federationPolicy}`,
-    dependsOn: roleSteps,
+  // The two managed policies: each after the steps that delete the roles or the user it is attached to,
+  // which it is given as `detachedFrom`.
+  const policyStep = (
+    id: string,
+    policyName: string,
+    dependsOn: string[],
+    detachedFrom: (results: ReadonlyMap<string, unknown>) => { roles?: string[]; users?: string[] },
+  ): StepSpec => ({
+    id,
+    resource: `iam policy ${policyName}`,
+    dependsOn,
     run: async (results) => {
       const accountId = await account();
-      const roles = deleting(results, roleSteps, 'iam-role').map((r) => r.resource.replace(/^iam role /, ''));
       return [
         await destroyManagedPolicy(ctx, {
-          policyName: config.names.federationPolicy,
+          policyName,
           ...(accountId ? { accountId } : {}),
-          detachedFrom: { roles },
+          detachedFrom: detachedFrom(results),
           dryRun,
         }),
       ];
     },
   });
-  steps.push({
-    id: 'okta-access-policy',
-    resource: `iam policy ${config.names.oktaAccessPolicy}`,
-    dependsOn: ['api-user'],
-    run: async (results) => {
-      const accountId = await account();
-      const users = deleting(results, ['api-user'], 'iam-user').map((r) =>
-        r.resource.replace(/^iam user /, ''),
-      );
-      return [
-        await destroyManagedPolicy(ctx, {
-          policyName: config.names.oktaAccessPolicy,
-          ...(accountId ? { accountId } : {}),
-          detachedFrom: { users },
-          dryRun,
-        }),
-      ];
-    },
-  });
+  const deletedNames = (results: ReadonlyMap<string, unknown>, ids: string[], kind: string, prefix: RegExp) =>
+    deleting(results, ids, kind).map((r) => r.resource.replace(prefix, ''));
+  steps.push(
+    policyStep('federation-policy', config.names.federationPolicy, roleSteps, (results) => ({
+      roles: deletedNames(results, roleSteps, 'iam-role', /^iam role /),
+    })),
+    policyStep('okta-access-policy', config.names.oktaAccessPolicy, ['api-user'], (results) => ({
+      users: deletedNames(results, ['api-user'], 'iam-user', /^iam user /),
+    })),
+  );
   steps.push({
     id: 'instance',
     resource: `connect instance ${alias}`,

@@ -14,18 +14,17 @@
  * (group-mapping mode has `group:<kind>` instead of the access policy, API user and integration.)
  */
 import type { ConnectSsoConfig, ResolvedApp, ResolvedConfig } from '../../config/index.js';
-import { isReadOperation } from '../../core/context.js';
 import { apiIntegrationTask } from '../../resources/api-integration/task.js';
 import { instanceActiveTask, instanceTask } from '../../resources/connect-instance/task.js';
 import { federationPolicyTask, oktaAccessPolicyTask } from '../../resources/iam-policies/task.js';
 import { checkSink, preflightSink } from '../../resources/okta-api-user/secret-sink.js';
-import { deliverDespiteAbort, oktaApiUserTask } from '../../resources/okta-api-user/task.js';
+import { finishKeyDelivery, oktaApiUserTask } from '../../resources/okta-api-user/task.js';
 import { oktaAppTask } from '../../resources/okta-app/task.js';
 import { oktaGroupTask } from '../../resources/okta-groups/task.js';
 import { samlProviderRoleTask } from '../../resources/saml-provider-role/task.js';
 import type { AnyResourceTask, RunReport, TaskEnv, TaskResult } from '../../resources/task.js';
 import { usersTask } from '../../resources/users/task.js';
-import { contextForConfig, resolveConfigInput } from '../config-context.js';
+import { countingContextForConfig, resolveConfigInput } from '../config-context.js';
 import { runGraph, type Task, type TaskOutcome } from './graph.js';
 import type {
   ConnectSsoPlan,
@@ -156,14 +155,7 @@ async function run(
   const config = resolveConfigInput(configInput, options.context !== undefined);
   const sink = options.secretSink ?? { kind: 'return' };
   checkSink(sink);
-  const requests = { reads: 0, writes: 0 };
-  const ctx = contextForConfig(config, options.context, {
-    signal: options.signal,
-    onCall: ({ operation }) => {
-      if (isReadOperation(operation)) requests.reads++;
-      else requests.writes++;
-    },
-  });
+  const { ctx, requests } = countingContextForConfig(config, options.context, options.signal);
   if (config.roleMapping === 'api-integration') await preflightSink(ctx, sink);
   const state = new RunState(config);
   for (const app of config.apps) state.app(app);
@@ -225,7 +217,7 @@ async function run(
   const pending = state.pendingDelivery;
   if (pending) {
     state.pendingDelivery = undefined;
-    await deliverDespiteAbort(ctx, pending.userName, sink, { accessKeyId: pending.accessKeyId });
+    await finishKeyDelivery(ctx, pending.userName, sink, { accessKeyId: pending.accessKeyId });
   }
   return { config, state, outcomes, graph, requests };
 }
