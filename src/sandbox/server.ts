@@ -18,30 +18,16 @@ import type {
 import { ServiceError } from './emulator.js';
 import { FaultInjector, RateLimiter, SeededRandom } from './faults.js';
 import { json, readRequest } from './http-io.js';
+import type { ResolvedSandboxOptions } from './options.js';
 import { queryParams } from './query-service.js';
 import { resolveSignInRoute, type SignInRoute } from './signin/index.js';
 import { parseSigV4Authorization } from './sigv4.js';
 import type { SandboxState } from './state.js';
 import { UNSIGNED_STS_ACTIONS } from './sts/index.js';
-import type { FaultSpec, RequestLogEntry, ServiceName } from './types.js';
+import type { RequestLogEntry, ServiceName } from './types.js';
 import { notEmulatedResponse } from './unemulated.js';
 
-/** Options after defaults were applied. */
-export interface ResolvedSandboxOptions {
-  host: string;
-  port: number;
-  accountId: string;
-  region: string;
-  instanceCreationMs: number;
-  latencyMs: number | Record<string, number>;
-  seed: number;
-  faults: FaultSpec[];
-  rateLimits: 'off' | 'realistic';
-  iamConsistencyMs: number;
-  failInstanceAliases: string[];
-  now: () => number;
-  onRequest?: ((entry: RequestLogEntry) => void) | undefined;
-}
+export type { ResolvedSandboxOptions } from './options.js';
 
 /** The AWS services a SigV4 credential scope may name, and who answers for an unsigned request. */
 const AWS_SERVICES: readonly ServiceName[] = ['iam', 'connect', 'secretsmanager', 'sts'];
