@@ -201,11 +201,7 @@ export function listTags(
   input: { Marker?: string | undefined; MaxItems?: number | undefined },
 ): { Tags: Tag[]; IsTruncated: boolean; Marker?: string } {
   const p = page(tags, (t) => t.Key, input);
-  return {
-    Tags: p.items.map((t) => ({ Key: t.Key, Value: t.Value })),
-    IsTruncated: p.IsTruncated,
-    ...(p.Marker !== undefined ? { Marker: p.Marker } : {}),
-  };
+  return { Tags: p.items.map((t) => ({ Key: t.Key, Value: t.Value })), ...pagingOutput(p) };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -231,6 +227,9 @@ export function pagingOutput<T>(p: Page<T>): { IsTruncated: boolean; Marker?: st
 export function underPath(path: string, prefix: string | undefined): boolean {
   return path.startsWith(prefix ?? '/');
 }
+
+/** An input naming its resource by `member` (`RoleName`, `PolicyArn`…). */
+export type NamedBy<M extends string> = { readonly [K in M]?: string | undefined };
 
 /** A member the model marks required (validateInput already refused a request without it). */
 export function required<T>(value: T | undefined, member: string): T {
