@@ -1,9 +1,12 @@
 /**
- * The sandbox's one loopback HTTP server: transport, authentication, permission checks, latency,
- * faults, rate limits and the request log. What each request means is up to the service emulators.
+ * The sandbox's one loopback HTTP server: routing, latency, faults, rate limits and the request log,
+ * over the transport (./http-io.ts), authentication (./authenticate.ts) and permission checks
+ * (./authorize.ts). What each request means is up to the service emulators.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { authenticate } from './authenticate.js';
+import { authorize } from './authorize.js';
 import type {
   AwsCaller,
   EmulatorContext,
@@ -14,40 +17,20 @@ import type {
 } from './emulator.js';
 import { ServiceError } from './emulator.js';
 import { FaultInjector, RateLimiter, SeededRandom } from './faults.js';
-import { findAccessKey, recordAccessKeyUse, rolePolicyDocuments, userPolicyDocuments } from './iam/index.js';
-import { evaluatePolicies } from './policy.js';
+import { json, readRequest } from './http-io.js';
+import type { ResolvedSandboxOptions } from './options.js';
+import { queryParams } from './query-service.js';
 import { resolveSignInRoute, type SignInRoute } from './signin/index.js';
-import { parseSigV4Authorization, verifySigV4 } from './sigv4.js';
+import { parseSigV4Authorization } from './sigv4.js';
 import type { SandboxState } from './state.js';
-import { findStsSession, queryParams, UNSIGNED_STS_ACTIONS } from './sts/index.js';
-import type { FaultSpec, RequestLogEntry, ServiceName } from './types.js';
+import { UNSIGNED_STS_ACTIONS } from './sts/index.js';
+import type { RequestLogEntry, ServiceName } from './types.js';
 import { notEmulatedResponse } from './unemulated.js';
 
-/** Options after defaults were applied. */
-export interface ResolvedSandboxOptions {
-  host: string;
-  port: number;
-  accountId: string;
-  region: string;
-  instanceCreationMs: number;
-  latencyMs: number | Record<string, number>;
-  seed: number;
-  faults: FaultSpec[];
-  rateLimits: 'off' | 'realistic';
-  iamConsistencyMs: number;
-  failInstanceAliases: string[];
-  now: () => number;
-  onRequest?: ((entry: RequestLogEntry) => void) | undefined;
-}
-
-/** Larger than any legal request: SAML metadata may be 10,000,000 characters, URL-encoded in a form. */
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
+export type { ResolvedSandboxOptions } from './options.js';
 
 /** The AWS services a SigV4 credential scope may name, and who answers for an unsigned request. */
 const AWS_SERVICES: readonly ServiceName[] = ['iam', 'connect', 'secretsmanager', 'sts'];
-
-/** The awsQuery services, whose error codes have no `Exception` suffix. */
-const isQuery = (service: ServiceName): boolean => service === 'iam' || service === 'sts';
 
 export class SandboxServer {
   private readonly http: Server;
@@ -146,27 +129,11 @@ export class SandboxServer {
 
   private async handle(incoming: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
-    let body: Buffer;
-    try {
-      body = await readBody(incoming);
-    } catch {
+    const req = await readRequest(incoming);
+    if (!req) {
       res.writeHead(413, { 'content-type': 'text/plain' }).end('Request entity too large');
       return;
     }
-    const url = incoming.url ?? '/';
-    const q = url.indexOf('?');
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(incoming.headers)) {
-      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    const req: SandboxRequest = {
-      method: incoming.method ?? 'GET',
-      path: q < 0 ? url : url.slice(0, q),
-      query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),
-      headers,
-      body,
-    };
-
     const outcome = await this.dispatch(req);
     if (outcome.kind === 'reset') {
       this.record(outcome.service, outcome.operation, outcome.write, 0, started, 'ConnectionReset');
@@ -253,21 +220,15 @@ export class SandboxServer {
       const service: ServiceName = req.headers['content-type']?.includes('x-www-form-urlencoded')
         ? 'iam'
         : 'connect';
-      const emulator = this.emulators[service];
-      const ctx = this.context();
-      const err = new ServiceError(
-        service === 'iam' ? 'MissingAuthenticationToken' : 'MissingAuthenticationTokenException',
-        'Request is missing Authentication Token',
-        403,
-      );
-      return {
-        kind: 'response',
-        response: emulator.renderError(err, ctx, req),
+      return this.failAuth(
         service,
-        operation: 'Unknown',
-        write: false,
-        errorCode: err.code,
-      };
+        req,
+        new ServiceError(
+          service === 'iam' ? 'MissingAuthenticationToken' : 'MissingAuthenticationTokenException',
+          'Request is missing Authentication Token',
+          403,
+        ),
+      );
     }
     const service = AWS_SERVICES.find((s) => s === auth.service);
     if (!service) {
@@ -277,83 +238,9 @@ export class SandboxServer {
         write: false,
       };
     }
-    const state = this.getState();
-    let caller: AwsCaller;
-    let secret: string;
-    if (auth.accessKeyId === state.sandbox.accessKeyId) {
-      caller = { kind: 'root', accessKeyId: auth.accessKeyId };
-      secret = state.sandbox.secretAccessKey;
-    } else if (auth.accessKeyId.startsWith('ASIA')) {
-      // Temporary credentials (AssumeRoleWithSAML): the session token must come with them.
-      const session = findStsSession(state.sts, auth.accessKeyId);
-      if (!session || req.headers['x-amz-security-token'] !== session.sessionToken) {
-        const code = isQuery(service) ? 'InvalidClientTokenId' : 'UnrecognizedClientException';
-        return this.failAuth(
-          service,
-          req,
-          new ServiceError(code, 'The security token included in the request is invalid.', 403),
-        );
-      }
-      if (session.expiresAt <= this.options.now()) {
-        const code = isQuery(service) ? 'ExpiredToken' : 'ExpiredTokenException';
-        return this.failAuth(
-          service,
-          req,
-          new ServiceError(code, 'The security token included in the request is expired', 403),
-        );
-      }
-      caller = {
-        kind: 'assumed-role',
-        accessKeyId: auth.accessKeyId,
-        roleName: session.roleName,
-        roleId: session.roleId,
-        roleArn: session.roleArn,
-        roleSessionName: session.roleSessionName,
-      };
-      secret = session.secretAccessKey;
-    } else {
-      const key = findAccessKey(state.iam, auth.accessKeyId);
-      if (key?.status !== 'Active') {
-        // A deleted and an inactive key look the same to the caller.
-        const code = isQuery(service) ? 'InvalidClientTokenId' : 'UnrecognizedClientException';
-        return this.failAuth(
-          service,
-          req,
-          new ServiceError(code, 'The security token included in the request is invalid.', 403),
-        );
-      }
-      caller = { kind: 'user', accessKeyId: auth.accessKeyId, userName: key.userName, userId: key.userId };
-      secret = key.secretAccessKey;
-    }
-    // Signature expiry is about the caller's clock against the real one; the sandbox clock (which
-    // tests may move by days) only ages emulated resources.
-    const failure = verifySigV4(req, auth, secret, Date.now());
-    if (failure) {
-      const code =
-        failure.reason === 'incomplete'
-          ? isQuery(service)
-            ? 'IncompleteSignature'
-            : 'IncompleteSignatureException'
-          : isQuery(service)
-            ? 'SignatureDoesNotMatch'
-            : 'InvalidSignatureException';
-      const message =
-        failure.reason === 'mismatch'
-          ? 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.'
-          : failure.message;
-      return this.failAuth(
-        service,
-        req,
-        new ServiceError(code, message, failure.reason === 'incomplete' ? 400 : 403),
-      );
-    }
-    if (caller.kind === 'user') {
-      recordAccessKeyUse(state.iam, auth.accessKeyId, {
-        at: this.options.now(),
-        serviceName: service,
-        region: auth.region,
-      });
-    }
+    const authenticated = authenticate(this.getState(), service, req, auth, this.options.now);
+    if (!authenticated.ok) return this.failAuth(service, req, authenticated.error);
+    const caller = authenticated.caller;
     return this.dispatchService(service, req, this.context({ caller, signedRegion: auth.region }));
   }
 
@@ -429,7 +316,7 @@ export class SandboxServer {
       if (fault === 'server-error') throw emulator.internalError();
 
       if (op.action && ctx.caller && ctx.caller.kind !== 'root') {
-        this.authorize(ctx, op.action, service, op.resource ?? '*');
+        authorize(ctx, op.action, service, op.resource ?? '*');
       }
 
       const response = await op.run();
@@ -454,52 +341,6 @@ export class SandboxServer {
   private dateHeader(): Record<string, string> {
     return { Date: new Date(this.options.now()).toUTCString() };
   }
-
-  /**
-   * A request signed by an IAM user's key, or by an assumed role's temporary credentials, is allowed
-   * only if the user's (the role's) attached policies allow the action on `resource`.
-   */
-  private authorize(ctx: EmulatorContext, action: string, service: ServiceName, resource: string): void {
-    const caller = ctx.caller;
-    if (!caller || caller.kind === 'root') return;
-    const user = caller.kind === 'user';
-    const documents = user
-      ? userPolicyDocuments(ctx.state.iam, caller.userName)
-      : rolePolicyDocuments(ctx.state.iam, caller.roleName);
-    const principal = user
-      ? `arn:aws:iam::${ctx.accountId}:user/${caller.userName}`
-      : `arn:aws:sts::${ctx.accountId}:assumed-role/${caller.roleName}/${caller.roleSessionName}`;
-    const { decision } = evaluatePolicies(documents, {
-      action,
-      resource,
-      context: user
-        ? {
-            'aws:userid': caller.userId,
-            'aws:username': caller.userName,
-            'aws:PrincipalAccount': ctx.accountId,
-          }
-        : {
-            'aws:userid': `${caller.roleId}:${caller.roleSessionName}`,
-            'aws:PrincipalArn': caller.roleArn,
-            'aws:PrincipalAccount': ctx.accountId,
-          },
-    });
-    if (decision === 'Allow') return;
-    const why =
-      decision === 'ExplicitDeny'
-        ? `with an explicit deny in an identity-based policy`
-        : `because no identity-based policy allows the ${action} action`;
-    const shown =
-      resource !== '*'
-        ? resource
-        : service === 'iam'
-          ? `arn:aws:iam::${ctx.accountId}:*`
-          : `arn:aws:${service}:${ctx.signedRegion ?? ctx.region}:${ctx.accountId}:*`;
-    const message = `User: ${principal} is not authorized to perform: ${action} on resource: ${shown} ${why}`;
-    throw isQuery(service)
-      ? new ServiceError('AccessDenied', message, 403)
-      : new ServiceError('AccessDeniedException', message, 403);
-  }
 }
 
 type Outcome =
@@ -520,25 +361,3 @@ type Outcome =
       errorCode?: undefined;
     }
   | { kind: 'reset'; service: ServiceName; operation: string; write: boolean };
-
-function json(status: number, value: unknown): SandboxResponse {
-  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('body too large'));
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}

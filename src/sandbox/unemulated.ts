@@ -11,15 +11,9 @@
  * - restJson1 (anything else): `x-amzn-errortype: NotImplemented` and `{"message": …}`.
  */
 import type { SandboxRequest, SandboxResponse } from './emulator.js';
+import { escapeMarkup } from './markup.js';
 
-function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
+const escapeXml = (text: string): string => escapeMarkup(text, '&apos;');
 
 function formParams(req: SandboxRequest): URLSearchParams | undefined {
   const type = req.headers['content-type'] ?? '';

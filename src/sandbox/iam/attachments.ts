@@ -2,7 +2,17 @@
  * Managed policies attached to users and roles (the same rules for both).
  */
 import type { AttachedPermissionsBoundary, AttachedPolicy } from '@aws-sdk/client-iam';
-import { type Ctx, iamState, limitExceeded, noSuchEntity, page, pagingOutput, underPath } from './common.js';
+import {
+  type Ctx,
+  iamState,
+  limitExceeded,
+  type NamedBy,
+  noSuchEntity,
+  page,
+  pagingOutput,
+  required,
+  underPath,
+} from './common.js';
 import { findPolicy, requireAttachablePolicy, requirePolicy } from './policies.js';
 
 /** Managed policies per user or role (the default quota; 20 at most on request). */
@@ -68,4 +78,53 @@ export function boundaryOutput(arn: string | undefined): {
 /** `List…Policies` (inline policies): the sandbox has none, but the entity must exist. */
 export function emptyInlineList(): { PolicyNames: string[]; IsTruncated: boolean } {
   return { PolicyNames: [], IsTruncated: false };
+}
+
+/** The attached-policy operations of a user or a role. */
+export interface AttachmentOperations<M extends string> {
+  /** `Attach…Policy` */
+  attach(ctx: Ctx, input: NamedBy<M> & { PolicyArn?: string | undefined }): Record<string, never>;
+  /** `Detach…Policy` */
+  detach(ctx: Ctx, input: NamedBy<M> & { PolicyArn?: string | undefined }): Record<string, never>;
+  /** `ListAttached…Policies` */
+  listAttached(
+    ctx: Ctx,
+    input: NamedBy<M> & {
+      PathPrefix?: string | undefined;
+      Marker?: string | undefined;
+      MaxItems?: number | undefined;
+    },
+  ): { AttachedPolicies: AttachedPolicy[]; IsTruncated: boolean; Marker?: string };
+  /** `List…Policies` (inline) */
+  listInline(ctx: Ctx, input: NamedBy<M>): { PolicyNames: string[]; IsTruncated: boolean };
+}
+
+/**
+ * The attached-policy operations of the users or roles (`kind`) that `member` names; `find` throws the
+ * entity's NoSuchEntity.
+ */
+export function attachmentOperations<M extends string>(
+  kind: 'User' | 'Role',
+  member: M,
+  find: (ctx: Ctx, name: string) => PolicyHolder,
+): AttachmentOperations<M> {
+  const holder = (ctx: Ctx, input: NamedBy<M>): PolicyHolder =>
+    find(ctx, required<string>(input[member], member));
+  return {
+    attach(ctx, input) {
+      const entity = holder(ctx, input);
+      attachPolicy(ctx, entity, kind, required(input.PolicyArn, 'PolicyArn'));
+      return {};
+    },
+    detach(ctx, input) {
+      const entity = holder(ctx, input);
+      detachPolicy(ctx, entity, required(input.PolicyArn, 'PolicyArn'));
+      return {};
+    },
+    listAttached: (ctx, input) => listAttachedPolicies(ctx, holder(ctx, input), input),
+    listInline(ctx, input) {
+      holder(ctx, input);
+      return emptyInlineList();
+    },
+  };
 }

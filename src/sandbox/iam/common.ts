@@ -110,26 +110,49 @@ export interface Page<T> {
 /**
  * One page of `items`, ordered by `key` (code-point order; keys must be unique). The marker is opaque:
  * the key of the last item returned, so a page stays right when items before it were deleted meanwhile.
+ *
+ * Only the page itself is kept in order while the items are read once, so a page of a large collection
+ * costs O(n log MaxItems), not a sort of the whole collection; what it returns is what sorting everything
+ * and slicing after the marker returns (items with equal keys keep their order).
  */
 export function page<T>(
   items: readonly T[],
   key: (item: T) => string,
   input: { Marker?: string | undefined; MaxItems?: number | undefined },
 ): Page<T> {
-  const sorted = [...items].sort((a, b) => compare(key(a), key(b)));
-  let start = 0;
-  if (input.Marker !== undefined) {
-    const after = decodeMarker(input.Marker);
-    start = sorted.findIndex((item) => compare(key(item), after) > 0);
-    if (start < 0) start = sorted.length;
-  }
+  const after = input.Marker !== undefined ? decodeMarker(input.Marker) : undefined;
   const max = input.MaxItems ?? DEFAULT_MAX_ITEMS;
-  const slice = sorted.slice(start, start + max);
-  const truncated = start + max < sorted.length;
-  const last = slice[slice.length - 1];
-  if (truncated && last !== undefined)
-    return { items: slice, IsTruncated: true, Marker: encodeMarker(key(last)) };
+  const kept: { key: string; item: T }[] = [];
+  let remaining = 0;
+  for (const item of items) {
+    const k = key(item);
+    if (after !== undefined && compare(k, after) <= 0) continue;
+    remaining++;
+    if (kept.length >= max) {
+      const last = kept[kept.length - 1];
+      if (last === undefined || compare(k, last.key) >= 0) continue;
+    }
+    kept.splice(upperBound(kept, k), 0, { key: k, item });
+    if (kept.length > max) kept.pop();
+  }
+  const slice = kept.map((entry) => entry.item);
+  const last = kept[kept.length - 1];
+  if (remaining > max && last !== undefined) {
+    return { items: slice, IsTruncated: true, Marker: encodeMarker(last.key) };
+  }
   return { items: slice, IsTruncated: false };
+}
+
+/** The index after the last entry whose key is ≤ `key` (entries are in key order). */
+function upperBound(entries: readonly { key: string }[], key: string): number {
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (compare((entries[mid] as { key: string }).key, key) <= 0) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 function compare(a: string, b: string): number {
@@ -201,11 +224,7 @@ export function listTags(
   input: { Marker?: string | undefined; MaxItems?: number | undefined },
 ): { Tags: Tag[]; IsTruncated: boolean; Marker?: string } {
   const p = page(tags, (t) => t.Key, input);
-  return {
-    Tags: p.items.map((t) => ({ Key: t.Key, Value: t.Value })),
-    IsTruncated: p.IsTruncated,
-    ...(p.Marker !== undefined ? { Marker: p.Marker } : {}),
-  };
+  return { Tags: p.items.map((t) => ({ Key: t.Key, Value: t.Value })), ...pagingOutput(p) };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -231,6 +250,9 @@ export function pagingOutput<T>(p: Page<T>): { IsTruncated: boolean; Marker?: st
 export function underPath(path: string, prefix: string | undefined): boolean {
   return path.startsWith(prefix ?? '/');
 }
+
+/** An input naming its resource by `member` (`RoleName`, `PolicyArn`…). */
+export type NamedBy<M extends string> = { readonly [K in M]?: string | undefined };
 
 /** A member the model marks required (validateInput already refused a request without it). */
 export function required<T>(value: T | undefined, member: string): T {

@@ -1,7 +1,8 @@
 /**
  * The emulated AWS IAM (awsQuery protocol: `POST /` with a form body `Action=…&Version=2010-05-08&…`,
- * XML responses, errors in `<ErrorResponse>`). Input parsing, model validation and XML come from the
- * Smithy-driven wire layer (../aws-model.ts); the handlers in this folder work on typed objects.
+ * XML responses, errors in `<ErrorResponse>`). Routing, input parsing, model validation and XML come from
+ * the awsQuery emulator (../query-service.ts) over the Smithy-driven wire layer (../aws-model.ts); the
+ * handlers in this folder work on typed objects.
  *
  * Besides {@link createIamEmulator}, this module exports what the server and the other services need:
  * - {@link findAccessKey}: the user and secret of an access key `CreateAccessKey` issued (SigV4 check);
@@ -12,24 +13,9 @@
  * - {@link parseSamlMetadata}: IAM's reading of SAML IdP metadata.
  * The Okta side imports roles by calling `ListRoles` over HTTP with the real SDK, so it needs nothing here.
  */
-import {
-  operationInfo,
-  otherOperation,
-  parseQueryInput,
-  renderQueryError,
-  serializeQueryOutput,
-  validateInput,
-} from '../aws-model.js';
-import {
-  type EmulatorContext,
-  notImplemented,
-  type ResolvedOperation,
-  type SandboxRequest,
-  type SandboxResponse,
-  type ServiceEmulator,
-  ServiceError,
-} from '../emulator.js';
+import { type ServiceEmulator, ServiceError } from '../emulator.js';
 import type { PolicyDocument } from '../policy.js';
+import { createQueryEmulator, type QueryHandler } from '../query-service.js';
 import {
   createAccessKey,
   deleteAccessKey,
@@ -111,10 +97,7 @@ function listAccountAliases(
   return { AccountAliases: p.items, ...pagingOutput(p) };
 }
 
-/** A handler takes the parsed, validated input of its operation (see ../aws-model.ts). */
-type Handler = (ctx: Ctx, input: never) => object;
-
-const HANDLERS: Readonly<Record<string, Handler>> = {
+const HANDLERS: Readonly<Record<string, QueryHandler>> = {
   // Policies and versions
   CreatePolicy: createPolicy,
   GetPolicy: getPolicy,
@@ -177,81 +160,23 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
 /** The operations the sandbox IAM answers. */
 export const IAM_OPERATIONS: readonly string[] = Object.keys(HANDLERS);
 
-function xmlResponse(status: number, body: string, requestId: string): SandboxResponse {
-  return { status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body };
-}
-
-/** The request's parameters: the form body, plus the URL query (awsQuery accepts both). */
-function queryParams(req: SandboxRequest): URLSearchParams {
-  const params = new URLSearchParams(req.query);
-  const type = req.headers['content-type'] ?? '';
-  if (req.body.length > 0 && (type === '' || type.includes('x-www-form-urlencoded'))) {
-    for (const [name, value] of new URLSearchParams(req.body.toString('utf8'))) params.append(name, value);
-  }
-  return params;
-}
-
 export function createIamEmulator(): ServiceEmulator {
-  return {
+  return createQueryEmulator({
     service: 'iam',
-
-    resolve(req: SandboxRequest, ctx: EmulatorContext): ResolvedOperation {
-      const params = queryParams(req);
-      const action = params.get('Action');
-      if (action === null || action === '') throw new ServiceError('MissingAction', 'Missing Action', 400);
-      const version = params.get('Version') ?? API_VERSION;
-      const handler = Object.hasOwn(HANDLERS, action) ? HANDLERS[action] : undefined;
-      const info = operationInfo('iam', action);
-      // An operation of IAM that the sandbox does not emulate is named; an unknown one is InvalidAction.
-      if (version === API_VERSION && (!handler || !info) && otherOperation('iam', action)) {
-        throw notImplemented('AWS IAM', action);
-      }
-      if (!handler || !info || version !== API_VERSION) {
-        throw new ServiceError(
-          'InvalidAction',
-          `Could not find operation ${action} for version ${version}`,
-          400,
-        );
-      }
-      return {
-        operation: action,
-        write: info.write,
-        action: info.action,
-        run: () => {
-          const input = parseQueryInput(action, params);
-          validateInput('iam', action, input);
-          const output = handler(ctx, input as never);
-          const requestId = ctx.requestId();
-          return xmlResponse(200, serializeQueryOutput(action, output, requestId), requestId);
-        },
-      };
-    },
-
-    renderError(err: ServiceError, ctx: EmulatorContext): SandboxResponse {
-      const requestId = ctx.requestId();
-      const fault = err.extra.fault ?? (err.status >= 500 ? 'server' : 'client');
-      const response = xmlResponse(
-        err.status,
-        renderQueryError(err.code, err.message, fault, requestId),
-        requestId,
-      );
-      Object.assign(response.headers, err.extra.headers ?? {});
-      return response;
-    },
-
-    throttleError(): ServiceError {
-      return new ServiceError('Throttling', 'Rate exceeded', 400);
-    },
-
-    internalError(): ServiceError {
-      return new ServiceError(
+    title: 'AWS IAM',
+    apiVersion: API_VERSION,
+    handlers: HANDLERS,
+    authorize: true,
+    error: (code, message, status) => new ServiceError(code, message, status),
+    throttleError: () => new ServiceError('Throttling', 'Rate exceeded', 400),
+    internalError: () =>
+      new ServiceError(
         'ServiceFailure',
         'The request processing has failed because of an unknown error, exception or failure.',
         500,
         { fault: 'server' },
-      );
-    },
-  };
+      ),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------

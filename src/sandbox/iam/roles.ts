@@ -2,36 +2,19 @@
  * IAM roles: trust policy, session duration, managed policies and tags.
  */
 import type {
-  AttachRolePolicyRequest,
   CreateRoleRequest,
   CreateRoleResponse,
   DeleteRoleRequest,
-  DetachRolePolicyRequest,
   GetRoleRequest,
   GetRoleResponse,
-  ListAttachedRolePoliciesRequest,
-  ListAttachedRolePoliciesResponse,
-  ListRolePoliciesRequest,
-  ListRolePoliciesResponse,
   ListRolesRequest,
   ListRolesResponse,
-  ListRoleTagsRequest,
-  ListRoleTagsResponse,
   Role,
-  TagRoleRequest,
-  UntagRoleRequest,
   UpdateAssumeRolePolicyRequest,
   UpdateRoleRequest,
   UpdateRoleResponse,
 } from '@aws-sdk/client-iam';
-import {
-  attachPolicy,
-  boundaryArn,
-  boundaryOutput,
-  detachPolicy,
-  emptyInlineList,
-  listAttachedPolicies,
-} from './attachments.js';
+import { attachmentOperations, boundaryArn, boundaryOutput } from './attachments.js';
 import {
   type Ctx,
   date,
@@ -42,11 +25,8 @@ import {
   findRole,
   iamState,
   initialTags,
-  listTags,
-  mergeTags,
   page,
   pagingOutput,
-  removeTags,
   required,
   requireRole,
   tagsOutput,
@@ -55,6 +35,7 @@ import {
 } from './common.js';
 import { checkTrustPolicy } from './documents.js';
 import type { IamRoleState } from './state.js';
+import { tagOperations } from './tag-operations.js';
 
 export const DEFAULT_MAX_SESSION_DURATION = 3600;
 
@@ -147,42 +128,13 @@ export function deleteRole(ctx: Ctx, input: DeleteRoleRequest): Record<string, n
   return {};
 }
 
-export function attachRolePolicy(ctx: Ctx, input: AttachRolePolicyRequest): Record<string, never> {
-  const role = requireRole(ctx, required(input.RoleName, 'RoleName'));
-  attachPolicy(ctx, role, 'Role', required(input.PolicyArn, 'PolicyArn'));
-  return {};
-}
+const roleAttachments = attachmentOperations('Role', 'RoleName', requireRole);
+export const attachRolePolicy = roleAttachments.attach;
+export const detachRolePolicy = roleAttachments.detach;
+export const listAttachedRolePolicies = roleAttachments.listAttached;
+export const listRolePolicies = roleAttachments.listInline;
 
-export function detachRolePolicy(ctx: Ctx, input: DetachRolePolicyRequest): Record<string, never> {
-  const role = requireRole(ctx, required(input.RoleName, 'RoleName'));
-  detachPolicy(ctx, role, required(input.PolicyArn, 'PolicyArn'));
-  return {};
-}
-
-export function listAttachedRolePolicies(
-  ctx: Ctx,
-  input: ListAttachedRolePoliciesRequest,
-): ListAttachedRolePoliciesResponse {
-  return listAttachedPolicies(ctx, requireRole(ctx, required(input.RoleName, 'RoleName')), input);
-}
-
-export function listRolePolicies(ctx: Ctx, input: ListRolePoliciesRequest): ListRolePoliciesResponse {
-  requireRole(ctx, required(input.RoleName, 'RoleName'));
-  return emptyInlineList();
-}
-
-export function tagRole(ctx: Ctx, input: TagRoleRequest): Record<string, never> {
-  const role = requireRole(ctx, required(input.RoleName, 'RoleName'));
-  role.tags = mergeTags('Role', role.tags, input.Tags);
-  return {};
-}
-
-export function untagRole(ctx: Ctx, input: UntagRoleRequest): Record<string, never> {
-  const role = requireRole(ctx, required(input.RoleName, 'RoleName'));
-  role.tags = removeTags(role.tags, input.TagKeys);
-  return {};
-}
-
-export function listRoleTags(ctx: Ctx, input: ListRoleTagsRequest): ListRoleTagsResponse {
-  return listTags(requireRole(ctx, required(input.RoleName, 'RoleName')).tags, input);
-}
+const roleTags = tagOperations('Role', 'RoleName', requireRole);
+export const tagRole = roleTags.tag;
+export const untagRole = roleTags.untag;
+export const listRoleTags = roleTags.list;

@@ -5,10 +5,6 @@ import type {
   GetSAMLProviderRequest,
   GetSAMLProviderResponse,
   ListSAMLProvidersResponse,
-  ListSAMLProviderTagsRequest,
-  ListSAMLProviderTagsResponse,
-  TagSAMLProviderRequest,
-  UntagSAMLProviderRequest,
   UpdateSAMLProviderRequest,
   UpdateSAMLProviderResponse,
 } from '@aws-sdk/client-iam';
@@ -20,10 +16,7 @@ import {
   initialTags,
   invalidInput,
   limitExceeded,
-  listTags,
-  mergeTags,
   noSuchEntity,
-  removeTags,
   requireArn,
   required,
   sameName,
@@ -31,6 +24,7 @@ import {
 } from './common.js';
 import { parseSamlMetadata, type SamlMetadata } from './metadata.js';
 import type { IamSamlProviderState } from './state.js';
+import { tagOperations } from './tag-operations.js';
 
 export const MAX_SAML_PROVIDERS = 100;
 /** Without a `validUntil` in the metadata, AWS keeps a provider valid for 100 years. */
@@ -187,21 +181,7 @@ export function deleteSAMLProvider(ctx: Ctx, input: DeleteSAMLProviderRequest): 
   return {};
 }
 
-export function tagSAMLProvider(ctx: Ctx, input: TagSAMLProviderRequest): Record<string, never> {
-  const provider = requireSamlProvider(ctx, required(input.SAMLProviderArn, 'SAMLProviderArn'));
-  provider.tags = mergeTags('SAMLProvider', provider.tags, input.Tags);
-  return {};
-}
-
-export function untagSAMLProvider(ctx: Ctx, input: UntagSAMLProviderRequest): Record<string, never> {
-  const provider = requireSamlProvider(ctx, required(input.SAMLProviderArn, 'SAMLProviderArn'));
-  provider.tags = removeTags(provider.tags, input.TagKeys);
-  return {};
-}
-
-export function listSAMLProviderTags(
-  ctx: Ctx,
-  input: ListSAMLProviderTagsRequest,
-): ListSAMLProviderTagsResponse {
-  return listTags(requireSamlProvider(ctx, required(input.SAMLProviderArn, 'SAMLProviderArn')).tags, input);
-}
+const samlProviderTags = tagOperations('SAMLProvider', 'SAMLProviderArn', requireSamlProvider);
+export const tagSAMLProvider = samlProviderTags.tag;
+export const untagSAMLProvider = samlProviderTags.untag;
+export const listSAMLProviderTags = samlProviderTags.list;

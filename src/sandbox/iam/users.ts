@@ -2,33 +2,16 @@
  * IAM users, their managed policies and tags.
  */
 import type {
-  AttachUserPolicyRequest,
   CreateUserRequest,
   CreateUserResponse,
   DeleteUserRequest,
-  DetachUserPolicyRequest,
   GetUserRequest,
   GetUserResponse,
-  ListAttachedUserPoliciesRequest,
-  ListAttachedUserPoliciesResponse,
-  ListUserPoliciesRequest,
-  ListUserPoliciesResponse,
   ListUsersRequest,
   ListUsersResponse,
-  ListUserTagsRequest,
-  ListUserTagsResponse,
-  TagUserRequest,
-  UntagUserRequest,
   User,
 } from '@aws-sdk/client-iam';
-import {
-  attachPolicy,
-  boundaryArn,
-  boundaryOutput,
-  detachPolicy,
-  emptyInlineList,
-  listAttachedPolicies,
-} from './attachments.js';
+import { attachmentOperations, boundaryArn, boundaryOutput } from './attachments.js';
 import {
   type Ctx,
   date,
@@ -38,11 +21,8 @@ import {
   findUser,
   iamState,
   initialTags,
-  listTags,
-  mergeTags,
   page,
   pagingOutput,
-  removeTags,
   required,
   requireUser,
   tagsOutput,
@@ -50,6 +30,7 @@ import {
   uniqueId,
 } from './common.js';
 import type { IamUserState } from './state.js';
+import { tagOperations } from './tag-operations.js';
 
 /** The root user has no creation time the sandbox knows; AWS shows the account's. */
 const ROOT_CREATE_DATE = Date.UTC(2020, 0, 1);
@@ -121,42 +102,13 @@ export function deleteUser(ctx: Ctx, input: DeleteUserRequest): Record<string, n
   return {};
 }
 
-export function attachUserPolicy(ctx: Ctx, input: AttachUserPolicyRequest): Record<string, never> {
-  const user = requireUser(ctx, required(input.UserName, 'UserName'));
-  attachPolicy(ctx, user, 'User', required(input.PolicyArn, 'PolicyArn'));
-  return {};
-}
+const userAttachments = attachmentOperations('User', 'UserName', requireUser);
+export const attachUserPolicy = userAttachments.attach;
+export const detachUserPolicy = userAttachments.detach;
+export const listAttachedUserPolicies = userAttachments.listAttached;
+export const listUserPolicies = userAttachments.listInline;
 
-export function detachUserPolicy(ctx: Ctx, input: DetachUserPolicyRequest): Record<string, never> {
-  const user = requireUser(ctx, required(input.UserName, 'UserName'));
-  detachPolicy(ctx, user, required(input.PolicyArn, 'PolicyArn'));
-  return {};
-}
-
-export function listAttachedUserPolicies(
-  ctx: Ctx,
-  input: ListAttachedUserPoliciesRequest,
-): ListAttachedUserPoliciesResponse {
-  return listAttachedPolicies(ctx, requireUser(ctx, required(input.UserName, 'UserName')), input);
-}
-
-export function listUserPolicies(ctx: Ctx, input: ListUserPoliciesRequest): ListUserPoliciesResponse {
-  requireUser(ctx, required(input.UserName, 'UserName'));
-  return emptyInlineList();
-}
-
-export function tagUser(ctx: Ctx, input: TagUserRequest): Record<string, never> {
-  const user = requireUser(ctx, required(input.UserName, 'UserName'));
-  user.tags = mergeTags('User', user.tags, input.Tags);
-  return {};
-}
-
-export function untagUser(ctx: Ctx, input: UntagUserRequest): Record<string, never> {
-  const user = requireUser(ctx, required(input.UserName, 'UserName'));
-  user.tags = removeTags(user.tags, input.TagKeys);
-  return {};
-}
-
-export function listUserTags(ctx: Ctx, input: ListUserTagsRequest): ListUserTagsResponse {
-  return listTags(requireUser(ctx, required(input.UserName, 'UserName')).tags, input);
-}
+const userTags = tagOperations('User', 'UserName', requireUser);
+export const tagUser = userTags.tag;
+export const untagUser = userTags.untag;
+export const listUserTags = userTags.list;

@@ -4,6 +4,7 @@
  * the relay state or the error page.
  */
 import type { EmulatorContext, SandboxRequest, SandboxResponse } from '../emulator.js';
+import { escapeMarkup } from '../markup.js';
 import { findAppByExternalKey, findSamlApp, issueSamlResponse } from '../okta/saml.js';
 import { awsSamlSignIn } from './aws.js';
 import { INVALID_SAML_RESPONSE } from './messages.js';
@@ -16,14 +17,7 @@ export interface SignInRoute {
   run(ctx: EmulatorContext): Promise<SandboxResponse>;
 }
 
-function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+const escapeHtml = (value: string): string => escapeMarkup(value, '&#39;');
 
 function html(
   status: number,

@@ -10,23 +10,8 @@
  *
  * Every other STS operation answers `NotImplemented` naming it.
  */
-import {
-  operationInfo,
-  otherOperation,
-  parseQueryInput,
-  renderQueryError,
-  serializeQueryOutput,
-  validateInput,
-} from '../aws-model.js';
-import {
-  type EmulatorContext,
-  notImplemented,
-  type ResolvedOperation,
-  type SandboxRequest,
-  type SandboxResponse,
-  type ServiceEmulator,
-  ServiceError,
-} from '../emulator.js';
+import { type EmulatorContext, notImplemented, type ServiceEmulator, ServiceError } from '../emulator.js';
+import { createQueryEmulator, type QueryHandler } from '../query-service.js';
 import {
   assumeRoleWithSaml,
   decodeSamlResponse,
@@ -36,6 +21,7 @@ import {
 } from '../signin/index.js';
 import type { StsSessionState, StsState } from './state.js';
 
+export { queryParams } from '../query-service.js';
 export { createStsState, type StsSessionState, type StsState } from './state.js';
 
 const API_VERSION = '2011-06-15';
@@ -151,77 +137,22 @@ function assumeRoleWithSamlOperation(ctx: EmulatorContext, input: AssumeRoleWith
   };
 }
 
-type Handler = (ctx: EmulatorContext, input: never) => object;
-
-const HANDLERS: Readonly<Record<string, Handler>> = {
+const HANDLERS: Readonly<Record<string, QueryHandler>> = {
   GetCallerIdentity: getCallerIdentity,
   AssumeRoleWithSAML: assumeRoleWithSamlOperation,
 };
 
-/** The request's parameters: the form body, plus the URL query (awsQuery accepts both). */
-export function queryParams(req: SandboxRequest): URLSearchParams {
-  const params = new URLSearchParams(req.query);
-  const type = req.headers['content-type'] ?? '';
-  if (req.body.length > 0 && (type === '' || type.includes('x-www-form-urlencoded'))) {
-    for (const [name, value] of new URLSearchParams(req.body.toString('utf8'))) params.append(name, value);
-  }
-  return params;
-}
-
-function xmlResponse(status: number, body: string, requestId: string): SandboxResponse {
-  return { status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body };
-}
-
 export function createStsEmulator(): ServiceEmulator {
-  return {
+  return createQueryEmulator({
     service: 'sts',
-
-    resolve(req: SandboxRequest, ctx: EmulatorContext): ResolvedOperation {
-      const params = queryParams(req);
-      const action = params.get('Action');
-      if (action === null || action === '') throw stsError('MissingAction', 'Missing Action');
-      const version = params.get('Version') ?? API_VERSION;
-      const handler = Object.hasOwn(HANDLERS, action) ? HANDLERS[action] : undefined;
-      const info = operationInfo('sts', action);
-      if (version === API_VERSION && (!handler || !info) && otherOperation('sts', action)) {
-        throw notImplemented('AWS STS', action);
-      }
-      if (!handler || !info || version !== API_VERSION) {
-        throw stsError('InvalidAction', `Could not find operation ${action} for version ${version}`);
-      }
-      return {
-        operation: action,
-        write: info.write,
-        // No IAM action: GetCallerIdentity needs no permission ("No permissions are required"), and
-        // AssumeRoleWithSAML is authorised by the role's trust policy, whoever (if anyone) signed it.
-        run: () => {
-          const input = parseQueryInput(action, params, 'sts');
-          validateInput('sts', action, input);
-          const output = handler(ctx, input as never);
-          const requestId = ctx.requestId();
-          return xmlResponse(200, serializeQueryOutput(action, output, requestId, 'sts'), requestId);
-        },
-      };
-    },
-
-    renderError(err: ServiceError, ctx: EmulatorContext): SandboxResponse {
-      const requestId = ctx.requestId();
-      const fault = err.extra.fault ?? (err.status >= 500 ? 'server' : 'client');
-      const response = xmlResponse(
-        err.status,
-        renderQueryError(err.code, err.message, fault, requestId, 'sts'),
-        requestId,
-      );
-      Object.assign(response.headers, err.extra.headers ?? {});
-      return response;
-    },
-
-    throttleError(): ServiceError {
-      return stsError('Throttling', 'Rate exceeded');
-    },
-
-    internalError(): ServiceError {
-      return stsError('InternalFailure', 'An internal error occurred.', 500);
-    },
-  };
+    title: 'AWS STS',
+    apiVersion: API_VERSION,
+    handlers: HANDLERS,
+    // No IAM action: GetCallerIdentity needs no permission ("No permissions are required"), and
+    // AssumeRoleWithSAML is authorised by the role's trust policy, whoever (if anyone) signed it.
+    authorize: false,
+    error: stsError,
+    throttleError: () => stsError('Throttling', 'Rate exceeded'),
+    internalError: () => stsError('InternalFailure', 'An internal error occurred.', 500),
+  });
 }
