@@ -91,6 +91,8 @@ export function defaultGroupFilter(roleName: string): string {
 export const DEFAULT_SECURITY_PROFILES: readonly string[] = ['Agent'];
 export const DEFAULT_ROUTING_PROFILE = 'Basic Routing Profile';
 export const PHONE_TYPES = ['SOFT_PHONE', 'DESK_PHONE'] as const;
+/** The phone an agent answers with. `DESK_PHONE` needs a desk phone number. */
+export type ConnectPhoneType = 'SOFT_PHONE' | 'DESK_PHONE';
 export const DEFAULT_PHONE_TYPE = 'SOFT_PHONE';
 
 /** The names of the IAM resources that are not per app. */
@@ -120,10 +122,14 @@ export const RESERVED_TAG_KEYS: readonly string[] = [MANAGED_BY_KEY, STACK_KEY];
 
 /** What `syncUsers` may do to a Connect user whose Okta user left. */
 export const OFFBOARD_POLICIES = ['none', 'strip', 'delete'] as const;
+/** What `syncUsers` does to a Connect user whose Okta user left. */
+export type OffboardPolicy = 'none' | 'strip' | 'delete';
 /** Default: offboarding is only reported; a run must ask for `strip` or `delete`. */
 export const DEFAULT_OFFBOARD = 'none';
 /** What `syncUsers` may do when an Okta username changed. */
 export const RENAME_POLICIES = ['report', 'recreate'] as const;
+/** What `syncUsers` does when an Okta user's username changed. */
+export type RenamePolicy = 'report' | 'recreate';
 /** Default: a rename is reported, never acted on. */
 export const DEFAULT_RENAMES = 'report';
 /** The security profile `offboard: strip` leaves a user with (created without permissions when missing). */

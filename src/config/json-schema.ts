@@ -9,6 +9,22 @@
  * (secrets).
  */
 
+import { closest } from './closest.js';
+import {
+  canonical,
+  codePoints,
+  deepEqual,
+  describeValue,
+  formatPath,
+  hasType,
+  isPlainObject,
+  type Path,
+  TYPE_NAMES,
+} from './json-values.js';
+
+export { closest } from './closest.js';
+export { describeValue, formatPath } from './json-values.js';
+
 /** A schema object (or a boolean schema). Plain JSON: it is written to a file as it is. */
 export type JsonSchema = boolean | { readonly [keyword: string]: unknown };
 
@@ -74,140 +90,6 @@ export const SUPPORTED_KEYWORDS: readonly string[] = [...VALIDATION_KEYWORDS, ..
 const SUPPORTED = new Set(SUPPORTED_KEYWORDS);
 
 type SchemaObject = { readonly [keyword: string]: unknown };
-type Path = readonly (string | number)[];
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** `users[3].login`, `instance.tags["aws:x"]`; the whole document is `config`. */
-export function formatPath(path: Path): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
-  }
-  return out === '' ? 'config' : out;
-}
-
-/** A short rendering of a value for a message. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') {
-    const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
-    return JSON.stringify(shown).replace(/^"|"$/g, "'");
-  }
-  return String(value);
-}
-
-const TYPE_NAMES: Record<string, string> = {
-  string: 'a string',
-  integer: 'a whole number',
-  number: 'a number',
-  boolean: 'true or false',
-  object: 'an object (a mapping)',
-  array: 'a list',
-  null: 'null',
-};
-
-function hasType(value: unknown, type: string): boolean {
-  switch (type) {
-    case 'string':
-      return typeof value === 'string';
-    case 'integer':
-      return typeof value === 'number' && Number.isInteger(value);
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value);
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'object':
-      return isPlainObject(value);
-    case 'array':
-      return Array.isArray(value);
-    case 'null':
-      return value === null;
-    default:
-      throw new Error(`unsupported JSON Schema type '${type}'`);
-  }
-}
-
-/**
- * Edit distance counting a swap of neighbours as one edit (optimal string alignment), for "did you mean".
- * Three rolling rows instead of the whole matrix: "did you mean" runs once per problem, and a config may
- * have thousands.
- */
-function distance(a: string, b: string): number {
-  const n = b.length;
-  let before: number[] = []; // row i - 2
-  let previous: number[] = []; // row i - 1
-  let current: number[] = []; // row i
-  for (let j = 0; j <= n; j++) previous.push(j);
-  for (let i = 1; i <= a.length; i++) {
-    current[0] = i;
-    for (let j = 1; j <= n; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(
-        (previous[j] as number) + 1,
-        (current[j - 1] as number) + 1,
-        (previous[j - 1] as number) + cost,
-      );
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, (before[j - 2] as number) + 1);
-      current[j] = best;
-    }
-    [before, previous, current] = [previous, current, before];
-  }
-  return previous[n] as number;
-}
-
-/**
- * The candidate a typo most likely meant: the same word in another case, one a few edits away (1 for
- * short words, 2 from 5 characters), or one that contains the word or is contained in it (`adm`,
- * `apiUser`).
- */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  // The same typo is often made many times (every user naming the same unknown app): answer it once.
-  const key = `${word.toLowerCase()}\u0000${candidates.join('\u0000')}`;
-  if (closestCache.has(key)) return closestCache.get(key);
-  const answer = closestUncached(word, candidates);
-  if (closestCache.size >= CLOSEST_CACHE_SIZE) closestCache.clear();
-  closestCache.set(key, answer);
-  return answer;
-}
-
-const CLOSEST_CACHE_SIZE = 512;
-const closestCache = new Map<string, string | undefined>();
-
-function closestUncached(word: string, candidates: readonly string[]): string | undefined {
-  const lower = word.toLowerCase();
-  const lowered = candidates.map((c) => c.toLowerCase());
-  const same = lowered.indexOf(lower);
-  if (same !== -1) return candidates[same];
-  const allowed = lower.length >= 5 ? 2 : 1;
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  lowered.forEach((candidate, i) => {
-    // The distance is at least the difference in length: a candidate that much longer or shorter can
-    // never be close enough, so it is not measured (the answer is the same, without the work).
-    if (Math.abs(candidate.length - lower.length) > allowed) return;
-    const d = distance(lower, candidate);
-    if (d < bestDistance) {
-      best = candidates[i];
-      bestDistance = d;
-    }
-  });
-  if (best !== undefined && bestDistance <= allowed) return best;
-  if (lower.length < 3) return undefined;
-  const containing = candidates
-    .filter((c, i) => {
-      const l = lowered[i] as string;
-      return l.includes(lower) || (c.length >= 3 && lower.includes(l));
-    })
-    .sort((x, y) => x.length - y.length);
-  return containing[0];
-}
 
 const patternCache = new Map<string, RegExp>();
 /** Schema patterns are ECMA-262 regular expressions, compiled in Unicode mode, unanchored. */
@@ -220,75 +102,8 @@ export function schemaPattern(source: string): RegExp {
   return re;
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const keys = Object.keys(a);
-    return (
-      keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]))
-    );
-  }
-  return false;
-}
-
 /** Schema objects whose keywords were already checked against {@link SUPPORTED} (each is checked once). */
 const verifiedSchemas = new WeakSet<object>();
-
-/** The length of a string in code points (what `minLength`/`maxLength` count), without an array. */
-function codePoints(value: string): number {
-  let count = value.length;
-  for (let i = 0; i < value.length - 1; i++) {
-    const c = value.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const next = value.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        count--;
-        i++;
-      }
-    }
-  }
-  return count;
-}
-
-/**
- * A string that is the same for two values exactly when {@link deepEqual} says they are equal, for the
- * JSON values a config holds; `undefined` for anything else (then the slow pairwise comparison is used).
- */
-function canonical(value: unknown): string | undefined {
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'boolean':
-      return String(value);
-    case 'number':
-      // NaN equals nothing, not even itself; 0 and -0 are equal.
-      return Number.isNaN(value) ? undefined : `n${value === 0 ? 0 : value}`;
-    case 'object': {
-      if (Array.isArray(value)) {
-        const parts: string[] = [];
-        for (const item of value) {
-          const part = canonical(item);
-          if (part === undefined) return undefined;
-          parts.push(part);
-        }
-        return `[${parts.join(',')}]`;
-      }
-      if (!isPlainObject(value) || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
-      const parts: string[] = [];
-      for (const key of Object.keys(value).sort()) {
-        const part = canonical(value[key]);
-        if (part === undefined) return undefined;
-        parts.push(`${JSON.stringify(key)}:${part}`);
-      }
-      return `{${parts.join(',')}}`;
-    }
-    default:
-      return undefined;
-  }
-}
 
 class Checker {
   /** Resolved `$ref`s: a config with thousands of users resolves `#/$defs/user` once. */

@@ -9,130 +9,39 @@
  * (through {@link awsClient}, which loads the module with a cached dynamic `import()`), or a read of
  * `ctx.iam` / `ctx.connect` by the caller (which then loads it synchronously).
  */
-
-import { createRequire } from 'node:module';
 import type { ConnectClient } from '@aws-sdk/client-connect';
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { ConfigError, ConnectSsoError } from './errors.js';
+import {
+  type AwsSdkClients,
+  type AwsServiceName,
+  defineLazyClient,
+  isLazyClientGetter,
+  LazyAwsClient,
+  lazyClientOf,
+  loadAwsSdk,
+} from './aws-sdk.js';
+import { type Clock, systemClock } from './clock.js';
+import { ConfigError } from './errors.js';
+import { type Logger, silentLogger } from './logger.js';
+import { checkTokenResponses, normalizeOrgUrl, type OktaClientLike } from './okta-client.js';
 import { checkRegion } from './regions.js';
 import { Secret } from './secret.js';
 
-/** Structured logging; every method is optional to implement (use {@link silentLogger}). */
-export interface Logger {
-  /** Reads and other detail (`read iam policy okta_cli_policy`). */
-  debug(message: string, fields?: Record<string, unknown>): void;
-  /** One line per write (`created iam policy okta_federation_policy`). */
-  info(message: string, fields?: Record<string, unknown>): void;
-  /** Something works but needs attention (a retry, a certificate close to expiry). */
-  warn(message: string, fields?: Record<string, unknown>): void;
-  /** A failure, before it is thrown or reported. */
-  error(message: string, fields?: Record<string, unknown>): void;
-}
-
-/** A logger that drops everything (the default). */
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
-/** Time, injectable so tests and the sandbox need not sleep for real. */
-export interface Clock {
-  /** Milliseconds since the epoch, like `Date.now()`. */
-  now(): number;
-  /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-/** The real clock: `Date.now()` and `setTimeout` (the default of {@link createContext}). */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
-
-/**
- * The response of {@link OktaClientLike.http}: what the library reads of it (node-fetch's `Response`,
- * which the Okta SDK returns, has both).
- */
-export interface OktaHttpResponse {
-  /** The body as text. */
-  text(): Promise<string>;
-  /** The response headers (`link`, `x-okta-request-id`). */
-  readonly headers: {
-    /** A header's value, or `null` when absent. */
-    get(name: string): string | null;
-  };
-}
-
-/** An Okta user as `userApi.getUser` returns it: the fields the library reads. */
-export interface OktaUserLike {
-  /** The user's id (`00u…`). */
-  id?: string | undefined;
-  /** `ACTIVE`, `PROVISIONED`, `STAGED`, … */
-  status?: string | undefined;
-  /** The profile (`login`, `firstName`, `lastName`, `email`, …). */
-  profile?: Record<string, unknown> | undefined;
-}
-
-/** An app user (an assignment) as `applicationApi.getApplicationUser` returns it: the fields the library reads. */
-export interface OktaAppUserLike {
-  /** The Okta user id. */
-  id?: string | undefined;
-  /** `USER` (assigned directly) or `GROUP`. */
-  scope?: string | undefined;
-  /** The app username (`credentials.userName`): the SAML `RoleSessionName`. */
-  credentials?:
-    | {
-        /** The app username. */
-        userName?: string | undefined;
-      }
-    | undefined;
-  /** The app user profile (`samlRoles`, `role`, …). */
-  profile?: object | undefined;
-}
-
-/**
- * What the library uses of an Okta client: a structural subset of the `@okta/okta-sdk-nodejs` (8.x)
- * `Client`. An SDK `Client` satisfies it as it is — pass yours as `createContext({ okta: { client } })`
- * or return it from {@link SsoContext.okta}, no cast. Declaring only this keeps the Okta SDK's own type
- * declarations (and their `node-fetch` imports) out of this package's public types.
- */
-export interface OktaClientLike {
-  /** The org URL requests go to, without a trailing slash (`https://acme.okta.com`). */
-  readonly baseUrl: string;
-  /**
-   * The SDK's HTTP layer: authenticated requests with its 429 back-off; a non-2xx answer rejects with
-   * the SDK's `OktaApiError` / `HttpError`.
-   */
-  readonly http: {
-    /** One request to an absolute URL. */
-    http(
-      uri: string,
-      request?: { method?: string; headers?: Record<string, string>; body?: string },
-    ): Promise<OktaHttpResponse>;
-  };
-  /** The SDK's users API. */
-  readonly userApi: {
-    /** `GET /api/v1/users/{userId}` (an id or a login). */
-    getUser(param: { userId: string }): Promise<OktaUserLike>;
-  };
-  /** The SDK's applications API. */
-  readonly applicationApi: {
-    /** `GET /api/v1/apps/{appId}/users/{userId}`. */
-    getApplicationUser(param: { appId: string; userId: string }): Promise<OktaAppUserLike>;
-  };
-}
+export {
+  type AwsSdkClients,
+  type AwsSdkModules,
+  type AwsServiceName,
+  loadAwsSdk,
+} from './aws-sdk.js';
+export { type Clock, systemClock } from './clock.js';
+export { type Logger, silentLogger } from './logger.js';
+export {
+  normalizeOrgUrl,
+  type OktaAppUserLike,
+  type OktaClientLike,
+  type OktaHttpResponse,
+  type OktaUserLike,
+} from './okta-client.js';
 
 /** What every step function receives. Build it with {@link createContext}, or by hand from your clients. */
 export interface SsoContext {
@@ -169,115 +78,6 @@ export function isReadOperation(operation: string): boolean {
   return /^(Get|List|Describe|Search|Preview)/.test(operation);
 }
 
-/** The AWS SDK v3 client modules the library calls, by service (peer dependencies of the package). */
-export interface AwsSdkModules {
-  iam: typeof import('@aws-sdk/client-iam');
-  connect: typeof import('@aws-sdk/client-connect');
-}
-
-/** An AWS service whose client a context holds. */
-export type AwsServiceName = keyof AwsSdkModules;
-
-/** The client of each service. */
-export interface AwsSdkClients {
-  iam: IAMClient;
-  connect: ConnectClient;
-}
-
-const AWS_PACKAGES: { readonly [S in AwsServiceName]: string } = {
-  iam: '@aws-sdk/client-iam',
-  connect: '@aws-sdk/client-connect',
-};
-
-const notFound = (error: unknown): boolean => {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
-};
-
-function missingPeer(service: AwsServiceName, cause: unknown): ConnectSsoError {
-  const name = AWS_PACKAGES[service];
-  return new ConnectSsoError(
-    'PEER_DEPENDENCY_MISSING',
-    `the ${service === 'iam' ? 'IAM' : 'Amazon Connect'} calls need ${name}, a peer dependency of connect-okta-sso: npm install ${name}`,
-    { cause },
-  );
-}
-
-const loadedModules = new Map<AwsServiceName, Promise<unknown>>();
-
-/**
- * The SDK module of a service, imported once, on first use (a dynamic `import()` with a literal
- * specifier, so that bundlers see it).
- * @throws {ConnectSsoError} `PEER_DEPENDENCY_MISSING` when the package is not installed.
- */
-export function loadAwsSdk<S extends AwsServiceName>(service: S): Promise<AwsSdkModules[S]> {
-  let loading = loadedModules.get(service);
-  if (!loading) {
-    const imported: Promise<unknown> =
-      service === 'iam' ? import('@aws-sdk/client-iam') : import('@aws-sdk/client-connect');
-    loading = imported.catch((error: unknown) => {
-      loadedModules.delete(service);
-      throw notFound(error) ? missingPeer(service, error) : error;
-    });
-    loadedModules.set(service, loading);
-  }
-  return loading as Promise<AwsSdkModules[S]>;
-}
-
-let requireHere: NodeJS.Require | undefined;
-
-/** The same module, synchronously: for a caller who reads `ctx.iam` before any step has run. */
-function requireAwsSdk<S extends AwsServiceName>(service: S): AwsSdkModules[S] {
-  requireHere ??= createRequire(import.meta.url);
-  try {
-    return requireHere(AWS_PACKAGES[service]) as AwsSdkModules[S];
-  } catch (error) {
-    throw notFound(error) ? missingPeer(service, error) : error;
-  }
-}
-
-/** One of createContext's clients: its config now, the client on first use. */
-class LazyAwsClient<S extends AwsServiceName> {
-  #client: AwsSdkClients[S] | undefined;
-  constructor(
-    private readonly service: S,
-    private readonly config: object,
-  ) {}
-
-  get built(): AwsSdkClients[S] | undefined {
-    return this.#client;
-  }
-
-  build(module: AwsSdkModules[S]): AwsSdkClients[S] {
-    if (this.#client === undefined) {
-      const Client =
-        this.service === 'iam'
-          ? (module as AwsSdkModules['iam']).IAMClient
-          : (module as AwsSdkModules['connect']).ConnectClient;
-      this.#client = new Client(this.config) as AwsSdkClients[S];
-    }
-    return this.#client;
-  }
-}
-
-/** The getters createContext defines for `iam` and `connect`, and the lazy client behind each. */
-const lazyGetters = new WeakMap<() => unknown, LazyAwsClient<AwsServiceName>>();
-
-function defineLazyClient<S extends AwsServiceName>(
-  target: object,
-  service: S,
-  lazy: LazyAwsClient<S>,
-): void {
-  const get = (): AwsSdkClients[S] => lazy.built ?? lazy.build(requireAwsSdk(service));
-  lazyGetters.set(get, lazy as unknown as LazyAwsClient<AwsServiceName>);
-  Object.defineProperty(target, service, { get, enumerable: true, configurable: true });
-}
-
-function lazyClientOf<S extends AwsServiceName>(ctx: SsoContext, service: S): LazyAwsClient<S> | undefined {
-  const get = Object.getOwnPropertyDescriptor(ctx, service)?.get;
-  return get ? (lazyGetters.get(get) as LazyAwsClient<S> | undefined) : undefined;
-}
-
 /**
  * The context's client of a service, for a call: a client of {@link createContext}'s is built now (its
  * module imported on the first call), a client the caller put in the context is used as it is.
@@ -302,7 +102,7 @@ export function withAwsClientsOf<T extends object>(
 ): T & Pick<SsoContext, AwsServiceName> {
   for (const service of ['iam', 'connect'] as const) {
     const descriptor = Object.getOwnPropertyDescriptor(from, service);
-    if (descriptor?.get && lazyGetters.has(descriptor.get)) {
+    if (descriptor?.get && isLazyClientGetter(descriptor.get)) {
       Object.defineProperty(to, service, { get: descriptor.get, enumerable: true, configurable: true });
     } else {
       Object.defineProperty(to, service, {
@@ -449,28 +249,6 @@ export function createContext(options: CreateContextOptions): SsoContext {
   return ctx as typeof ctx & Pick<SsoContext, AwsServiceName>;
 }
 
-/** Normalise an Okta org URL: https (or loopback http, for the sandbox), no path, no trailing slash. */
-export function normalizeOrgUrl(orgUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(orgUrl);
-  } catch {
-    throw new ConfigError('okta.orgUrl', `'${orgUrl}' is not a URL (expected e.g. https://acme.okta.com)`);
-  }
-  const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new ConfigError('okta.orgUrl', `must use https (got '${url.protocol}')`);
-  }
-  if (url.pathname !== '/' && url.pathname !== '') {
-    throw new ConfigError('okta.orgUrl', `must be the org's base URL without a path (got '${url.pathname}')`);
-  }
-  // The SDK builds `${orgUrl}/api/v1`: a trailing slash would give `//api/v1` (design §5.5).
-  return url.origin;
-}
-
-/** The Okta SDK's `Client` (internal: the public types say {@link OktaClientLike}). */
-type OktaSdkClient = InstanceType<typeof import('@okta/okta-sdk-nodejs').Client>;
-
 async function createOktaClient(
   orgUrl: string | undefined,
   auth:
@@ -501,36 +279,4 @@ async function createOktaClient(
   });
   checkTokenResponses(client, normalized);
   return client;
-}
-
-/**
- * The SDK (8.1, src/oauth.js) never checks the token endpoint's answer (`Http.errorFilter` is undefined
- * there), so a refused client assertion becomes the access token `undefined` and the next API call fails
- * with a misleading "Invalid token provided". Refuse such an answer with Okta's own error instead (never
- * the key), and name the token endpoint, so the cause is clear.
- */
-function checkTokenResponses(client: OktaSdkClient, orgUrl: string): void {
-  const oauth = client.oauth as OktaSdkClient['oauth'] | undefined;
-  if (!oauth || typeof oauth.getAccessToken !== 'function') return;
-  const endpoint = `${orgUrl}/oauth2/v1/token`;
-  const original = oauth.getAccessToken.bind(oauth);
-  oauth.getAccessToken = async () => {
-    let answer: unknown;
-    try {
-      answer = await original();
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      // The SDK signs its DPoP proof RS256 whatever the key, so an EC key fails before any request.
-      const hint = /unsupported algorithm/i.test(message)
-        ? ' (the Okta SDK signs only with RSA keys: register an RSA key with the service app)'
-        : '';
-      throw new Error(`Okta OAuth token request to ${endpoint} failed: ${message}${hint}`, { cause: error });
-    }
-    const token = answer as { access_token?: unknown; error?: unknown; error_description?: unknown } | null;
-    if (typeof token?.access_token === 'string' && token.access_token !== '') return answer as never;
-    oauth.clearCachedAccessToken();
-    const code = typeof token?.error === 'string' ? token.error : 'no access token';
-    const description = typeof token?.error_description === 'string' ? `: ${token.error_description}` : '';
-    throw new Error(`Okta OAuth token request to ${endpoint} failed: ${code}${description}`);
-  };
 }
