@@ -18,7 +18,7 @@ import {
   userTarget,
 } from './events.js';
 import { paginate } from './paging.js';
-import type { JsonObject, OktaApp, OktaAppUser, OktaState, OktaUser } from './state.js';
+import type { JsonObject, OktaApp, OktaAppGroup, OktaAppUser, OktaState, OktaUser } from './state.js';
 import { renderUser, requireUserById } from './users.js';
 import {
   type Ctx,
@@ -79,6 +79,19 @@ function readProfile(body: JsonObject): JsonObject | undefined {
   return profile;
 }
 
+/** The app user a group assignment makes of one of the group's members (`scope: GROUP`). */
+function groupAppUser(app: OktaApp, user: OktaUser, assignment: OktaAppGroup): OktaAppUser {
+  return {
+    userId: user.id,
+    scope: 'GROUP',
+    created: assignment.created,
+    lastUpdated: assignment.lastUpdated,
+    statusChanged: assignment.created,
+    userName: userNameFor(app, user),
+    profile: { ...defaultProfile(app), ...clone(assignment.profile) },
+  };
+}
+
 /** Direct assignments plus the members of assigned groups (by group priority), sorted by user id. */
 export function effectiveAppUsers(state: OktaState, app: OktaApp): OktaAppUser[] {
   const direct = state.appUsers[app.id] ?? {};
@@ -92,15 +105,7 @@ export function effectiveAppUsers(state: OktaState, app: OktaApp): OktaAppUser[]
       const user = state.users[userId];
       // A deactivated user keeps its groups but gets no app through them.
       if (!user || byUser.has(userId) || user.status === 'DEPROVISIONED') continue;
-      byUser.set(userId, {
-        userId,
-        scope: 'GROUP',
-        created: assignment.created,
-        lastUpdated: assignment.lastUpdated,
-        statusChanged: assignment.created,
-        userName: userNameFor(app, user),
-        profile: { ...defaultProfile(app), ...clone(assignment.profile) },
-      });
+      byUser.set(userId, groupAppUser(app, user, assignment));
     }
   }
   return [...byUser.values()].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
@@ -115,15 +120,7 @@ export function appUserOf(state: OktaState, app: OktaApp, userId: string): OktaA
   const groups = Object.values(state.appGroups[app.id] ?? {}).sort((a, b) => a.priority - b.priority);
   for (const assignment of groups) {
     if (!state.groups[assignment.groupId]?.members.includes(userId)) continue;
-    return {
-      userId,
-      scope: 'GROUP',
-      created: assignment.created,
-      lastUpdated: assignment.lastUpdated,
-      statusChanged: assignment.created,
-      userName: userNameFor(app, user),
-      profile: { ...defaultProfile(app), ...clone(assignment.profile) },
-    };
+    return groupAppUser(app, user, assignment);
   }
   return undefined;
 }

@@ -132,24 +132,21 @@ export function parseFilter(input: string, rules: FilterRules): Expr {
     return { kind: 'cmp', attr, op: op as Operator, value: parseValue() };
   };
 
-  const parseAnd = (): Expr => {
-    let left = parsePrimary();
-    while (peekWord() === 'and') {
+  /** `operand (word operand)*`, left-associative. */
+  const parseChain = (word: 'and' | 'or', operand: () => Expr): Expr => {
+    let left = operand();
+    while (peekWord() === word) {
       if (!rules.logical) throw invalidSearch();
       pos++;
-      left = { kind: 'and', left, right: parsePrimary() };
+      left = { kind: word, left, right: operand() };
     }
     return left;
   };
 
+  const parseAnd = (): Expr => parseChain('and', parsePrimary);
+
   function parseOr(): Expr {
-    let left = parseAnd();
-    while (peekWord() === 'or') {
-      if (!rules.logical) throw invalidSearch();
-      pos++;
-      left = { kind: 'or', left, right: parseAnd() };
-    }
-    return left;
+    return parseChain('or', parseAnd);
   }
 
   if (tokens.length === 0) throw invalidSearch();
