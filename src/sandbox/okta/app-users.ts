@@ -18,7 +18,7 @@ import {
   userTarget,
 } from './events.js';
 import { paginate } from './paging.js';
-import type { Json, JsonObject, OktaApp, OktaAppUser, OktaState, OktaUser } from './state.js';
+import type { JsonObject, OktaApp, OktaAppGroup, OktaAppUser, OktaState, OktaUser } from './state.js';
 import { renderUser, requireUserById } from './users.js';
 import {
   type Ctx,
@@ -79,6 +79,19 @@ function readProfile(body: JsonObject): JsonObject | undefined {
   return profile;
 }
 
+/** The app user a group assignment makes of one of the group's members (`scope: GROUP`). */
+function groupAppUser(app: OktaApp, user: OktaUser, assignment: OktaAppGroup): OktaAppUser {
+  return {
+    userId: user.id,
+    scope: 'GROUP',
+    created: assignment.created,
+    lastUpdated: assignment.lastUpdated,
+    statusChanged: assignment.created,
+    userName: userNameFor(app, user),
+    profile: { ...defaultProfile(app), ...clone(assignment.profile) },
+  };
+}
+
 /** Direct assignments plus the members of assigned groups (by group priority), sorted by user id. */
 export function effectiveAppUsers(state: OktaState, app: OktaApp): OktaAppUser[] {
   const direct = state.appUsers[app.id] ?? {};
@@ -92,15 +105,7 @@ export function effectiveAppUsers(state: OktaState, app: OktaApp): OktaAppUser[]
       const user = state.users[userId];
       // A deactivated user keeps its groups but gets no app through them.
       if (!user || byUser.has(userId) || user.status === 'DEPROVISIONED') continue;
-      byUser.set(userId, {
-        userId,
-        scope: 'GROUP',
-        created: assignment.created,
-        lastUpdated: assignment.lastUpdated,
-        statusChanged: assignment.created,
-        userName: userNameFor(app, user),
-        profile: { ...defaultProfile(app), ...clone(assignment.profile) },
-      });
+      byUser.set(userId, groupAppUser(app, user, assignment));
     }
   }
   return [...byUser.values()].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
@@ -115,15 +120,7 @@ export function appUserOf(state: OktaState, app: OktaApp, userId: string): OktaA
   const groups = Object.values(state.appGroups[app.id] ?? {}).sort((a, b) => a.priority - b.priority);
   for (const assignment of groups) {
     if (!state.groups[assignment.groupId]?.members.includes(userId)) continue;
-    return {
-      userId,
-      scope: 'GROUP',
-      created: assignment.created,
-      lastUpdated: assignment.lastUpdated,
-      statusChanged: assignment.created,
-      userName: userNameFor(app, user),
-      profile: { ...defaultProfile(app), ...clone(assignment.profile) },
-    };
+    return groupAppUser(app, user, assignment);
   }
   return undefined;
 }
@@ -216,6 +213,31 @@ function findAppUser(state: OktaState, app: OktaApp, userId: string): OktaAppUse
   return found;
 }
 
+/** `credentials.userName` of a body: a non-empty string, else undefined (the derived one applies). */
+function readUserName(body: JsonObject): string | undefined {
+  const userName = getObject(body, 'credentials')?.userName;
+  if (userName !== undefined && userName !== null && typeof userName !== 'string') {
+    throw validationFailed('userName', 'userName: Does not match required type string.');
+  }
+  return typeof userName === 'string' && userName !== '' ? userName : undefined;
+}
+
+/** Store a direct (`scope: USER`) assignment, record the membership events, and answer with it. */
+function storeDirectAssignment(
+  ctx: Ctx,
+  req: SandboxRequest,
+  app: OktaApp,
+  assignment: OktaAppUser,
+): SandboxResponse {
+  const state = okta(ctx);
+  const before = snapshotUsers(state, [assignment.userId]);
+  const assignments = state.appUsers[app.id] ?? {};
+  state.appUsers[app.id] = assignments;
+  assignments[assignment.userId] = assignment;
+  emitMembershipChanges(ctx, requestSource(ctx, req), before, snapshotUsers(state, [assignment.userId]));
+  return jsonResponse(ctx, 200, renderAppUser(ctx, app, assignment));
+}
+
 export function assignUserToApplication(ctx: Ctx, req: SandboxRequest, params: Params): SandboxResponse {
   const app = requireApp(ctx, params.appId);
   const body = readJsonBody(req);
@@ -228,29 +250,19 @@ export function assignUserToApplication(ctx: Ctx, req: SandboxRequest, params: P
   const given = readProfile(body);
   const profile = { ...defaultProfile(app), ...clone(given ?? {}) };
   validateRoles(app, profile);
-  const credentials = getObject(body, 'credentials');
-  const userName = credentials?.userName;
-  if (userName !== undefined && userName !== null && typeof userName !== 'string') {
-    throw validationFailed('userName', 'userName: Does not match required type string.');
-  }
-  const state = okta(ctx);
+  const userName = readUserName(body);
   const now = ctx.now();
-  const before = snapshotUsers(state, [user.id]);
-  const assignments = state.appUsers[app.id] ?? {};
-  state.appUsers[app.id] = assignments;
-  const existing = assignments[user.id];
+  const existing = okta(ctx).appUsers[app.id]?.[user.id];
   const assignment: OktaAppUser = {
     userId: user.id,
     scope: 'USER',
     created: existing?.created ?? now,
     lastUpdated: now,
     statusChanged: existing?.statusChanged ?? now,
-    userName: typeof userName === 'string' && userName !== '' ? userName : userNameFor(app, user),
+    userName: userName ?? userNameFor(app, user),
     profile,
   };
-  assignments[user.id] = assignment;
-  emitMembershipChanges(ctx, requestSource(ctx, req), before, snapshotUsers(state, [user.id]));
-  return jsonResponse(ctx, 200, renderAppUser(ctx, app, assignment));
+  return storeDirectAssignment(ctx, req, app, assignment);
 }
 
 export function getApplicationUser(ctx: Ctx, req: SandboxRequest, params: Params): SandboxResponse {
@@ -296,26 +308,16 @@ export function updateApplicationUser(ctx: Ctx, req: SandboxRequest, params: Par
   const given = readProfile(body);
   const profile: JsonObject = { ...clone(current.profile), ...clone(given ?? {}) };
   validateRoles(app, profile);
-  const credentials = getObject(body, 'credentials');
-  const userName: Json | undefined = credentials?.userName;
-  if (userName !== undefined && userName !== null && typeof userName !== 'string') {
-    throw validationFailed('userName', 'userName: Does not match required type string.');
-  }
-  const now = ctx.now();
-  const before = snapshotUsers(state, [current.userId]);
-  const assignments = state.appUsers[app.id] ?? {};
-  state.appUsers[app.id] = assignments;
+  const userName = readUserName(body);
   // Updating a group-assigned user gives it a profile of its own: it becomes a direct assignment.
   const updated: OktaAppUser = {
     ...current,
     scope: 'USER',
-    lastUpdated: now,
-    userName: typeof userName === 'string' && userName !== '' ? userName : current.userName,
+    lastUpdated: ctx.now(),
+    userName: userName ?? current.userName,
     profile,
   };
-  assignments[current.userId] = updated;
-  emitMembershipChanges(ctx, requestSource(ctx, req), before, snapshotUsers(state, [current.userId]));
-  return jsonResponse(ctx, 200, renderAppUser(ctx, app, updated));
+  return storeDirectAssignment(ctx, req, app, updated);
 }
 
 export function unassignUserFromApplication(ctx: Ctx, req: SandboxRequest, params: Params): SandboxResponse {

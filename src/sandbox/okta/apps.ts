@@ -10,13 +10,14 @@
  */
 import type { SandboxRequest, SandboxResponse } from '../emulator.js';
 import {
-  badMediaType,
-  blankField,
-  deleteActiveApp,
-  notAllowedValue,
-  notFound,
-  validationFailed,
-} from './errors.js';
+  ACCESSIBILITY_DEFAULTS,
+  buildSettings,
+  oinApp,
+  USER_NAME_TEMPLATE_DEFAULTS,
+  VISIBILITY_DEFAULTS,
+  validateAppBody,
+} from './app-settings.js';
+import { badMediaType, blankField, deleteActiveApp, notFound, validationFailed } from './errors.js';
 import { type FilterRules, matches, parseFilter } from './filter.js';
 import {
   appKeys,
@@ -28,14 +29,13 @@ import {
 } from './keys.js';
 import { acceptsXml, buildIdpMetadata, METADATA_CONTENT_TYPE } from './metadata.js';
 import { paginate } from './paging.js';
-import type { Json, JsonObject, OktaApp, OktaState } from './state.js';
+import type { JsonObject, OktaApp, OktaState } from './state.js';
 import {
   type Ctx,
   clone,
   ensureOrg,
   getObject,
   href,
-  isObject,
   iso,
   jsonResponse,
   mergeDefaults,
@@ -48,67 +48,7 @@ import {
   startsWithCi,
 } from './util.js';
 
-// ---------------------------------------------------------------------------------------------------------
-// The OIN catalog the sandbox knows
-
-interface OinApp {
-  signOnModes: readonly string[];
-  /** `settings.app` of a new instance; the keys given on create/replace are laid over these. */
-  settingsApp: JsonObject;
-  /** Keys of `settings.app` that are write-only (always read back as null). */
-  writeOnly: readonly string[];
-  /** The number at the end of the app's login link (`/home/<name>/<id>/<n>`). */
-  appLinkNumber: number;
-}
-
-const OIN: Readonly<Record<string, OinApp>> = {
-  amazon_aws: {
-    signOnModes: ['SAML_2_0'],
-    settingsApp: {
-      awsEnvironmentType: 'aws.amazon',
-      appFilter: 'okta',
-      groupFilter: 'aws_(?{{accountid}}\\d+)_(?{{role}}[a-zA-Z0-9+=,.@\\-_]+)',
-      joinAllRoles: false,
-      loginURL: 'https://console.aws.amazon.com/ec2/home',
-      roleValuePattern: 'arn:aws:iam::${accountid}:saml-provider/OKTA,arn:aws:iam::${accountid}:role/${role}',
-      sessionDuration: 3600,
-      useGroupMapping: false,
-      identityProviderArn: null,
-      webSSOAllowedClient: null,
-      secretKey: null,
-    },
-    writeOnly: ['secretKey', 'accessKey'],
-    appLinkNumber: 272,
-  },
-};
-
-/** The writable part of `settings.signOn` of an OIN SAML app (`OINSaml20ApplicationSettingsSignOn`). */
-const SIGN_ON_DEFAULTS: JsonObject = {
-  defaultRelayState: null,
-  ssoAcsUrlOverride: null,
-  audienceOverride: null,
-  recipientOverride: null,
-  destinationOverride: null,
-  attributeStatements: [],
-};
-const SIGN_ON_WRITABLE = new Set([...Object.keys(SIGN_ON_DEFAULTS), 'samlAssertionLifetimeSeconds']);
-
-const ACCESSIBILITY_DEFAULTS: JsonObject = {
-  selfService: false,
-  errorRedirectUrl: null,
-  loginRedirectUrl: null,
-};
-const VISIBILITY_DEFAULTS: JsonObject = {
-  autoLaunch: false,
-  autoSubmitToolbar: false,
-  hide: { iOS: false, web: false },
-  appLinks: { login: true },
-};
-const USER_NAME_TEMPLATE_DEFAULTS: JsonObject = { template: '${source.login}', type: 'BUILT_IN' };
-
-export function oinApp(name: string): OinApp | undefined {
-  return Object.hasOwn(OIN, name) ? OIN[name] : undefined;
-}
+export { oinApp } from './app-settings.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Lookup and rendering
@@ -151,80 +91,6 @@ export function renderApp(ctx: Ctx, app: OktaApp): JsonObject {
       users: href(ctx, `${base}/users`),
       [lifecycle]: href(ctx, `${base}/lifecycle/${lifecycle}`),
     },
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Validation and settings
-
-interface AppInput {
-  label: string;
-  signOnMode: string;
-  oin: OinApp;
-  body: JsonObject;
-}
-
-function validateAppBody(body: JsonObject, name: Json | undefined): AppInput {
-  const label = body.label;
-  if (typeof label !== 'string' || label.trim() === '') throw blankField('label');
-  if (typeof name !== 'string' || name === '') {
-    throw validationFailed(
-      'name',
-      'name: The sandbox emulates only the OIN app amazon_aws; send name "amazon_aws".',
-    );
-  }
-  const oin = oinApp(name);
-  if (!oin) throw notAllowedValue('name', name);
-  const signOnMode = body.signOnMode;
-  if (typeof signOnMode !== 'string' || signOnMode === '') throw blankField('signOnMode');
-  if (!oin.signOnModes.includes(signOnMode)) throw notAllowedValue('signOnMode', signOnMode);
-  const settings = body.settings;
-  if (settings !== undefined && settings !== null && !isObject(settings)) {
-    throw validationFailed('settings', 'settings: The field must be an object');
-  }
-  return { label, signOnMode, oin, body };
-}
-
-function sanitizeSettingsApp(oin: OinApp, given: JsonObject): JsonObject {
-  const out = mergeDefaults(oin.settingsApp, given);
-  for (const key of oin.writeOnly) if (key in out) out[key] = null;
-  return out;
-}
-
-/**
- * `settings` after a create (`previous` undefined) or a full replace. Without `settings.app` in the
- * request the app keeps (or gets default) app settings, and `defaultRelayState` is not persisted.
- */
-function buildSettings(
-  oin: OinApp,
-  given: JsonObject | undefined,
-  previous: JsonObject | undefined,
-): JsonObject {
-  const givenApp = given ? getObject(given, 'app') : undefined;
-  const previousApp = previous ? getObject(previous, 'app') : undefined;
-  const app = givenApp
-    ? sanitizeSettingsApp(oin, givenApp)
-    : previousApp
-      ? clone(previousApp)
-      : clone(oin.settingsApp);
-
-  const signOn = clone(SIGN_ON_DEFAULTS);
-  const givenSignOn = given ? getObject(given, 'signOn') : undefined;
-  if (givenSignOn) {
-    for (const [key, value] of Object.entries(givenSignOn))
-      if (SIGN_ON_WRITABLE.has(key)) signOn[key] = clone(value);
-  }
-  if (!givenApp) signOn.defaultRelayState = null;
-
-  const notes = mergeDefaults({ admin: null, enduser: null }, given ? getObject(given, 'notes') : undefined);
-  const implicitAssignment = given?.implicitAssignment === true;
-  return {
-    app,
-    notifications: { vpn: { network: { connection: 'DISABLED' }, message: null, helpUrl: null } },
-    manualProvisioning: false,
-    implicitAssignment,
-    notes,
-    signOn,
   };
 }
 
@@ -321,22 +187,22 @@ export function replaceApplication(ctx: Ctx, req: SandboxRequest, params: Params
   return jsonResponse(ctx, 200, renderApp(ctx, app));
 }
 
-export function activateApplication(ctx: Ctx, _req: SandboxRequest, params: Params): SandboxResponse {
+/** The lifecycle operations: `{}` back, and no change (not even `lastUpdated`) when already there. */
+function setAppStatus(ctx: Ctx, params: Params, status: OktaApp['status']): SandboxResponse {
   const app = requireApp(ctx, params.appId);
-  if (app.status !== 'ACTIVE') {
-    app.status = 'ACTIVE';
+  if (app.status !== status) {
+    app.status = status;
     app.lastUpdated = ctx.now();
   }
   return jsonResponse(ctx, 200, {});
 }
 
+export function activateApplication(ctx: Ctx, _req: SandboxRequest, params: Params): SandboxResponse {
+  return setAppStatus(ctx, params, 'ACTIVE');
+}
+
 export function deactivateApplication(ctx: Ctx, _req: SandboxRequest, params: Params): SandboxResponse {
-  const app = requireApp(ctx, params.appId);
-  if (app.status !== 'INACTIVE') {
-    app.status = 'INACTIVE';
-    app.lastUpdated = ctx.now();
-  }
-  return jsonResponse(ctx, 200, {});
+  return setAppStatus(ctx, params, 'INACTIVE');
 }
 
 export function deleteApplication(ctx: Ctx, _req: SandboxRequest, params: Params): SandboxResponse {

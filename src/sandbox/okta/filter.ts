@@ -24,7 +24,21 @@ export interface FilterRules {
 
 type Token = { t: 'word'; v: string } | { t: 'str'; v: string } | { t: '(' } | { t: ')' };
 
-const OPERATORS = new Set<string>(['eq', 'ne', 'sw', 'co', 'ew', 'gt', 'ge', 'lt', 'le', 'pr']);
+/** Every operator of the language: what the `search` parameters allow. */
+export const ALL_OPERATORS: readonly Operator[] = [
+  'eq',
+  'ne',
+  'sw',
+  'co',
+  'ew',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+  'pr',
+];
+
+const OPERATORS = new Set<string>(ALL_OPERATORS);
 
 function tokenize(input: string): Token[] {
   const tokens: Token[] = [];
@@ -118,24 +132,21 @@ export function parseFilter(input: string, rules: FilterRules): Expr {
     return { kind: 'cmp', attr, op: op as Operator, value: parseValue() };
   };
 
-  const parseAnd = (): Expr => {
-    let left = parsePrimary();
-    while (peekWord() === 'and') {
+  /** `operand (word operand)*`, left-associative. */
+  const parseChain = (word: 'and' | 'or', operand: () => Expr): Expr => {
+    let left = operand();
+    while (peekWord() === word) {
       if (!rules.logical) throw invalidSearch();
       pos++;
-      left = { kind: 'and', left, right: parsePrimary() };
+      left = { kind: word, left, right: operand() };
     }
     return left;
   };
 
+  const parseAnd = (): Expr => parseChain('and', parsePrimary);
+
   function parseOr(): Expr {
-    let left = parseAnd();
-    while (peekWord() === 'or') {
-      if (!rules.logical) throw invalidSearch();
-      pos++;
-      left = { kind: 'or', left, right: parseAnd() };
-    }
-    return left;
+    return parseChain('or', parseAnd);
   }
 
   if (tokens.length === 0) throw invalidSearch();
@@ -151,6 +162,21 @@ function lookup(subject: JsonObject, path: string): Json | undefined {
     current = current[part];
   }
   return current;
+}
+
+/** `gt` / `ge` / `lt` / `le` between two strings (case-sensitive) or two numbers; other operators: undefined. */
+function ordered<T extends string | number>(actual: T, op: Operator, expected: T): boolean | undefined {
+  switch (op) {
+    case 'gt':
+      return actual > expected;
+    case 'ge':
+      return actual >= expected;
+    case 'lt':
+      return actual < expected;
+    case 'le':
+      return actual <= expected;
+  }
+  return undefined;
 }
 
 function compare(actual: Json | undefined, op: Operator, expected: Json): boolean {
@@ -171,27 +197,12 @@ function compare(actual: Json | undefined, op: Operator, expected: Json): boolea
         return a.includes(e);
       case 'ew':
         return a.endsWith(e);
-      case 'gt':
-        return actual > expected;
-      case 'ge':
-        return actual >= expected;
-      case 'lt':
-        return actual < expected;
-      case 'le':
-        return actual <= expected;
     }
+    return ordered(actual, op, expected) ?? false;
   }
   if (typeof actual === 'number' && typeof expected === 'number') {
-    switch (op) {
-      case 'gt':
-        return actual > expected;
-      case 'ge':
-        return actual >= expected;
-      case 'lt':
-        return actual < expected;
-      case 'le':
-        return actual <= expected;
-    }
+    const order = ordered(actual, op, expected);
+    if (order !== undefined) return order;
   }
   if (op === 'eq') return actual === expected;
   if (op === 'ne') return actual !== expected;
@@ -210,4 +221,30 @@ export function matches(expr: Expr, subject: JsonObject): boolean {
     case 'cmp':
       return compare(lookup(subject, expr.attr), expr.op, expr.value);
   }
+}
+
+/** A list request's `filter` and `search` expressions (undefined when not given). */
+export interface ListExpressions {
+  filter: Expr | undefined;
+  search: Expr | undefined;
+}
+
+/** Parse a list request's `filter` and `search` parameters, each with its own rules. @throws 400 E0000031 */
+export function parseListExpressions(
+  query: URLSearchParams,
+  filterRules: FilterRules,
+  searchRules: FilterRules,
+): ListExpressions {
+  const filterText = query.get('filter');
+  const searchText = query.get('search');
+  return {
+    filter: filterText ? parseFilter(filterText, filterRules) : undefined,
+    search: searchText ? parseFilter(searchText, searchRules) : undefined,
+  };
+}
+
+/** Whether a rendered object matches both the `filter` and the `search` given (an absent one matches). */
+export function matchesList(expressions: ListExpressions, subject: JsonObject): boolean {
+  const { filter, search } = expressions;
+  return (!filter || matches(filter, subject)) && (!search || matches(search, subject));
 }

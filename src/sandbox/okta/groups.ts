@@ -7,7 +7,7 @@ import type { SandboxRequest, SandboxResponse } from '../emulator.js';
 import { emitMembershipChanges, snapshotUsers } from './app-users.js';
 import { blankField, notFound, validationFailed } from './errors.js';
 import { type EventSource, emitEvent, groupTarget, requestSource } from './events.js';
-import { type FilterRules, matches, parseFilter } from './filter.js';
+import { ALL_OPERATORS, type FilterRules, matchesList, parseListExpressions } from './filter.js';
 import { paginate } from './paging.js';
 import type { JsonObject, OktaGroup } from './state.js';
 import {
@@ -96,22 +96,18 @@ const GROUP_FILTER: FilterRules = {
 
 const GROUP_SEARCH: FilterRules = {
   attributes: ['id', 'type', 'created', 'lastUpdated', 'lastMembershipUpdated', 'profile.*'],
-  operators: ['eq', 'ne', 'sw', 'co', 'ew', 'gt', 'ge', 'lt', 'le', 'pr'],
+  operators: ALL_OPERATORS,
   logical: true,
 };
 
 export function listGroups(ctx: Ctx, req: SandboxRequest): SandboxResponse {
   const q = req.query.get('q');
-  const filterText = req.query.get('filter');
-  const searchText = req.query.get('search');
-  const filter = filterText ? parseFilter(filterText, GROUP_FILTER) : undefined;
-  const search = searchText ? parseFilter(searchText, GROUP_SEARCH) : undefined;
+  const expressions = parseListExpressions(req.query, GROUP_FILTER, GROUP_SEARCH);
   const all = Object.values(okta(ctx).groups)
     .sort(byId)
     .map((group) => renderGroup(ctx, group))
     .filter((group) => !q || startsWithCi((group.profile as JsonObject).name, q))
-    .filter((group) => !filter || matches(filter, group))
-    .filter((group) => !search || matches(search, group));
+    .filter((group) => matchesList(expressions, group));
   const page = paginate(ctx, req, all, (g) => g.id as string, {
     defaultLimit: q ? 300 : 10_000,
     maxLimit: 10_000,

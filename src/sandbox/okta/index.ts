@@ -87,6 +87,11 @@ export { upgradeOktaState } from './util.js';
 
 type Handler = (ctx: Ctx, req: SandboxRequest, params: Params) => SandboxResponse | Promise<SandboxResponse>;
 
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** One operation: its method, path, operationId and handler. */
+type Operation = readonly [method: Method, path: string, operation: string, handler: Handler];
+
 interface Route {
   /** Segments after `/api/v1`; `:name` captures a path parameter. */
   segments: string[];
@@ -94,167 +99,107 @@ interface Route {
   methods: Partial<Record<string, { operation: string; handler: Handler; scope: string }>>;
 }
 
-function route(path: string, methods: Route['methods']): Route {
-  return { segments: path.split('/').filter(Boolean), methods };
+/**
+ * The emulated operations, by the OAuth scope family of their spec `security`: a GET needs
+ * `<family>.read`, any other method `<family>.manage`. Each row: method, the path after `/api/v1`
+ * (`:name` captures a path parameter), the OpenAPI operationId in PascalCase, the handler.
+ */
+const OPERATIONS: Readonly<Record<string, readonly Operation[]>> = {
+  'okta.apps': [
+    ['GET', 'apps', 'ListApplications', listApplications],
+    ['POST', 'apps', 'CreateApplication', createApplication],
+    ['GET', 'apps/:appId', 'GetApplication', getApplication],
+    ['PUT', 'apps/:appId', 'ReplaceApplication', replaceApplication],
+    ['DELETE', 'apps/:appId', 'DeleteApplication', deleteApplication],
+    ['POST', 'apps/:appId/lifecycle/activate', 'ActivateApplication', activateApplication],
+    ['POST', 'apps/:appId/lifecycle/deactivate', 'DeactivateApplication', deactivateApplication],
+    ['GET', 'apps/:appId/sso/saml/metadata', 'PreviewSAMLmetadataForApplication', previewSamlMetadata],
+    ['GET', 'apps/:appId/credentials/keys', 'ListApplicationKeys', listApplicationKeys],
+    ['POST', 'apps/:appId/credentials/keys/generate', 'GenerateApplicationKey', generateApplicationKey],
+    ['GET', 'apps/:appId/credentials/keys/:keyId', 'GetApplicationKey', getApplicationKey],
+    ['GET', 'apps/:appId/users', 'ListApplicationUsers', listApplicationUsers],
+    ['POST', 'apps/:appId/users', 'AssignUserToApplication', assignUserToApplication],
+    ['GET', 'apps/:appId/users/:userId', 'GetApplicationUser', getApplicationUser],
+    ['POST', 'apps/:appId/users/:userId', 'UpdateApplicationUser', updateApplicationUser],
+    ['DELETE', 'apps/:appId/users/:userId', 'UnassignUserFromApplication', unassignUserFromApplication],
+    ['GET', 'apps/:appId/groups', 'ListApplicationGroupAssignments', listApplicationGroupAssignments],
+    ['GET', 'apps/:appId/groups/:groupId', 'GetApplicationGroupAssignment', getApplicationGroupAssignment],
+    ['PUT', 'apps/:appId/groups/:groupId', 'AssignGroupToApplication', assignGroupToApplication],
+    ['DELETE', 'apps/:appId/groups/:groupId', 'UnassignApplicationFromGroup', unassignApplicationFromGroup],
+    ['GET', 'apps/:appId/features', 'ListFeaturesForApplication', listFeaturesForApplication],
+    ['GET', 'apps/:appId/features/:featureName', 'GetFeatureForApplication', getFeatureForApplication],
+    [
+      'GET',
+      'apps/:appId/connections/default',
+      'GetDefaultProvisioningConnectionForApplication',
+      getDefaultProvisioningConnection,
+    ],
+    [
+      'POST',
+      'apps/:appId/connections/default',
+      'UpdateDefaultProvisioningConnectionForApplication',
+      updateDefaultProvisioningConnection,
+    ],
+  ],
+  'okta.schemas': [
+    ['GET', 'meta/schemas/apps/:appId/default', 'GetApplicationUserSchema', getApplicationUserSchema],
+  ],
+  'okta.users': [
+    ['GET', 'users', 'ListUsers', listUsers],
+    ['POST', 'users', 'CreateUser', createUser],
+    ['GET', 'users/:id', 'GetUser', getUser],
+    ['POST', 'users/:id', 'UpdateUser', updateUser],
+    ['PUT', 'users/:id', 'ReplaceUser', replaceUser],
+    ['DELETE', 'users/:id', 'DeleteUser', deleteUser],
+    ['GET', 'users/:id/groups', 'ListUserGroups', listUserGroups],
+    ['POST', 'users/:id/lifecycle/activate', 'ActivateUser', activateUser],
+    ['POST', 'users/:id/lifecycle/reactivate', 'ReactivateUser', reactivateUser],
+    ['POST', 'users/:id/lifecycle/deactivate', 'DeactivateUser', deactivateUser],
+    ['POST', 'users/:id/lifecycle/suspend', 'SuspendUser', suspendUser],
+    ['POST', 'users/:id/lifecycle/unsuspend', 'UnsuspendUser', unsuspendUser],
+  ],
+  'okta.groups': [
+    ['GET', 'groups', 'ListGroups', listGroups],
+    ['POST', 'groups', 'CreateGroup', createGroup],
+    ['GET', 'groups/:groupId', 'GetGroup', getGroup],
+    ['DELETE', 'groups/:groupId', 'DeleteGroup', deleteGroup],
+    ['GET', 'groups/:groupId/users', 'ListGroupUsers', listGroupUsers],
+    ['PUT', 'groups/:groupId/users/:userId', 'AssignUserToGroup', assignUserToGroup],
+    ['DELETE', 'groups/:groupId/users/:userId', 'UnassignUserFromGroup', unassignUserFromGroup],
+  ],
+  'okta.eventHooks': [
+    ['GET', 'eventHooks', 'ListEventHooks', listEventHooks],
+    ['POST', 'eventHooks', 'CreateEventHook', createEventHook],
+    ['GET', 'eventHooks/:eventHookId', 'GetEventHook', getEventHook],
+    ['PUT', 'eventHooks/:eventHookId', 'ReplaceEventHook', replaceEventHook],
+    ['DELETE', 'eventHooks/:eventHookId', 'DeleteEventHook', deleteEventHook],
+    ['POST', 'eventHooks/:eventHookId/lifecycle/activate', 'ActivateEventHook', activateEventHook],
+    ['POST', 'eventHooks/:eventHookId/lifecycle/deactivate', 'DeactivateEventHook', deactivateEventHook],
+    ['POST', 'eventHooks/:eventHookId/lifecycle/verify', 'VerifyEventHook', verifyEventHook],
+  ],
+};
+
+/** The routes in the order their paths first appear (a literal segment before a parameter in its place). */
+function buildRoutes(families: Readonly<Record<string, readonly Operation[]>>): Route[] {
+  const byPath = new Map<string, Route>();
+  for (const [family, operations] of Object.entries(families)) {
+    for (const [method, path, operation, handler] of operations) {
+      let route = byPath.get(path);
+      if (!route) {
+        route = { segments: path.split('/').filter(Boolean), methods: {} };
+        byPath.set(path, route);
+      }
+      route.methods[method] = {
+        operation,
+        handler,
+        scope: `${family}.${method === 'GET' ? 'read' : 'manage'}`,
+      };
+    }
+  }
+  return [...byPath.values()];
 }
 
-const APPS_READ = 'okta.apps.read';
-const APPS_MANAGE = 'okta.apps.manage';
-const USERS_READ = 'okta.users.read';
-const USERS_MANAGE = 'okta.users.manage';
-const GROUPS_READ = 'okta.groups.read';
-const GROUPS_MANAGE = 'okta.groups.manage';
-const HOOKS_READ = 'okta.eventHooks.read';
-const HOOKS_MANAGE = 'okta.eventHooks.manage';
-
-const ROUTES: readonly Route[] = [
-  route('apps', {
-    GET: { operation: 'ListApplications', handler: listApplications, scope: APPS_READ },
-    POST: { operation: 'CreateApplication', handler: createApplication, scope: APPS_MANAGE },
-  }),
-  route('apps/:appId', {
-    GET: { operation: 'GetApplication', handler: getApplication, scope: APPS_READ },
-    PUT: { operation: 'ReplaceApplication', handler: replaceApplication, scope: APPS_MANAGE },
-    DELETE: { operation: 'DeleteApplication', handler: deleteApplication, scope: APPS_MANAGE },
-  }),
-  route('apps/:appId/lifecycle/activate', {
-    POST: { operation: 'ActivateApplication', handler: activateApplication, scope: APPS_MANAGE },
-  }),
-  route('apps/:appId/lifecycle/deactivate', {
-    POST: { operation: 'DeactivateApplication', handler: deactivateApplication, scope: APPS_MANAGE },
-  }),
-  route('apps/:appId/sso/saml/metadata', {
-    GET: { operation: 'PreviewSAMLmetadataForApplication', handler: previewSamlMetadata, scope: APPS_READ },
-  }),
-  route('apps/:appId/credentials/keys', {
-    GET: { operation: 'ListApplicationKeys', handler: listApplicationKeys, scope: APPS_READ },
-  }),
-  route('apps/:appId/credentials/keys/generate', {
-    POST: { operation: 'GenerateApplicationKey', handler: generateApplicationKey, scope: APPS_MANAGE },
-  }),
-  route('apps/:appId/credentials/keys/:keyId', {
-    GET: { operation: 'GetApplicationKey', handler: getApplicationKey, scope: APPS_READ },
-  }),
-  route('apps/:appId/users', {
-    GET: { operation: 'ListApplicationUsers', handler: listApplicationUsers, scope: APPS_READ },
-    POST: { operation: 'AssignUserToApplication', handler: assignUserToApplication, scope: APPS_MANAGE },
-  }),
-  route('apps/:appId/users/:userId', {
-    GET: { operation: 'GetApplicationUser', handler: getApplicationUser, scope: APPS_READ },
-    POST: { operation: 'UpdateApplicationUser', handler: updateApplicationUser, scope: APPS_MANAGE },
-    DELETE: {
-      operation: 'UnassignUserFromApplication',
-      handler: unassignUserFromApplication,
-      scope: APPS_MANAGE,
-    },
-  }),
-  route('apps/:appId/groups', {
-    GET: {
-      operation: 'ListApplicationGroupAssignments',
-      handler: listApplicationGroupAssignments,
-      scope: APPS_READ,
-    },
-  }),
-  route('apps/:appId/groups/:groupId', {
-    GET: {
-      operation: 'GetApplicationGroupAssignment',
-      handler: getApplicationGroupAssignment,
-      scope: APPS_READ,
-    },
-    PUT: { operation: 'AssignGroupToApplication', handler: assignGroupToApplication, scope: APPS_MANAGE },
-    DELETE: {
-      operation: 'UnassignApplicationFromGroup',
-      handler: unassignApplicationFromGroup,
-      scope: APPS_MANAGE,
-    },
-  }),
-  route('apps/:appId/features', {
-    GET: { operation: 'ListFeaturesForApplication', handler: listFeaturesForApplication, scope: APPS_READ },
-  }),
-  route('apps/:appId/features/:featureName', {
-    GET: { operation: 'GetFeatureForApplication', handler: getFeatureForApplication, scope: APPS_READ },
-  }),
-  route('apps/:appId/connections/default', {
-    GET: {
-      operation: 'GetDefaultProvisioningConnectionForApplication',
-      handler: getDefaultProvisioningConnection,
-      scope: APPS_READ,
-    },
-    POST: {
-      operation: 'UpdateDefaultProvisioningConnectionForApplication',
-      handler: updateDefaultProvisioningConnection,
-      scope: APPS_MANAGE,
-    },
-  }),
-  route('meta/schemas/apps/:appId/default', {
-    GET: {
-      operation: 'GetApplicationUserSchema',
-      handler: getApplicationUserSchema,
-      scope: 'okta.schemas.read',
-    },
-  }),
-  route('users', {
-    GET: { operation: 'ListUsers', handler: listUsers, scope: USERS_READ },
-    POST: { operation: 'CreateUser', handler: createUser, scope: USERS_MANAGE },
-  }),
-  route('users/:id', {
-    GET: { operation: 'GetUser', handler: getUser, scope: USERS_READ },
-    POST: { operation: 'UpdateUser', handler: updateUser, scope: USERS_MANAGE },
-    PUT: { operation: 'ReplaceUser', handler: replaceUser, scope: USERS_MANAGE },
-    DELETE: { operation: 'DeleteUser', handler: deleteUser, scope: USERS_MANAGE },
-  }),
-  route('users/:id/groups', {
-    GET: { operation: 'ListUserGroups', handler: listUserGroups, scope: USERS_READ },
-  }),
-  route('users/:id/lifecycle/activate', {
-    POST: { operation: 'ActivateUser', handler: activateUser, scope: USERS_MANAGE },
-  }),
-  route('users/:id/lifecycle/reactivate', {
-    POST: { operation: 'ReactivateUser', handler: reactivateUser, scope: USERS_MANAGE },
-  }),
-  route('users/:id/lifecycle/deactivate', {
-    POST: { operation: 'DeactivateUser', handler: deactivateUser, scope: USERS_MANAGE },
-  }),
-  route('users/:id/lifecycle/suspend', {
-    POST: { operation: 'SuspendUser', handler: suspendUser, scope: USERS_MANAGE },
-  }),
-  route('users/:id/lifecycle/unsuspend', {
-    POST: { operation: 'UnsuspendUser', handler: unsuspendUser, scope: USERS_MANAGE },
-  }),
-  route('groups', {
-    GET: { operation: 'ListGroups', handler: listGroups, scope: GROUPS_READ },
-    POST: { operation: 'CreateGroup', handler: createGroup, scope: GROUPS_MANAGE },
-  }),
-  route('groups/:groupId', {
-    GET: { operation: 'GetGroup', handler: getGroup, scope: GROUPS_READ },
-    DELETE: { operation: 'DeleteGroup', handler: deleteGroup, scope: GROUPS_MANAGE },
-  }),
-  route('groups/:groupId/users', {
-    GET: { operation: 'ListGroupUsers', handler: listGroupUsers, scope: GROUPS_READ },
-  }),
-  route('groups/:groupId/users/:userId', {
-    PUT: { operation: 'AssignUserToGroup', handler: assignUserToGroup, scope: GROUPS_MANAGE },
-    DELETE: { operation: 'UnassignUserFromGroup', handler: unassignUserFromGroup, scope: GROUPS_MANAGE },
-  }),
-  route('eventHooks', {
-    GET: { operation: 'ListEventHooks', handler: listEventHooks, scope: HOOKS_READ },
-    POST: { operation: 'CreateEventHook', handler: createEventHook, scope: HOOKS_MANAGE },
-  }),
-  route('eventHooks/:eventHookId', {
-    GET: { operation: 'GetEventHook', handler: getEventHook, scope: HOOKS_READ },
-    PUT: { operation: 'ReplaceEventHook', handler: replaceEventHook, scope: HOOKS_MANAGE },
-    DELETE: { operation: 'DeleteEventHook', handler: deleteEventHook, scope: HOOKS_MANAGE },
-  }),
-  route('eventHooks/:eventHookId/lifecycle/activate', {
-    POST: { operation: 'ActivateEventHook', handler: activateEventHook, scope: HOOKS_MANAGE },
-  }),
-  route('eventHooks/:eventHookId/lifecycle/deactivate', {
-    POST: { operation: 'DeactivateEventHook', handler: deactivateEventHook, scope: HOOKS_MANAGE },
-  }),
-  route('eventHooks/:eventHookId/lifecycle/verify', {
-    POST: { operation: 'VerifyEventHook', handler: verifyEventHook, scope: HOOKS_MANAGE },
-  }),
-];
+const ROUTES: readonly Route[] = buildRoutes(OPERATIONS);
 
 function resourceNotFound(req: SandboxRequest): ServiceError {
   return oktaError(

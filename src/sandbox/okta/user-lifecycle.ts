@@ -57,6 +57,16 @@ function setStatus(ctx: Ctx, user: OktaUser, status: OktaUserStatus): void {
   if (status === 'ACTIVE' || status === 'PROVISIONED') user.activated ??= now;
 }
 
+/** Suspend and unsuspend: the one status each starts from, the status it ends in, Okta's refusal otherwise. */
+const SUSPENSION = {
+  suspend: { from: 'ACTIVE', to: 'SUSPENDED', refusal: 'status: Only an ACTIVE user can be suspended.' },
+  unsuspend: {
+    from: 'SUSPENDED',
+    to: 'ACTIVE',
+    refusal: 'status: Only a SUSPENDED user can be unsuspended.',
+  },
+} as const satisfies Record<string, { from: OktaUserStatus; to: OktaUserStatus; refusal: string }>;
+
 // ---------------------------------------------------------------------------------------------------------
 // The operations (shared by the API handlers and the back doors)
 
@@ -110,20 +120,12 @@ export function changeUserStatus(
       emitEvent(ctx, source, 'user.lifecycle.deactivate', [userTarget(user)]);
       break;
     }
-    case 'suspend': {
-      if (user.status !== 'ACTIVE') {
-        throw validationFailed('status', 'status: Only an ACTIVE user can be suspended.');
-      }
-      setStatus(ctx, user, 'SUSPENDED');
-      emitEvent(ctx, source, 'user.lifecycle.suspend', [userTarget(user)]);
-      break;
-    }
+    case 'suspend':
     case 'unsuspend': {
-      if (user.status !== 'SUSPENDED') {
-        throw validationFailed('status', 'status: Only a SUSPENDED user can be unsuspended.');
-      }
-      setStatus(ctx, user, 'ACTIVE');
-      emitEvent(ctx, source, 'user.lifecycle.unsuspend', [userTarget(user)]);
+      const { from, to, refusal } = SUSPENSION[action];
+      if (user.status !== from) throw validationFailed('status', refusal);
+      setStatus(ctx, user, to);
+      emitEvent(ctx, source, `user.lifecycle.${action}`, [userTarget(user)]);
       break;
     }
   }

@@ -7,7 +7,7 @@
 import type { SandboxRequest, SandboxResponse } from '../emulator.js';
 import { notFound, validationFailed } from './errors.js';
 import { type EventSource, emitEvent, userTarget } from './events.js';
-import { type FilterRules, matches, parseFilter } from './filter.js';
+import { ALL_OPERATORS, type FilterRules, matchesList, parseListExpressions } from './filter.js';
 import { paginate } from './paging.js';
 import type { Json, JsonObject, OktaUser, OktaUserStatus } from './state.js';
 import {
@@ -178,23 +178,20 @@ const USER_FILTER: FilterRules = {
 
 const USER_SEARCH: FilterRules = {
   attributes: ['*'],
-  operators: ['eq', 'ne', 'sw', 'co', 'ew', 'gt', 'ge', 'lt', 'le', 'pr'],
+  operators: ALL_OPERATORS,
   logical: true,
 };
 
 export function listUsers(ctx: Ctx, req: SandboxRequest): SandboxResponse {
   const q = req.query.get('q');
-  const filterText = req.query.get('filter');
-  const searchText = req.query.get('search');
-  const filter = filterText ? parseFilter(filterText, USER_FILTER) : undefined;
-  const search = searchText ? parseFilter(searchText, USER_SEARCH) : undefined;
+  const expressions = parseListExpressions(req.query, USER_FILTER, USER_SEARCH);
+  const filtered = expressions.filter !== undefined || expressions.search !== undefined;
   const all = Object.values(okta(ctx).users)
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map((user) => renderUser(ctx, user))
     // A plain list leaves deprovisioned users out; filter and search return them when they match.
-    .filter((user) => filter || search || user.status !== 'DEPROVISIONED')
-    .filter((user) => !filter || matches(filter, user))
-    .filter((user) => !search || matches(search, user))
+    .filter((user) => filtered || user.status !== 'DEPROVISIONED')
+    .filter((user) => matchesList(expressions, user))
     .filter((user) => {
       if (!q) return true;
       const profile = user.profile as JsonObject;

@@ -1,6 +1,7 @@
 /**
  * What the Okta handlers share: JSON narrowing, timestamps, identifiers, request bodies and responses.
  */
+import { createHash } from 'node:crypto';
 import type { EmulatorContext, SandboxRequest, SandboxResponse } from '../emulator.js';
 import { badMediaType, malformedBody } from './errors.js';
 import type { Json, JsonObject, OktaState } from './state.js';
@@ -63,6 +64,13 @@ export function newId(ctx: Ctx, prefix: string): string {
   const state = okta(ctx);
   state.seq += 1;
   return `${prefix}${state.seq.toString(36).padStart(6, '0')}${ctx.randomId(8, ID_ALPHABET)}1d7`;
+}
+
+/** A uuid-shaped digest of `text` (event uuids and delivery ids: deterministic, unique per input). */
+export function uuidOf(text: string): string {
+  const hex = createHash('sha256').update(text).digest('hex');
+  const variant = '89ab'[Number.parseInt(hex[16] ?? '0', 16) % 4];
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 export function ensureOrg(ctx: Ctx): OktaState {
