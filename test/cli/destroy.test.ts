@@ -12,6 +12,7 @@ import { dispatch } from '../../src/cli/dispatch.js';
 import type { ConnectSsoConfig } from '../../src/config/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { iamClient, sandboxContext, startTestSandbox, writes } from '../helpers.js';
+import { config as sharedConfig } from '../support/config.js';
 import { PEOPLE, provisionFully, removeTempFiles, residue } from '../workflows/destroy/fixtures.js';
 import { type FakeIo, fakeIo, sandboxEnv } from './fake-io.js';
 
@@ -22,17 +23,7 @@ const outputs: string[] = [];
 const secrets: string[] = [];
 
 function config(): ConnectSsoConfig {
-  return {
-    stack: 'cli-test',
-    region: sb.aws.region,
-    instance: { alias: 'cli-test' },
-    okta: { orgUrl: sb.okta.orgUrl },
-    apps: [{ kind: 'admin' }, { kind: 'ccp' }],
-    users: [
-      { login: 'jane.doe@acme.com', app: 'admin', connect: { securityProfiles: ['Admin'] } },
-      { login: 'agent1@acme.com', app: 'ccp' },
-    ],
-  };
+  return sharedConfig(sb, { stack: 'cli-test', region: sb.aws.region, instance: { alias: 'cli-test' } });
 }
 
 beforeEach(async () => {

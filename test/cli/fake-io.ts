@@ -68,17 +68,8 @@ export function fakeIo(options: FakeIoOptions = {}): FakeIo {
   };
 }
 
-/** The environment a user gets from `connect-okta-sso sandbox`. */
-export function sandboxEnv(sb: Sandbox): Record<string, string> {
-  return {
-    AWS_ENDPOINT_URL: sb.aws.endpoint,
-    AWS_REGION: sb.aws.region,
-    AWS_ACCESS_KEY_ID: sb.aws.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: sb.aws.credentials.secretAccessKey,
-    OKTA_ORG_URL: sb.okta.orgUrl,
-    OKTA_API_TOKEN: sb.okta.token,
-  };
-}
+/** The environment a user gets from `connect-okta-sso sandbox` (kept here for the command tests). */
+export { sandboxEnv } from '../support/cli.js';
 
 /** A small config for the sandbox. */
 export function configYaml(sb: Sandbox, extra = ''): string {

@@ -40,17 +40,18 @@ import {
   type OnEventResponse,
 } from '../../src/cloudformation/types.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { startTestSandbox, writes } from '../helpers.js';
+import { writes } from '../helpers.js';
 import {
   baseProperties,
   cfnEvent,
+  cfnUpdate,
   connectUsernames,
-  createOktaUsers,
   type LambdaService,
-  putOktaSecret,
   type ResponseServer,
+  startHandlerSetup,
   startLambdaService,
-  startResponseServer,
+  stopHandlerSetup,
+  withAgent2,
 } from './helpers.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -271,18 +272,17 @@ describe('the built Lambda bundle: plain CloudFormation, group mapping, Create â
   beforeAll(async () => {
     // A new instance takes an hour (of the sandbox's clock) to become ACTIVE; an invocation lasts 4 s
     // and keeps a quarter of it to hand over (re-invoke or answer).
-    sb = await startTestSandbox({ instanceCreationMs: HOUR, now: () => Date.now() + clockOffset });
-    responses = await startResponseServer();
+    ({ sb, responses, secret } = await startHandlerSetup({
+      instanceCreationMs: HOUR,
+      now: () => Date.now() + clockOffset,
+    }));
     lambda = await startLambdaService(sb, { [FUNCTION_NAME]: (payload) => runHandler(payload, 4_000) });
-    createOktaUsers(sb);
-    secret = await putOktaSecret(sb);
     taskRoot = makeTaskRoot();
     env = lambdaEnvironment(sb, mkdtempSync(join(tmpdir(), 'cos-lambda-home-')), lambda.url);
   });
   afterAll(async () => {
     await lambda?.close();
-    await responses?.close();
-    await sb?.stop();
+    await stopHandlerSetup({ sb, responses });
     if (taskRoot) rmSync(taskRoot, { recursive: true, force: true });
   });
 
@@ -355,13 +355,7 @@ describe('the built Lambda bundle: plain CloudFormation, group mapping, Create â
   it('Update with one more user: writes only that user, keeps the physical id', async () => {
     expect(physicalId).not.toBe('');
     const p = props();
-    const users = [...(p.users as object[]), { login: 'agent2@acme.com', app: 'ccp' }];
-    const update = cfnEvent(
-      responses,
-      'Update',
-      { ...p, users },
-      { PhysicalResourceId: physicalId, OldResourceProperties: create.ResourceProperties },
-    );
+    const update = cfnUpdate(responses, create, physicalId, withAgent2(p));
     sb.resetRequests();
     const before = lambda.invocations.length;
     await runHandler(update, 60_000);
@@ -439,18 +433,17 @@ describe('the built Lambda bundle: CDK Provider framework, api-integration, Crea
 
   beforeAll(async () => {
     // The instance becomes ACTIVE only when the sandbox's clock jumps, after the first incomplete poll.
-    sb = await startTestSandbox({ instanceCreationMs: HOUR, now: () => Date.now() + clockOffset });
-    responses = await startResponseServer();
+    ({ sb, responses, secret } = await startHandlerSetup({
+      instanceCreationMs: HOUR,
+      now: () => Date.now() + clockOffset,
+    }));
     lambda = await startLambdaService(sb, {});
-    createOktaUsers(sb);
-    secret = await putOktaSecret(sb);
     taskRoot = makeTaskRoot();
     env = lambdaEnvironment(sb, mkdtempSync(join(tmpdir(), 'cos-lambda-home-')), lambda.url);
   });
   afterAll(async () => {
     await lambda?.close();
-    await responses?.close();
-    await sb?.stop();
+    await stopHandlerSetup({ sb, responses });
     if (taskRoot) rmSync(taskRoot, { recursive: true, force: true });
   });
 
@@ -509,10 +502,7 @@ describe('the built Lambda bundle: CDK Provider framework, api-integration, Crea
     if (!stored) throw new Error('no key from the Create');
     const data = sb.state().okta.apps;
     for (const app of Object.values(data)) await sb.admin.enableApiIntegration(app.id, stored);
-    const update = cfnEvent(responses, 'Update', props(), {
-      PhysicalResourceId: physicalId,
-      OldResourceProperties: create.ResourceProperties,
-    });
+    const update = cfnUpdate(responses, create, physicalId, props());
     const done = await provider(update);
     expect(done.PhysicalResourceId).toBe(physicalId);
     expect(done.Data?.Status).toBe('complete');

@@ -11,14 +11,16 @@ import { startTestSandbox, writes } from '../helpers.js';
 import {
   baseProperties,
   cfnEvent,
+  cfnUpdate,
   connectUsernames,
-  createOktaUsers,
   handlerOptions,
   lambdaContext,
   memoryLogger,
   putOktaSecret,
   type ResponseServer,
-  startResponseServer,
+  startHandlerSetup,
+  stopHandlerSetup,
+  withAgent2,
 } from './helpers.js';
 
 describe('custom resource handler (plain CloudFormation)', () => {
@@ -26,15 +28,9 @@ describe('custom resource handler (plain CloudFormation)', () => {
   let responses: ResponseServer;
   let secret: string;
   beforeEach(async () => {
-    sb = await startTestSandbox({ instanceCreationMs: 0 });
-    responses = await startResponseServer();
-    createOktaUsers(sb);
-    secret = await putOktaSecret(sb);
+    ({ sb, responses, secret } = await startHandlerSetup({ instanceCreationMs: 0 }));
   });
-  afterEach(async () => {
-    await responses.close();
-    await sb.stop();
-  });
+  afterEach(() => stopHandlerSetup({ sb, responses }));
 
   it('Create answers SUCCESS with the outputs, over the protocol exactly', async () => {
     const logger = memoryLogger();
@@ -103,13 +99,7 @@ describe('custom resource handler (plain CloudFormation)', () => {
     await handler(create, lambdaContext());
     const id = responses.received[0]?.body.PhysicalResourceId ?? '';
 
-    const users = [...(props.users as object[]), { login: 'agent2@acme.com', app: 'ccp' }];
-    const update = cfnEvent(
-      responses,
-      'Update',
-      { ...props, users },
-      { PhysicalResourceId: id, OldResourceProperties: create.ResourceProperties },
-    );
+    const update = cfnUpdate(responses, create, id, withAgent2(props));
     sb.resetRequests();
     await handler(update, lambdaContext());
     const answer = await responses.waitFor(update.RequestId);
@@ -280,10 +270,7 @@ describe('custom resource handler (plain CloudFormation)', () => {
     const oldApps = Object.values(sb.state().okta.apps).map((a) => a.id);
 
     const newProps = baseProperties(sb, secret, { instance: { alias: 'acme-cc2' } });
-    const update = cfnEvent(responses, 'Update', newProps, {
-      PhysicalResourceId: oldId,
-      OldResourceProperties: create.ResourceProperties,
-    });
+    const update = cfnUpdate(responses, create, oldId, newProps);
     await handler(update, lambdaContext());
     const replaced = await responses.waitFor(update.RequestId);
     expect(replaced.body.Status).toBe('SUCCESS');
@@ -391,10 +378,7 @@ describe('custom resource handler (plain CloudFormation)', () => {
 
     // The Okta admin does the clicks; the next stack update finishes.
     for (const p of ['Admin', 'Ccp']) await sb.admin.enableApiIntegration(data[`${p}AppId`] ?? '', stored);
-    const update = cfnEvent(responses, 'Update', props, {
-      PhysicalResourceId: answer.body.PhysicalResourceId,
-      OldResourceProperties: create.ResourceProperties,
-    });
+    const update = cfnUpdate(responses, create, answer.body.PhysicalResourceId, props);
     await handler(update, lambdaContext());
     const done = await responses.waitFor(update.RequestId);
     expect(done.body.Status).toBe('SUCCESS');
@@ -419,15 +403,9 @@ describe('custom resource handler: a Create longer than one invocation', () => {
   let responses: ResponseServer;
   let secret: string;
   beforeEach(async () => {
-    sb = await startTestSandbox({ instanceCreationMs: 2_500 });
-    responses = await startResponseServer();
-    createOktaUsers(sb);
-    secret = await putOktaSecret(sb);
+    ({ sb, responses, secret } = await startHandlerSetup({ instanceCreationMs: 2_500 }));
   });
-  afterEach(async () => {
-    await responses.close();
-    await sb.stop();
-  });
+  afterEach(() => stopHandlerSetup({ sb, responses }));
 
   it('plain CloudFormation: re-invokes itself before each deadline and answers once, when done', async () => {
     const invocations: { attempt: number; leftAtEnd: number }[] = [];

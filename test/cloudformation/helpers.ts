@@ -16,8 +16,10 @@ import type {
   LambdaContext,
 } from '../../src/cloudformation/types.js';
 import type { Logger } from '../../src/core/context.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
 import { parseSigV4Authorization, verifySigV4 } from '../../src/sandbox/sigv4.js';
+import { startTestSandbox } from '../helpers.js';
+import { AGENT2, addPeople, TWO_USERS } from '../support/config.js';
 
 /** One PUT the response server received. */
 export interface ReceivedResponse {
@@ -117,6 +119,19 @@ export function cfnEvent(
   };
 }
 
+/** The Update of the resource `physicalId` that `create` made, to `properties`. */
+export function cfnUpdate(
+  responses: ResponseServer,
+  create: CustomResourceEvent,
+  physicalId: string,
+  properties: Record<string, unknown>,
+): CustomResourceEvent {
+  return cfnEvent(responses, 'Update', properties, {
+    PhysicalResourceId: physicalId,
+    OldResourceProperties: create.ResourceProperties,
+  });
+}
+
 /** CloudFormation sends every scalar as a string. */
 export function stringify(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stringify);
@@ -188,18 +203,40 @@ export function baseProperties(sb: Sandbox, secret: string, extra: Record<string
     instance: { alias: 'acme-cc', inboundCalls: true },
     okta: { orgUrl: sb.okta.orgUrl },
     apps: [{ kind: 'admin' }, { kind: 'ccp', sessionDuration: 7200 }],
-    users: [
-      { login: 'jane.doe@acme.com', app: 'admin', connect: { securityProfiles: ['Admin'] } },
-      { login: 'agent1@acme.com', app: 'ccp' },
-    ],
+    users: structuredClone(TWO_USERS),
     ...extra,
   };
 }
 
+/** The Okta people of the configs (and a second agent). */
 export function createOktaUsers(sb: Sandbox): void {
-  sb.admin.createOktaUser({ login: 'jane.doe@acme.com', firstName: 'Jane', lastName: 'Doe' });
-  sb.admin.createOktaUser({ login: 'agent1@acme.com', firstName: 'Agent', lastName: 'One' });
-  sb.admin.createOktaUser({ login: 'agent2@acme.com', firstName: 'Agent', lastName: 'Two' });
+  addPeople(sb);
+}
+
+/** `properties` with one more user: agent2 on the CCP (whom {@link createOktaUsers} made in Okta). */
+export function withAgent2(properties: Record<string, unknown>): Record<string, unknown> {
+  return { ...properties, users: [...(properties.users as object[]), AGENT2] };
+}
+
+/** What a handler test starts from: a sandbox with the Okta people and the Okta secret, and a ResponseURL. */
+export interface HandlerSetup {
+  sb: Sandbox;
+  responses: ResponseServer;
+  /** The name of the Secrets Manager secret holding the Okta credentials. */
+  secret: string;
+}
+
+export async function startHandlerSetup(options: SandboxOptions): Promise<HandlerSetup> {
+  const sb = await startTestSandbox(options);
+  const responses = await startResponseServer();
+  createOktaUsers(sb);
+  return { sb, responses, secret: await putOktaSecret(sb) };
+}
+
+/** Close what {@link startHandlerSetup} started (either may be missing after a failed start). */
+export async function stopHandlerSetup(setup: Partial<HandlerSetup>): Promise<void> {
+  await setup.responses?.close();
+  await setup.sb?.stop();
 }
 
 /** Every Connect username in the sandbox, over every instance, sorted. */

@@ -9,20 +9,18 @@ import { createCustomResourceHandler } from '../../src/cloudformation/handler.js
 import type { CustomResourceHandler, CustomResourceHandlerOptions } from '../../src/cloudformation/types.js';
 import { CONTINUATION_KEY } from '../../src/cloudformation/types.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { startTestSandbox } from '../helpers.js';
 import {
   baseProperties,
   cfnEvent,
   connectUsernames,
-  createOktaUsers,
   handlerOptions,
   type LambdaService,
   lambdaContext,
   memoryLogger,
-  putOktaSecret,
   type ResponseServer,
+  startHandlerSetup,
   startLambdaService,
-  startResponseServer,
+  stopHandlerSetup,
 } from './helpers.js';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:connect-okta-sso';
@@ -33,16 +31,12 @@ describe('plain CloudFormation: the default self re-invocation (a real Lambda In
   let lambda: LambdaService | undefined;
   let secret: string;
   beforeEach(async () => {
-    sb = await startTestSandbox({ instanceCreationMs: 2_500 });
-    responses = await startResponseServer();
-    createOktaUsers(sb);
-    secret = await putOktaSecret(sb);
+    ({ sb, responses, secret } = await startHandlerSetup({ instanceCreationMs: 2_500 }));
   });
   afterEach(async () => {
     await lambda?.close();
     lambda = undefined;
-    await responses.close();
-    await sb.stop();
+    await stopHandlerSetup({ sb, responses });
   });
 
   function options(

@@ -6,15 +6,12 @@
  * exit 4) → rotate-cert (refused unattended without --yes) → doctor clean again. And neither the Okta token, the AWS secret nor the
  * created access key's secret appear in any output — with --debug and --json included.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-
-const root = join(import.meta.dirname, '..', '..');
-const cli = join(root, 'dist', 'cli', 'main.js');
+import { type Ran, runCli, sandboxEnv, userShellEnv } from '../support/cli.js';
 
 let sb: Sandbox;
 let env: Record<string, string>;
@@ -22,37 +19,11 @@ let cwd: string;
 const outputs: string[] = [];
 const secrets: string[] = [];
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 function cliRun(
   args: string[],
   options: { input?: string; env?: Record<string, string> } = {},
 ): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      cwd,
-      env: options.env ?? env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      outputs.push(stdout, stderr);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
+  return runCli(args, { cwd, env: options.env ?? env, input: options.input ?? '', outputs });
 }
 
 beforeAll(async () => {
@@ -60,24 +31,7 @@ beforeAll(async () => {
   cwd = mkdtempSync(join(tmpdir(), 'cos-e2e-'));
   const home = mkdtempSync(join(tmpdir(), 'cos-e2e-home-'));
   // The child sees only what a user's shell would hold after `eval "$(connect-okta-sso sandbox)"`.
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(AWS_|OKTA_)|_proxy$|^(HOME|USERPROFILE)$/i.test(k)),
-  ) as Record<string, string>;
-  env = {
-    ...base,
-    HOME: home,
-    USERPROFILE: home,
-    AWS_CONFIG_FILE: join(home, 'aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, 'aws-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    AWS_ENDPOINT_URL: sb.aws.endpoint,
-    AWS_REGION: sb.aws.region,
-    AWS_ACCESS_KEY_ID: sb.aws.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: sb.aws.credentials.secretAccessKey,
-    OKTA_ORG_URL: sb.okta.orgUrl,
-    OKTA_API_TOKEN: sb.okta.token,
-  };
+  env = { ...userShellEnv(home), ...sandboxEnv(sb) };
   secrets.push(sb.okta.token, sb.aws.credentials.secretAccessKey);
   for (const [login, firstName, lastName] of [
     ['jane.doe@acme.com', 'Jane', 'Doe'],

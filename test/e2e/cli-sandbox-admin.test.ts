@@ -6,14 +6,21 @@
  * in the guide as written, and no secret (the sandbox's, the created access key's, the admin token)
  * appears in any output but the sandbox's own env lines.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  parseEnvLines,
+  type Ran,
+  ROOT as root,
+  runCli,
+  startCliSandbox,
+  stopChild,
+  userShellEnv,
+} from '../support/cli.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const cli = join(root, 'dist', 'cli', 'main.js');
 const guide = readFileSync(join(root, 'docs', 'guides', 'sandbox.md'), 'utf8');
 
 let sandbox: ChildProcess;
@@ -22,80 +29,24 @@ let env: Record<string, string>;
 let cwd: string;
 const outputs: string[] = [];
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Run one command of the guide in "terminal 2" (checking that the guide shows it as written). */
 function terminal2(command: string): Promise<Ran> {
   expect(guide).toContain(`npx connect-okta-sso ${command}`);
-  const args = command.split(' ');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      outputs.push(stdout, stderr);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runCli(command.split(' '), { cwd, env, input: null, outputs });
 }
 
 beforeAll(async () => {
   cwd = mkdtempSync(join(tmpdir(), 'cos-e2e-sandbox-'));
   const home = mkdtempSync(join(tmpdir(), 'cos-e2e-sandbox-home-'));
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([k]) => !/^(AWS_|OKTA_|CONNECT_OKTA_SSO_)|_proxy$|^(HOME|USERPROFILE)$/i.test(k),
-    ),
-  ) as Record<string, string>;
-  const shell = {
-    ...base,
-    HOME: home,
-    USERPROFILE: home,
-    AWS_CONFIG_FILE: join(home, 'aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, 'aws-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
+  const shell = userShellEnv(home, /^(AWS_|OKTA_|CONNECT_OKTA_SSO_)|_proxy$|^(HOME|USERPROFILE)$/i);
   // Terminal 1: `npx connect-okta-sso sandbox --port 4566 > sandbox.env` (a free port here).
   expect(guide).toContain('npx connect-okta-sso sandbox --port 4566 > sandbox.env');
-  sandbox = spawn(process.execPath, [cli, 'sandbox', '--port', '0'], {
-    cwd,
-    env: shell,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  sandboxEnvText = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    let err = '';
-    sandbox.stderr?.on('data', (c: Buffer) => {
-      err += c.toString();
-    });
-    sandbox.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('CONNECT_OKTA_SSO_SANDBOX_ADMIN_TOKEN=') && out.endsWith('\n')) resolve(out);
-    });
-    sandbox.on('exit', (code) => reject(new Error(`the sandbox exited with ${code}: ${err}`)));
-  });
+  const started = startCliSandbox(['--port', '0'], { cwd, env: shell });
+  ({ child: sandbox, text: sandboxEnvText } = await started);
   writeFileSync(join(cwd, 'sandbox.env'), sandboxEnvText);
   // Terminal 2: `set -a; . ./sandbox.env; set +a`.
   expect(guide).toContain('set -a; . ./sandbox.env; set +a');
-  const lines = Object.fromEntries(
-    sandboxEnvText
-      .trim()
-      .split('\n')
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
-  env = { ...shell, ...lines };
+  env = { ...shell, ...parseEnvLines(sandboxEnvText) };
   // Step 3: the guide's sso.yaml, as its heredoc writes it (the shell expands $OKTA_ORG_URL).
   const heredoc = /cat > sso\.yaml <<EOF\n([\s\S]*?)\nEOF/.exec(guide)?.[1];
   expect(heredoc).toContain('$OKTA_ORG_URL');
@@ -106,14 +57,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  if (sandbox && sandbox.exitCode === null) {
-    const exited = new Promise<number | null>((resolve) => {
-      sandbox.removeAllListeners('exit');
-      sandbox.on('exit', (code) => resolve(code));
-    });
-    sandbox.kill('SIGTERM');
-    expect(await exited).toBe(0);
-  }
+  if (sandbox && sandbox.exitCode === null) expect(await stopChild(sandbox)).toBe(0);
 });
 
 describe('the sandbox guide from two terminals', () => {

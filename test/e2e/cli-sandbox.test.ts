@@ -2,52 +2,23 @@
  * `connect-okta-sso sandbox` as users run it: the built CLI as a process, its environment lines fed
  * to unmodified SDK code in another process, and the state file carried across a restart.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { CLI as cli, parseEnvLines, ROOT as root, startCliSandbox, stopChild } from '../support/cli.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const cli = join(root, 'dist', 'cli', 'main.js');
 const run = promisify(execFile);
 
 /** Start the standalone sandbox and resolve with the environment lines it prints. */
-function startCli(args: string[]): Promise<{ child: ChildProcess; env: Record<string, string> }> {
-  const child = spawn(process.execPath, [cli, 'sandbox', ...args], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr?.on('data', (c: Buffer) => {
-      err += c.toString();
-    });
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('CONNECT_OKTA_SSO_SANDBOX_ADMIN_TOKEN=') && out.endsWith('\n')) {
-        const env = Object.fromEntries(
-          out
-            .trim()
-            .split('\n')
-            .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-        );
-        resolve({ child, env });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`sandbox exited with ${code}: ${err}`)));
-  });
+async function startCli(args: string[]): Promise<{ child: ChildProcess; env: Record<string, string> }> {
+  const { child, text } = await startCliSandbox(args, { cwd: root });
+  return { child, env: parseEnvLines(text) };
 }
 
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.on('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
-}
+const stop = stopChild;
 
 /** Unmodified user code: every SDK reads its configuration from the environment. */
 const USER_CODE = `

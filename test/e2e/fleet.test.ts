@@ -9,7 +9,6 @@
  * print one JSON document with --json, keep every secret out of its output, and exit 0 / 1 / 2 as
  * src/cli/errors.ts defines.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,17 +31,10 @@ import type { FleetPlan } from '../../src/workflows/fleet/fleet.js';
 import { withInstanceScopedNames } from '../../src/workflows/fleet/names.js';
 import { provisionConnectSso } from '../../src/workflows/provision/provision.js';
 import { iamClient, startTestSandbox, writes } from '../helpers.js';
+import { type Ran, runCli, userShellEnv } from '../support/cli.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const cli = join(root, 'dist', 'cli', 'main.js');
 const ACCOUNT_A = '111111111111';
 const ACCOUNT_B = '222222222222';
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let a: Sandbox;
 let b: Sandbox;
@@ -53,27 +45,7 @@ const outputs: string[] = [];
 const secrets: string[] = [];
 
 function cliRun(args: string[], extraEnv: Record<string, string> = {}): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      cwd,
-      env: { ...env, ...extraEnv },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      outputs.push(stdout, stderr);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end('');
-  });
+  return runCli(args, { cwd, env: { ...env, ...extraEnv }, outputs });
 }
 
 /**
@@ -258,17 +230,8 @@ beforeAll(async () => {
   writeFileSync(join(cwd, 'no-targets.yaml'), stringify(defaults()));
   writeFileSync(join(cwd, 'bad.yaml'), 'targets: [ { name: x\n');
 
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(AWS_|OKTA_)|_proxy$|^(HOME|USERPROFILE)$/i.test(k)),
-  ) as Record<string, string>;
   env = {
-    ...base,
-    HOME: home,
-    USERPROFILE: home,
-    AWS_CONFIG_FILE: join(home, 'aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, 'aws-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...userShellEnv(home),
     AWS_ENDPOINT_URL: `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}`,
     OKTA_API_TOKEN: a.okta.token,
   };

@@ -17,35 +17,19 @@ import {
   UpdateSAMLProviderCommand,
 } from '@aws-sdk/client-iam';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectSsoConfig } from '../../src/config/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { provisionConnectSso } from '../../src/workflows/provision/provision.js';
 import type { ProvisionResult } from '../../src/workflows/provision/types.js';
 import { connectClient, iamClient, oktaClient, sandboxContext, startTestSandbox } from '../helpers.js';
+import { addPeople, config } from '../support/config.js';
 
 const ACCOUNT = '123456789012';
 const ADMIN_LABEL = 'Amazon Connect Administrator';
 const CCP_LABEL = 'Amazon Connect CCP';
 
-function config(sb: Sandbox, extra: Partial<ConnectSsoConfig> = {}): ConnectSsoConfig {
-  return {
-    stack: 'acme-cc',
-    region: 'us-east-1',
-    instance: { alias: 'acme-cc' },
-    okta: { orgUrl: sb.okta.orgUrl },
-    apps: [{ kind: 'admin' }, { kind: 'ccp' }],
-    users: [
-      { login: 'jane.doe@acme.com', app: 'admin', connect: { securityProfiles: ['Admin'] } },
-      { login: 'agent1@acme.com', app: 'ccp' },
-    ],
-    ...extra,
-  };
-}
-
 function createUsers(sb: Sandbox): void {
-  sb.admin.createOktaUser({ login: 'jane.doe@acme.com', firstName: 'Jane', lastName: 'Doe' });
-  sb.admin.createOktaUser({ login: 'agent1@acme.com', firstName: 'Agent', lastName: 'One' });
+  addPeople(sb, 2);
   sb.admin.createOktaUser({ login: 'outsider@acme.com', firstName: 'Out', lastName: 'Sider' });
 }
 

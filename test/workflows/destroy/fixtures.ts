@@ -11,14 +11,11 @@ import type { SsoContext } from '../../../src/core/context.js';
 import type { Sandbox, SandboxState } from '../../../src/sandbox/index.js';
 import { provisionConnectSso } from '../../../src/workflows/provision/provision.js';
 import type { ProvisionResult } from '../../../src/workflows/provision/types.js';
+import { config, THREE_USERS } from '../../support/config.js';
+
+export { PEOPLE } from '../../support/config.js';
 
 export type Mode = 'api-integration' | 'group-mapping';
-
-export const PEOPLE = [
-  { login: 'jane.doe@acme.com', firstName: 'Jane', lastName: 'Doe' },
-  { login: 'agent1@acme.com', firstName: 'Agent', lastName: 'One' },
-  { login: 'agent2@acme.com', firstName: 'Agent', lastName: 'Two' },
-] as const;
 
 /** The stack under test: two apps, three users. */
 export function stackConfig(
@@ -26,20 +23,7 @@ export function stackConfig(
   mode: Mode,
   extra: Partial<ConnectSsoConfig> = {},
 ): ConnectSsoConfig {
-  return {
-    stack: 'acme-cc',
-    region: 'us-east-1',
-    instance: { alias: 'acme-cc' },
-    okta: { orgUrl: sb.okta.orgUrl },
-    roleMapping: mode,
-    apps: [{ kind: 'admin' }, { kind: 'ccp' }],
-    users: [
-      { login: 'jane.doe@acme.com', app: 'admin', connect: { securityProfiles: ['Admin'] } },
-      { login: 'agent1@acme.com', app: 'ccp' },
-      { login: 'agent2@acme.com', app: 'ccp' },
-    ],
-    ...extra,
-  };
+  return config(sb, { roleMapping: mode, users: THREE_USERS, ...extra });
 }
 
 /** Another stack in the same account and org, with names of its own. */

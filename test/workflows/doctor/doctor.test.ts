@@ -40,6 +40,7 @@ import type { Sandbox } from '../../../src/sandbox/index.js';
 import { type DoctorFinding, type DoctorReport, doctor } from '../../../src/workflows/doctor/doctor.js';
 import { provisionConnectSso } from '../../../src/workflows/provision/provision.js';
 import { connectClient, iamClient, sandboxContext, startTestSandbox, writes } from '../../helpers.js';
+import { addPeople, config } from '../../support/config.js';
 
 const ACCOUNT = '123456789012';
 const FEDERATION_POLICY = `arn:aws:iam::${ACCOUNT}:policy/okta_federation_policy`;
@@ -47,25 +48,6 @@ const ADMIN_PROVIDER = `arn:aws:iam::${ACCOUNT}:saml-provider/Okta_Connect_Admin
 const CCP_PROVIDER = `arn:aws:iam::${ACCOUNT}:saml-provider/Okta_Connect_CCP`;
 const ADMIN = 'Amazon Connect Administrator';
 const CCP = 'Amazon Connect CCP';
-const USERS = [
-  { login: 'jane.doe@acme.com', firstName: 'Jane', lastName: 'Doe' },
-  { login: 'agent1@acme.com', firstName: 'Agent', lastName: 'One' },
-];
-
-function config(sb: Sandbox, extra: Partial<ConnectSsoConfig> = {}): ConnectSsoConfig {
-  return {
-    stack: 'acme-cc',
-    region: 'us-east-1',
-    instance: { alias: 'acme-cc' },
-    okta: { orgUrl: sb.okta.orgUrl },
-    apps: [{ kind: 'admin' }, { kind: 'ccp' }],
-    users: [
-      { login: 'jane.doe@acme.com', app: 'admin', connect: { securityProfiles: ['Admin'] } },
-      { login: 'agent1@acme.com', app: 'ccp' },
-    ],
-    ...extra,
-  };
-}
 
 type Mode = 'api-integration' | 'group-mapping';
 interface Fixture {
@@ -79,7 +61,7 @@ async function provisioned(mode: Mode): Promise<Fixture> {
   const file = join(mkdtempSync(join(tmpdir(), 'cos-doctor-')), 'state.json');
   const sb = await startTestSandbox({ instanceCreationMs: 0, stateFile: file });
   try {
-    for (const u of USERS) sb.admin.createOktaUser(u);
+    addPeople(sb, 2);
     const ctx = sandboxContext(sb, { maxAttempts: 3 });
     const cfg = config(sb, { roleMapping: mode });
     const first = await provisionConnectSso(cfg, { context: ctx });

@@ -3,22 +3,11 @@
  * wait, "blocked", behind the app's manual step), and a run neither waits for nor reports one.
  */
 import { describe, expect, it } from 'vitest';
-import type { ConnectSsoConfig } from '../../../src/config/index.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import { planConnectSso, provisionConnectSso } from '../../../src/workflows/provision/provision.js';
 import { renderPlan } from '../../../src/workflows/provision/render.js';
 import { sandboxContext, startTestSandbox } from '../../helpers.js';
-
-function config(sb: Sandbox, extra: Partial<ConnectSsoConfig> = {}): ConnectSsoConfig {
-  return {
-    stack: 'acme-cc',
-    region: 'us-east-1',
-    instance: { alias: 'acme-cc' },
-    okta: { orgUrl: sb.okta.orgUrl },
-    apps: [{ kind: 'admin' }, { kind: 'ccp' }],
-    ...extra,
-  };
-}
+import { configWithoutUsers as config } from '../../support/config.js';
 
 async function withSandbox(fn: (sb: Sandbox) => Promise<void>): Promise<void> {
   const sb = await startTestSandbox({ instanceCreationMs: 0 });

@@ -13,30 +13,18 @@ import type { Sandbox } from '../../../src/sandbox/index.js';
 import { planConnectSso, provisionConnectSso } from '../../../src/workflows/provision/provision.js';
 import type { ProvisionEvent } from '../../../src/workflows/provision/types.js';
 import { sandboxContext, startTestSandbox, writes } from '../../helpers.js';
+import { addPeople, config as sharedConfig, THREE_USERS } from '../../support/config.js';
 
+/** The shared config with a second agent. */
 function config(sb: Sandbox, extra: Partial<ConnectSsoConfig> = {}): ConnectSsoConfig {
-  return {
-    stack: 'acme-cc',
-    region: 'us-east-1',
-    instance: { alias: 'acme-cc' },
-    okta: { orgUrl: sb.okta.orgUrl },
-    apps: [{ kind: 'admin' }, { kind: 'ccp' }],
-    users: [
-      { login: 'jane.doe@acme.com', app: 'admin', connect: { securityProfiles: ['Admin'] } },
-      { login: 'agent1@acme.com', app: 'ccp' },
-      { login: 'agent2@acme.com', app: 'ccp' },
-    ],
-    ...extra,
-  };
+  return sharedConfig(sb, { users: THREE_USERS, ...extra });
 }
 
 describe('provisionConnectSso (api-integration)', () => {
   let sb: Sandbox;
   beforeEach(async () => {
     sb = await startTestSandbox({ instanceCreationMs: 50 });
-    sb.admin.createOktaUser({ login: 'jane.doe@acme.com', firstName: 'Jane', lastName: 'Doe' });
-    sb.admin.createOktaUser({ login: 'agent1@acme.com', firstName: 'Agent', lastName: 'One' });
-    sb.admin.createOktaUser({ login: 'agent2@acme.com', firstName: 'Agent', lastName: 'Two' });
+    addPeople(sb);
   });
   afterEach(() => sb.stop());
 
@@ -231,8 +219,7 @@ describe('provisionConnectSso (group-mapping)', () => {
   it('needs no IAM user, no key and no manual step; users join the app’s group', async () => {
     const sb = await startTestSandbox({ instanceCreationMs: 50 });
     try {
-      sb.admin.createOktaUser({ login: 'jane.doe@acme.com', firstName: 'Jane', lastName: 'Doe' });
-      sb.admin.createOktaUser({ login: 'agent1@acme.com', firstName: 'Agent', lastName: 'One' });
+      addPeople(sb, 2);
       const ctx = sandboxContext(sb, { maxAttempts: 3, stack: 'acme-cc' });
       const cfg = config(sb, {
         roleMapping: 'group-mapping',
@@ -311,9 +298,7 @@ describe('what the plan and the events tell a caller', () => {
   let sb: Sandbox;
   beforeEach(async () => {
     sb = await startTestSandbox();
-    sb.admin.createOktaUser({ login: 'jane.doe@acme.com', firstName: 'Jane', lastName: 'Doe' });
-    sb.admin.createOktaUser({ login: 'agent1@acme.com', firstName: 'Agent', lastName: 'One' });
-    sb.admin.createOktaUser({ login: 'agent2@acme.com', firstName: 'Agent', lastName: 'Two' });
+    addPeople(sb);
   });
   afterEach(() => sb.stop());
 

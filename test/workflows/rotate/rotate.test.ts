@@ -25,24 +25,14 @@ import {
   rotateSigningCertificate,
 } from '../../../src/workflows/rotate/rotate.js';
 import { iamClient, sandboxContext, startTestSandbox, writes } from '../../helpers.js';
+import { addPeople, config as sharedConfig } from '../../support/config.js';
 
 const ADMIN = 'Amazon Connect Administrator';
 const CCP = 'Amazon Connect CCP';
 const LOGINS: Record<string, string> = { [ADMIN]: 'jane.doe@acme.com', [CCP]: 'agent1@acme.com' };
 
 function config(sb: Sandbox): ConnectSsoConfig {
-  return {
-    stack: 'acme-cc',
-    region: 'us-east-1',
-    instance: { alias: 'acme-cc' },
-    okta: { orgUrl: sb.okta.orgUrl },
-    roleMapping: 'group-mapping',
-    apps: [{ kind: 'admin' }, { kind: 'ccp' }],
-    users: [
-      { login: 'jane.doe@acme.com', app: 'admin', connect: { securityProfiles: ['Admin'] } },
-      { login: 'agent1@acme.com', app: 'ccp' },
-    ],
-  };
+  return sharedConfig(sb, { roleMapping: 'group-mapping' });
 }
 
 let fixture: string;
@@ -50,8 +40,7 @@ beforeAll(async () => {
   fixture = join(mkdtempSync(join(tmpdir(), 'cos-rotate-')), 'state.json');
   const sb = await startTestSandbox({ instanceCreationMs: 0, stateFile: fixture });
   try {
-    sb.admin.createOktaUser({ login: 'jane.doe@acme.com', firstName: 'Jane', lastName: 'Doe' });
-    sb.admin.createOktaUser({ login: 'agent1@acme.com', firstName: 'Agent', lastName: 'One' });
+    addPeople(sb, 2);
     const result = await provisionConnectSso(config(sb), { context: sandboxContext(sb, { maxAttempts: 3 }) });
     expect(result.errors).toEqual([]);
     expect(result.status).toBe('complete');
