@@ -7,48 +7,7 @@
  * @packageDocumentation
  */
 
-export type {
-  AppConfig,
-  AppKind,
-  ConnectSsoConfig,
-  InstanceConfig,
-  LoadConfigOptions,
-  MappingConditionConfig,
-  MappingConfig,
-  MappingConnectConfig,
-  NamesConfig,
-  OffboardPolicy,
-  OktaConfig,
-  RenamePolicy,
-  ResolvedApp,
-  ResolvedConfig,
-  ResolvedInstance,
-  ResolvedMapping,
-  ResolvedNames,
-  ResolvedOkta,
-  ResolvedOktaAuth,
-  ResolvedSync,
-  ResolvedUser,
-  ResolvedUserConnect,
-  ResolvedUsersFromOkta,
-  RoleMapping,
-  SyncConfig,
-  UserConfig,
-  UserConnectConfig,
-  UsersConfig,
-  UsersFromOktaConfig,
-  ValidateConfigOptions,
-} from './config/index.js';
-export {
-  APP_DEFAULTS,
-  connectSsoConfigSchema,
-  defaultGroupFilter,
-  loadConfig,
-  NAME_DEFAULTS,
-  parseConfigText,
-  renderGroupName,
-  validateConfig,
-} from './config/index.js';
+export * from './config/index.js';
 export type { ConnectPhoneType } from './config/types.js';
 export type {
   Clock,

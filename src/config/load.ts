@@ -98,18 +98,36 @@ export function jsonSyntaxError(text: string): { offset: number; message: string
     if (!m || m[0] === '' || m[0] === '-') fail(`unexpected ${what()}: expected a value`);
     i += (m as RegExpExecArray)[0].length;
   };
+  /** An object or array from its opening bracket: elements separated by `,`, no trailing `,`. */
+  const container = (close: '}' | ']', element: () => void): void => {
+    i++;
+    ws();
+    if (text[i] === close) {
+      i++;
+      return;
+    }
+    for (;;) {
+      element();
+      ws();
+      if (text[i] === ',') {
+        i++;
+        ws();
+        if (text[i] === close) fail("a trailing ',' is not allowed in JSON");
+        continue;
+      }
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      fail(`unexpected ${what()}: expected ',' or '${close}'`);
+    }
+  };
   const value = (depth: number): void => {
     if (depth > 512) fail('nested too deeply');
     ws();
     const c = text[i];
     if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
+      container('}', () => {
         ws();
         if (text[i] !== '"') fail(`unexpected ${what()}: expected a property name in double quotes`);
         string();
@@ -117,42 +135,12 @@ export function jsonSyntaxError(text: string): { offset: number; message: string
         if (text[i] !== ':') fail(`unexpected ${what()}: expected ':' after the property name`);
         i++;
         value(depth + 1);
-        ws();
-        if (text[i] === ',') {
-          i++;
-          ws();
-          if (text[i] === '}') fail("a trailing ',' is not allowed in JSON");
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return;
-        }
-        fail(`unexpected ${what()}: expected ',' or '}'`);
-      }
+      });
+      return;
     }
     if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value(depth + 1);
-        ws();
-        if (text[i] === ',') {
-          i++;
-          ws();
-          if (text[i] === ']') fail("a trailing ',' is not allowed in JSON");
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return;
-        }
-        fail(`unexpected ${what()}: expected ',' or ']'`);
-      }
+      container(']', () => value(depth + 1));
+      return;
     }
     if (c === '"') string();
     else if (c === 't') literal('true');
