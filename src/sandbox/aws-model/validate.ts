@@ -5,6 +5,7 @@
 import { ServiceError } from '../emulator.js';
 import {
   type AwsServiceName,
+  type Bounds,
   type MemberModel,
   MODELS,
   opOf,
@@ -109,6 +110,18 @@ function enumText(ctx: ValidationContext, values: readonly (string | number)[]):
     : `Member must satisfy enum value set: [${values.join(', ')}]`;
 }
 
+/** The length rules (of a string, list or map) that `n` items break: at most one of max and min. */
+function lengthRules(length: Bounds | undefined, n: number): string[] {
+  const rules: string[] = [];
+  if (length?.max !== undefined && n > length.max) {
+    rules.push(`Member must have length less than or equal to ${length.max}`);
+  }
+  if (length?.min !== undefined && n < length.min) {
+    rules.push(`Member must have length greater than or equal to ${length.min}`);
+  }
+  return rules;
+}
+
 /** Constraint rules a scalar value breaks (strings, numbers, enums), without the `Value … at` prefix. */
 function scalarRules(ctx: ValidationContext, ref: MemberModel, shape: ShapeModel, value: unknown): string[] {
   const rules: string[] = [];
@@ -116,15 +129,7 @@ function scalarRules(ctx: ValidationContext, ref: MemberModel, shape: ShapeModel
   const pattern = ref.pattern ?? shape.pattern;
   const range = ref.range ?? shape.range;
   if (typeof value === 'string') {
-    if (length) {
-      const n = codePointLength(value);
-      if (length.max !== undefined && n > length.max) {
-        rules.push(`Member must have length less than or equal to ${length.max}`);
-      }
-      if (length.min !== undefined && n < length.min) {
-        rules.push(`Member must have length greater than or equal to ${length.min}`);
-      }
-    }
+    rules.push(...lengthRules(length, codePointLength(value)));
     if (pattern !== undefined) {
       const meant = PATTERN_FIXES[pattern] ?? pattern;
       const re = compiledPattern(meant);
@@ -165,18 +170,7 @@ function validateValue(ctx: ValidationContext, ref: MemberModel, value: unknown,
     case 'list': {
       if (!Array.isArray(value)) return;
       const length = ref.length ?? shape.length;
-      if (length?.max !== undefined && value.length > length.max) {
-        violation(ctx, value, path, sensitive, `Member must have length less than or equal to ${length.max}`);
-      }
-      if (length?.min !== undefined && value.length < length.min) {
-        violation(
-          ctx,
-          value,
-          path,
-          sensitive,
-          `Member must have length greater than or equal to ${length.min}`,
-        );
-      }
+      for (const rule of lengthRules(length, value.length)) violation(ctx, value, path, sensitive, rule);
       const member = shape.member;
       if (!member) return;
       value.forEach((item, i) => {
@@ -193,18 +187,7 @@ function validateValue(ctx: ValidationContext, ref: MemberModel, value: unknown,
       if (!value || typeof value !== 'object' || Array.isArray(value)) return;
       const entries = Object.entries(value);
       const length = ref.length ?? shape.length;
-      if (length?.max !== undefined && entries.length > length.max) {
-        violation(ctx, value, path, sensitive, `Member must have length less than or equal to ${length.max}`);
-      }
-      if (length?.min !== undefined && entries.length < length.min) {
-        violation(
-          ctx,
-          value,
-          path,
-          sensitive,
-          `Member must have length greater than or equal to ${length.min}`,
-        );
-      }
+      for (const rule of lengthRules(length, entries.length)) violation(ctx, value, path, sensitive, rule);
       const { key, value: val } = shape;
       if (key) {
         const keyShape = shapeOf(ctx.model, key.target);

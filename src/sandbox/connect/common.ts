@@ -237,3 +237,16 @@ export function activeInstance(ctx: EmulatorContext, instanceId: string): Connec
   }
   return instance;
 }
+
+/** How List… and Describe… calls summarise a named resource (profiles, hierarchy levels and groups). */
+export function namedSummary(
+  resource: Pick<ConnectNamedResource, 'id' | 'arn' | 'name' | 'lastModifiedAt' | 'lastModifiedRegion'>,
+) {
+  return {
+    Id: resource.id,
+    Arn: resource.arn,
+    Name: resource.name,
+    LastModifiedTime: timestamp(resource.lastModifiedAt),
+    LastModifiedRegion: resource.lastModifiedRegion,
+  };
+}

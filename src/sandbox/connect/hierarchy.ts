@@ -14,6 +14,7 @@ import {
   getOwn,
   invalidParameter,
   invalidRequest,
+  namedSummary,
   notFound,
   pageOf,
   requestRegion,
@@ -57,26 +58,6 @@ export function requireHierarchyGroup(
   id: string,
 ): ConnectHierarchyGroupState {
   return findGroup(instance, id);
-}
-
-function levelSummary(level: ConnectHierarchyLevelState) {
-  return {
-    Id: level.id,
-    Arn: level.arn,
-    Name: level.name,
-    LastModifiedTime: timestamp(level.lastModifiedAt),
-    LastModifiedRegion: level.lastModifiedRegion,
-  };
-}
-
-function groupSummary(group: ConnectHierarchyGroupState) {
-  return {
-    Id: group.id,
-    Arn: group.arn,
-    Name: group.name,
-    LastModifiedTime: timestamp(group.lastModifiedAt),
-    LastModifiedRegion: group.lastModifiedRegion,
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -140,9 +121,9 @@ export function updateUserHierarchyStructure(
 
 export function describeUserHierarchyStructure(ctx: EmulatorContext, input: { InstanceId: string }) {
   const instance = activeInstance(ctx, input.InstanceId);
-  const structure: Partial<Record<LevelKey, ReturnType<typeof levelSummary>>> = {};
+  const structure: Partial<Record<LevelKey, ReturnType<typeof namedSummary>>> = {};
   levelsOf(instance).forEach((level, i) => {
-    structure[LEVEL_KEYS[i] as LevelKey] = levelSummary(level);
+    structure[LEVEL_KEYS[i] as LevelKey] = namedSummary(level);
   });
   return { HierarchyStructure: structure };
 }
@@ -200,7 +181,7 @@ export function createUserHierarchyGroup(
 export function listUserHierarchyGroups(ctx: EmulatorContext, input: { InstanceId: string } & ListInput) {
   const instance = activeInstance(ctx, input.InstanceId);
   const groups = groupsOf(instance);
-  const page = pageOf(Object.keys(groups), (id) => groupSummary(groups[id] as ConnectHierarchyGroupState), {
+  const page = pageOf(Object.keys(groups), (id) => namedSummary(groups[id] as ConnectHierarchyGroupState), {
     scope: `ListUserHierarchyGroups ${instance.id}`,
     nextToken: input.NextToken,
     maxResults: input.MaxResults ?? DEFAULT_PAGE_SIZE,
@@ -225,9 +206,9 @@ export function describeUserHierarchyGroup(
     chain.unshift(g);
     g = g.parentId === undefined ? undefined : getOwn(groupsOf(instance), g.parentId);
   }
-  const path: Partial<Record<LevelKey, ReturnType<typeof groupSummary>>> = {};
+  const path: Partial<Record<LevelKey, ReturnType<typeof namedSummary>>> = {};
   chain.forEach((g, i) => {
-    path[LEVEL_KEYS[i] as LevelKey] = groupSummary(g);
+    path[LEVEL_KEYS[i] as LevelKey] = namedSummary(g);
   });
   return {
     HierarchyGroup: {

@@ -12,6 +12,7 @@ import {
   copyRecord,
   getOwn,
   invalidParameter,
+  namedSummary,
   notFound,
   pageOf,
   requestRegion,
@@ -26,16 +27,6 @@ export const DEFAULT_PAGE_SIZE = 100;
 /** Routing profiles per instance (Connect service quotas). */
 export const MAX_ROUTING_PROFILES = 100;
 
-function summary(resource: ConnectNamedResource) {
-  return {
-    Id: resource.id,
-    Arn: resource.arn,
-    Name: resource.name,
-    LastModifiedTime: timestamp(resource.lastModifiedAt),
-    LastModifiedRegion: resource.lastModifiedRegion,
-  };
-}
-
 function listNamed(
   ctx: EmulatorContext,
   input: InstanceIdInput & ListInput,
@@ -44,7 +35,7 @@ function listNamed(
 ) {
   const instance = activeInstance(ctx, input.InstanceId);
   const records = pick(instance);
-  return pageOf(Object.keys(records), (id) => summary(records[id] as ConnectNamedResource), {
+  return pageOf(Object.keys(records), (id) => namedSummary(records[id] as ConnectNamedResource), {
     scope: `${operation} ${instance.id}`,
     nextToken: input.NextToken,
     maxResults: input.MaxResults ?? DEFAULT_PAGE_SIZE,
