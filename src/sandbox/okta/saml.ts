@@ -28,6 +28,7 @@ import { InvalidGroupFilter, roleValueForGroup } from './group-mapping.js';
 import { appSigningKey } from './keys.js';
 import { idpEntityId } from './metadata.js';
 import type { Json, JsonObject, OktaApp, OktaAppUser, OktaState, OktaUser } from './state.js';
+import { usersWithLogin } from './user-index.js';
 import { type Ctx, getObject, isObject, okta } from './util.js';
 
 /** What AWS sign-in shows for a response it rejects without saying more (its own wording). */
@@ -112,10 +113,7 @@ export function findAppByExternalKey(state: OktaState, externalKeyId: string): O
 /** A user by login (case-insensitive, as Okta's sign-in compares usernames) or id. */
 export function findUserByLogin(state: OktaState, login: string): OktaUser | undefined {
   if (Object.hasOwn(state.users, login)) return state.users[login];
-  const wanted = login.toLowerCase();
-  return Object.values(state.users).find(
-    (u) => typeof u.profile.login === 'string' && u.profile.login.toLowerCase() === wanted,
-  );
+  return usersWithLogin(state, login)[0];
 }
 
 function settingsApp(app: OktaApp): JsonObject {

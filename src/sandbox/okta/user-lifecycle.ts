@@ -24,6 +24,7 @@ import { oktaError, validationFailed } from './errors.js';
 import { type EventSource, emitEvent, requestSource, userTarget } from './events.js';
 import { addGroupMember } from './memberships.js';
 import type { JsonObject, OktaUser, OktaUserStatus } from './state.js';
+import { indexLogin, unindexLogin } from './user-index.js';
 import { createUserRecord, renderUser, requireUser, validateProfile } from './users.js';
 import {
   type Ctx,
@@ -163,6 +164,7 @@ export function updateUserProfile(
   const now = ctx.now();
   if (changed.length > 0) {
     user.profile = profile;
+    indexLogin(state, user, old.profile.login);
     user.lastUpdated = now;
     // App usernames follow the user's attributes (Okta: "Update application username on: Create and update").
     for (const app of Object.values(state.apps)) {
@@ -200,6 +202,7 @@ export function deleteUserRecord(ctx: Ctx, source: EventSource, user: OktaUser):
   }
   for (const assignments of Object.values(state.appUsers)) delete assignments[user.id];
   delete state.users[user.id];
+  unindexLogin(state, user);
   emitEvent(ctx, source, 'user.lifecycle.delete.completed', [userTarget(user)]);
 }
 

@@ -10,6 +10,7 @@ import { type EventSource, emitEvent, userTarget } from './events.js';
 import { ALL_OPERATORS, type FilterRules, matchesList, parseListExpressions } from './filter.js';
 import { paginate } from './paging.js';
 import type { Json, JsonObject, OktaUser, OktaUserStatus } from './state.js';
+import { indexLogin, usersWithLogin } from './user-index.js';
 import {
   type Ctx,
   clone,
@@ -63,13 +64,13 @@ function sameLogin(a: Json | undefined, b: string): boolean {
 
 /** A user by id, login (case-insensitive) or unambiguous short name (the login before `@`), as GET /users/{id}. */
 export function findUser(ctx: Ctx, idOrLogin: string): OktaUser | undefined {
-  const users = okta(ctx).users;
+  const state = okta(ctx);
+  const users = state.users;
   if (Object.hasOwn(users, idOrLogin)) return users[idOrLogin];
-  const all = Object.values(users);
-  const byLogin = all.find((u) => sameLogin(u.profile.login, idOrLogin));
+  const byLogin = usersWithLogin(state, idOrLogin)[0];
   if (byLogin) return byLogin;
   if (idOrLogin.includes('@')) return undefined;
-  const byShortName = all.filter((u) => {
+  const byShortName = Object.values(users).filter((u) => {
     const login = u.profile.login;
     return typeof login === 'string' && sameLogin(login.split('@')[0], idOrLogin);
   });
@@ -109,7 +110,7 @@ export function validateProfile(ctx: Ctx, profile: JsonObject, self?: OktaUser):
     causes.push(['login', 'login: The field cannot be left blank']);
   else if (!EMAIL.test(login))
     causes.push(['login', 'login: Username must be in the form of an email address']);
-  else if (Object.values(okta(ctx).users).some((u) => u !== self && sameLogin(u.profile.login, login))) {
+  else if (usersWithLogin(okta(ctx), login).some((u) => u !== self)) {
     causes.push(['login', 'login: An object with this field already exists in the current organization']);
   }
   const email = profile.email;
@@ -151,7 +152,9 @@ export function createUserRecord(ctx: Ctx, input: UserInput): OktaUser {
       ...clone(profile),
     },
   };
-  okta(ctx).users[user.id] = user;
+  const state = okta(ctx);
+  state.users[user.id] = user;
+  indexLogin(state, user);
   emitEvent(ctx, input.source, 'user.lifecycle.create', [userTarget(user)]);
   if (active) emitEvent(ctx, input.source, 'user.lifecycle.activate', [userTarget(user)]);
   return user;
