@@ -9,6 +9,7 @@ import { type Clock, type SsoContext, systemClock } from '../../../src/core/cont
 import { createSamlInstance } from '../../../src/resources/connect-instance/ensure.js';
 import type { Sandbox, SandboxOptions } from '../../../src/sandbox/index.js';
 import { connectClient, oktaClient, sandboxContext, startTestSandbox } from '../../helpers.js';
+import { oktaJson } from '../../support/okta.js';
 
 export interface SyncFixture {
   sb: Sandbox;
@@ -22,20 +23,8 @@ export interface SyncFixture {
   people: Map<string, string>;
 }
 
-export async function oktaJson<T>(
-  okta: OktaClient,
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
-  path: string,
-  body?: unknown,
-): Promise<T> {
-  const res = await okta.http.http(`${okta.baseUrl}${path}`, {
-    method,
-    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+/** The one raw-Okta helper (test/support/okta.ts), re-exported for the sync tests. */
+export { oktaJson };
 
 /** Time running `speed` times faster for the sandbox and the library alike (no test sleeps for real). */
 export function fastClock(speed: number): Clock {
