@@ -14,6 +14,17 @@ import {
 } from '../../src/core/errors.js';
 import { fakeIo } from './fake-io.js';
 
+type ProviderErrorInit = ConstructorParameters<typeof ProviderError>[0];
+
+/** A failed `service` `operation` as the providers report it (message `x` unless `more` says). */
+function providerError(
+  service: ProviderErrorInit['service'],
+  operation: string,
+  more: Partial<ProviderErrorInit> = {},
+): ProviderError {
+  return new ProviderError({ service, operation, message: 'x', ...more });
+}
+
 describe('parse', () => {
   it('refuses every flag that would carry a secret, saying where the secret goes instead', () => {
     for (const arg of ['--token', '--okta-token=abc', '--secret-access-key', '--private-key', '--password']) {
@@ -65,36 +76,17 @@ describe('explain', () => {
     expect(manual).toMatchObject({ exitCode: EXIT.manual, actions: ['click here', 'then there'] });
 
     const denied = explain(
-      new ProviderError({
-        service: 'iam',
-        operation: 'CreateRole',
-        message: 'no',
-        providerCode: 'AccessDenied',
-      }),
+      providerError('iam', 'CreateRole', { message: 'no', providerCode: 'AccessDenied' }),
     );
     expect(denied.fix).toContain('iam:CreateRole');
     const okta = explain(
-      new ProviderError({
-        service: 'okta',
-        operation: 'ListApplications',
-        message: 'Invalid token',
-        providerCode: 'E0000011',
-      }),
+      providerError('okta', 'ListApplications', { message: 'Invalid token', providerCode: 'E0000011' }),
     );
     expect(okta.fix).toContain('OKTA_API_TOKEN');
-    const creds = explain(
-      new ProviderError({
-        service: 'iam',
-        operation: 'GetUser',
-        message: 'x',
-        providerCode: 'CredentialsProviderError',
-      }),
-    );
+    const creds = explain(providerError('iam', 'GetUser', { providerCode: 'CredentialsProviderError' }));
     expect(creds).toMatchObject({ exitCode: EXIT.usage });
     const network = explain(
-      new ProviderError({
-        service: 'okta',
-        operation: 'GetApplication',
+      providerError('okta', 'GetApplication', {
         message: 'fetch failed',
         cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
       }),
@@ -120,36 +112,18 @@ describe('explain', () => {
       region: 'eu-west-2',
       oktaOrgUrl: 'http://127.0.0.1:4567',
     };
-    const aws = explain(
-      new ProviderError({
-        service: 'iam',
-        operation: 'GetRole',
-        message: 'x',
-        cause: refused('127.0.0.1', 4566),
-      }),
-      where,
-    );
+    const aws = explain(providerError('iam', 'GetRole', { cause: refused('127.0.0.1', 4566) }), where);
     expect(aws.fix).toContain('Could not reach AWS (iam) at 127.0.0.1:4566 (ECONNREFUSED)');
     expect(aws.fix).toContain('AWS_ENDPOINT_URL sends every AWS call to http://127.0.0.1:4566');
     expect(aws.fix).not.toContain('okta.orgUrl');
     const noEndpoint = explain(
-      new ProviderError({
-        service: 'connect',
-        operation: 'ListInstances',
-        message: 'x',
-        cause: refused('1.2.3.4', 443),
-      }),
+      providerError('connect', 'ListInstances', { cause: refused('1.2.3.4', 443) }),
       { ...where, awsEndpoint: undefined },
     );
     expect(noEndpoint.fix).toContain('region in sso.yaml (eu-west-2)');
     expect(noEndpoint.fix).not.toContain('okta.orgUrl');
     const okta = explain(
-      new ProviderError({
-        service: 'okta',
-        operation: 'ListApplications',
-        message: 'x',
-        cause: refused('127.0.0.1', 4567),
-      }),
+      providerError('okta', 'ListApplications', { cause: refused('127.0.0.1', 4567) }),
       where,
     );
     expect(okta.fix).toContain('check okta.orgUrl in sso.yaml (http://127.0.0.1:4567)');
@@ -161,9 +135,7 @@ describe('explain', () => {
   });
 
   it('credentials missing or refused are exit 2; a missing permission or a network failure is 1', () => {
-    const aws = (providerCode: string) =>
-      explain(new ProviderError({ service: 'iam', operation: 'GetRole', message: 'x', providerCode }))
-        .exitCode;
+    const aws = (providerCode: string) => explain(providerError('iam', 'GetRole', { providerCode })).exitCode;
     for (const code of [
       'CredentialsProviderError',
       'InvalidClientTokenId',
@@ -195,9 +167,7 @@ describe('explain', () => {
     // A step's error caused by refused credentials: their exit code, their fix first, then the step's.
     const rotation = explain(
       new ConnectSsoError('ROTATION_INTERRUPTED', 'rotation of "CCP" stopped at generate', {
-        cause: new ProviderError({
-          service: 'okta',
-          operation: 'GenerateApplicationKey',
+        cause: providerError('okta', 'GenerateApplicationKey', {
           message: 'Invalid token provided',
           providerCode: 'E0000011',
           httpStatus: 401,

@@ -10,42 +10,26 @@ import { fakeIo } from './fake-io.js';
 
 const ESC = '\u001b';
 
+/** The `step-finished` event of a step that created its resource in `ms`. */
+function created(id: string, resource: string, ms: number): ProvisionEvent {
+  return { type: 'step-finished', id, resource, action: 'create', changes: [], ms };
+}
+
 /** A run: two steps, then the CCP users step reporting 3 of its 3 users while the admin step still runs. */
 const EVENTS: ProvisionEvent[] = [
   { type: 'progress', done: 0, total: 5, running: 0 },
   { type: 'step-started', id: 'instance', resource: 'connect instance acme' },
-  {
-    type: 'step-finished',
-    id: 'instance',
-    resource: 'connect instance acme',
-    action: 'create',
-    changes: [],
-    ms: 1200,
-  },
+  created('instance', 'connect instance acme', 1200),
   { type: 'progress', done: 1, total: 5, running: 0 },
   { type: 'step-started', id: 'users:admin', resource: '1 user assignment(s) of "Admin"' },
   { type: 'step-started', id: 'users:ccp', resource: '3 user assignment(s) of "CCP"' },
   { type: 'users-progress', id: 'users:ccp', done: 1, total: 3 },
   { type: 'users-progress', id: 'users:ccp', done: 2, total: 3 },
   { type: 'users-progress', id: 'users:ccp', done: 3, total: 3 },
-  {
-    type: 'step-finished',
-    id: 'users:ccp',
-    resource: '3 user assignment(s) of "CCP"',
-    action: 'create',
-    changes: [],
-    ms: 30,
-  },
+  created('users:ccp', '3 user assignment(s) of "CCP"', 30),
   { type: 'progress', done: 2, total: 5, running: 1 },
   { type: 'users-progress', id: 'users:admin', done: 1, total: 1 },
-  {
-    type: 'step-finished',
-    id: 'users:admin',
-    resource: '1 user assignment(s) of "Admin"',
-    action: 'create',
-    changes: [],
-    ms: 40,
-  },
+  created('users:admin', '1 user assignment(s) of "Admin"', 40),
   { type: 'progress', done: 3, total: 5, running: 0 },
   { type: 'step-started', id: 'integration:ccp', resource: 'okta api integration of "CCP"' },
   {
@@ -119,14 +103,7 @@ describe('progress: what the lines say', () => {
     p.onEvent({ type: 'progress', done: 0, total: 1, running: 0 });
     p.onEvent({ type: 'step-started', id: 'instance', resource: 'connect instance acme' });
     now = 7300;
-    p.onEvent({
-      type: 'step-finished',
-      id: 'instance',
-      resource: 'connect instance acme',
-      action: 'create',
-      changes: [],
-      ms: 2300,
-    });
+    p.onEvent(created('instance', 'connect instance acme', 2300));
     p.onEvent({ type: 'progress', done: 1, total: 1, running: 0 });
     p.finish();
     now = 9000;

@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AppConfig, ConnectSsoConfig } from '../../../src/config/index.js';
 import type { Clock } from '../../../src/core/context.js';
 import { ConfigError } from '../../../src/core/errors.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
@@ -29,38 +30,24 @@ describe('planFleet', () => {
     await b.stop();
   });
 
+  /** Target `name` (instance `acme-<name>`) in `account` and `region`, on sandbox a's Okta org. */
+  const target = (
+    name: string,
+    account: string,
+    region: string,
+    apps: AppConfig[],
+    extra: Partial<ConnectSsoConfig> = {},
+  ): FleetTarget => ({
+    name,
+    account,
+    config: { region, instance: { alias: `acme-${name}` }, okta: { orgUrl: a.okta.orgUrl }, apps, ...extra },
+  });
   const targets = (): FleetTarget[] => [
-    {
-      name: 'prod-use1',
-      account: '111111111111',
-      config: {
-        region: 'us-east-1',
-        instance: { alias: 'acme-prod-use1' },
-        okta: { orgUrl: a.okta.orgUrl },
-        apps: [{ kind: 'admin' }],
-        users: [{ login: 'jane.doe@acme.com', app: 'admin' }],
-      },
-    },
-    {
-      name: 'prod-usw2',
-      account: '111111111111',
-      config: {
-        region: 'us-west-2',
-        instance: { alias: 'acme-prod-usw2' },
-        okta: { orgUrl: a.okta.orgUrl },
-        apps: [{ kind: 'admin' }, { kind: 'ccp' }],
-      },
-    },
-    {
-      name: 'dev-use1',
-      account: '222222222222',
-      config: {
-        region: 'us-east-1',
-        instance: { alias: 'acme-dev-use1' },
-        okta: { orgUrl: a.okta.orgUrl },
-        apps: [{ kind: 'ccp' }],
-      },
-    },
+    target('prod-use1', '111111111111', 'us-east-1', [{ kind: 'admin' }], {
+      users: [{ login: 'jane.doe@acme.com', app: 'admin' }],
+    }),
+    target('prod-usw2', '111111111111', 'us-west-2', [{ kind: 'admin' }, { kind: 'ccp' }]),
+    target('dev-use1', '222222222222', 'us-east-1', [{ kind: 'ccp' }]),
   ];
   // Account 111… is sandbox a, account 222… sandbox b; Okta is a's for everyone.
   const contextFor = (target: FleetTarget, config: { region: string; stack: string }) =>
