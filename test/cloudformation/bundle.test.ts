@@ -46,6 +46,7 @@ import {
   cfnEvent,
   cfnUpdate,
   connectUsernames,
+  expectNoSetupLeft,
   type LambdaService,
   type ResponseServer,
   startHandlerSetup,
@@ -397,11 +398,8 @@ describe('the built Lambda bundle: plain CloudFormation, group mapping, Create â
       expect.arrayContaining(['DeleteGroup', 'DeactivateApplication', 'DeleteApplication']),
     );
     const state = sb.state();
-    expect(Object.keys(state.okta.apps)).toEqual([]);
+    expectNoSetupLeft(sb);
     expect(Object.keys(state.okta.groups)).toEqual([]);
-    expect(state.iam.roles).toEqual([]);
-    expect(state.iam.samlProviders).toEqual([]);
-    expect(state.iam.policies).toEqual([]);
     expect(Object.values(state.connect.instances).filter((i) => i.alias === 'acme-cc')).toEqual([]);
   }, 60_000);
 
@@ -516,10 +514,7 @@ describe('the built Lambda bundle: CDK Provider framework, api-integration, Crea
     expect(done.PhysicalResourceId).toBe(physicalId);
     const state = sb.state();
     expect(Object.values(state.iam.users)).toEqual([]);
-    expect(Object.keys(state.okta.apps)).toEqual([]);
-    expect(state.iam.roles).toEqual([]);
-    expect(state.iam.samlProviders).toEqual([]);
-    expect(state.iam.policies).toEqual([]);
+    expectNoSetupLeft(sb);
     expect(connectUsernames(sb)).toEqual([]);
     expect(Object.values(state.connect.instances).map((i) => i.alias)).toEqual(['acme-cc']);
   }, 60_000);

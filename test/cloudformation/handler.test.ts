@@ -13,6 +13,7 @@ import {
   cfnEvent,
   cfnUpdate,
   connectUsernames,
+  expectNoSetupLeft,
   handlerOptions,
   lambdaContext,
   memoryLogger,
@@ -219,10 +220,7 @@ describe('custom resource handler (plain CloudFormation)', () => {
     const answer = await responses.waitFor(del.RequestId);
     expect(answer.body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id });
     let state = sb.state();
-    expect(Object.keys(state.okta.apps)).toEqual([]);
-    expect(state.iam.roles).toEqual([]);
-    expect(state.iam.samlProviders).toEqual([]);
-    expect(state.iam.policies).toEqual([]);
+    expectNoSetupLeft(sb);
     expect(connectUsernames(sb)).toEqual([]);
     expect(Object.values(state.connect.instances).map((i) => i.alias)).toEqual(['acme-cc']);
 
@@ -337,10 +335,7 @@ describe('custom resource handler (plain CloudFormation)', () => {
     expect(answer.body.Reason).toContain('nobody@acme.com');
     expect(answer.body.Reason).toContain('partial work was removed');
     const state = sb.state();
-    expect(Object.keys(state.okta.apps)).toEqual([]);
-    expect(state.iam.roles).toEqual([]);
-    expect(state.iam.samlProviders).toEqual([]);
-    expect(state.iam.policies).toEqual([]);
+    expectNoSetupLeft(sb);
     expect(Object.values(state.connect.instances).filter((i) => i.alias === 'acme-cc')).toEqual([]);
   });
 

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { expect } from 'vitest';
 import type {
   ContinuationEvent,
   CustomResourceEvent,
@@ -237,6 +238,15 @@ export async function startHandlerSetup(options: SandboxOptions): Promise<Handle
 export async function stopHandlerSetup(setup: Partial<HandlerSetup>): Promise<void> {
   await setup.responses?.close();
   await setup.sb?.stop();
+}
+
+/** No Okta app, IAM role, SAML provider or IAM policy is left in the sandbox (a torn-down setup). */
+export function expectNoSetupLeft(sb: Sandbox): void {
+  const state = sb.state();
+  expect(Object.keys(state.okta.apps)).toEqual([]);
+  expect(state.iam.roles).toEqual([]);
+  expect(state.iam.samlProviders).toEqual([]);
+  expect(state.iam.policies).toEqual([]);
 }
 
 /** Every Connect username in the sandbox, over every instance, sorted. */
