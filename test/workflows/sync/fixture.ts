@@ -2,7 +2,14 @@
  * Shared plumbing of the sync tests: a sandbox with an ACTIVE SAML instance, Okta people and groups made
  * through Okta's own API (the real Okta SDK's transport), and a config that syncs them.
  */
-import { type ConnectClient, DescribeUserCommand, SearchUsersCommand } from '@aws-sdk/client-connect';
+import {
+  type ConnectClient,
+  CreateUserCommand,
+  DescribeUserCommand,
+  ListRoutingProfilesCommand,
+  ListSecurityProfilesCommand,
+  SearchUsersCommand,
+} from '@aws-sdk/client-connect';
 import type { Client as OktaClient } from '@okta/okta-sdk-nodejs';
 import type { ConnectSsoConfig } from '../../../src/config/types.js';
 import { type Clock, type SsoContext, systemClock } from '../../../src/core/context.js';
@@ -145,11 +152,40 @@ export async function connectUsers(f: SyncFixture): Promise<
 }
 
 async function profileNames(f: SyncFixture): Promise<Map<string, string>> {
-  const { ListSecurityProfilesCommand } = await import('@aws-sdk/client-connect');
   const { SecurityProfileSummaryList = [] } = await f.connect.send(
     new ListSecurityProfilesCommand({ InstanceId: f.instanceId }),
   );
   return new Map(SecurityProfileSummaryList.map((p) => [p.Id as string, p.Name as string]));
+}
+
+/**
+ * A Connect user made by hand (as in the console, not by the library) with the security profile named
+ * `securityProfile` and the instance's first routing profile; its id.
+ */
+export async function consoleUser(
+  f: SyncFixture,
+  username: string,
+  identity: { FirstName: string; LastName: string },
+  securityProfile: string,
+): Promise<string> {
+  const { SecurityProfileSummaryList = [] } = await f.connect.send(
+    new ListSecurityProfilesCommand({ InstanceId: f.instanceId }),
+  );
+  const profile = SecurityProfileSummaryList.find((p) => p.Name === securityProfile)?.Id as string;
+  const { RoutingProfileSummaryList = [] } = await f.connect.send(
+    new ListRoutingProfilesCommand({ InstanceId: f.instanceId }),
+  );
+  const created = await f.connect.send(
+    new CreateUserCommand({
+      InstanceId: f.instanceId,
+      Username: username,
+      IdentityInfo: identity,
+      PhoneConfig: { PhoneType: 'SOFT_PHONE' },
+      SecurityProfileIds: [profile],
+      RoutingProfileId: RoutingProfileSummaryList[0]?.Id as string,
+    }),
+  );
+  return created.UserId as string;
 }
 
 /** Writes the sandbox served since the last reset. */

@@ -1,9 +1,3 @@
-/**
- * syncUsers against the sandbox with the real SDK clients: mapping rules by group and attribute, the
- * plan's per-user sources, an unknown profile name (zero writes), and a scripted series of Okta changes
- * (join, move group, leave) with each offboarding policy; only users the library created are offboarded.
- */
-import { CreateUserCommand, ListSecurityProfilesCommand } from '@aws-sdk/client-connect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/core/errors.js';
 import { syncUsers } from '../../../src/index.js';
@@ -12,6 +6,7 @@ import {
   addPerson,
   config,
   connectUsers,
+  consoleUser,
   joinGroup,
   leaveGroup,
   type SyncFixture,
@@ -178,25 +173,7 @@ describe('a scripted series of Okta changes', () => {
     for (const login of ['ann@acme.com', 'bob@acme.com', 'cat@acme.com'])
       await addPerson(f, login, {}, ['cc-agents']);
     // A Connect user made by hand with no Okta counterpart: never offboarded.
-    const { SecurityProfileSummaryList = [] } = await f.connect.send(
-      new ListSecurityProfilesCommand({ InstanceId: f.instanceId }),
-    );
-    const agent = SecurityProfileSummaryList.find((p) => p.Name === 'Agent')?.Id as string;
-    const { ListRoutingProfilesCommand } = await import('@aws-sdk/client-connect');
-    const { RoutingProfileSummaryList = [] } = await f.connect.send(
-      new ListRoutingProfilesCommand({ InstanceId: f.instanceId }),
-    );
-    const created = await f.connect.send(
-      new CreateUserCommand({
-        InstanceId: f.instanceId,
-        Username: 'handmade',
-        IdentityInfo: { FirstName: 'Hand', LastName: 'Made' },
-        PhoneConfig: { PhoneType: 'SOFT_PHONE' },
-        SecurityProfileIds: [agent],
-        RoutingProfileId: RoutingProfileSummaryList[0]?.Id as string,
-      }),
-    );
-    foreignId = created.UserId as string;
+    foreignId = await consoleUser(f, 'handmade', { FirstName: 'Hand', LastName: 'Made' }, 'Agent');
   });
   afterAll(() => f.sb.stop());
 
@@ -289,24 +266,7 @@ describe('a scripted series of Okta changes', () => {
 
   it('a Connect user with a synced username but not made here is given only what rules name, never offboarded', async () => {
     // 'handmade' joins Okta under that login? Okta logins are e-mail shaped: use an e-mail-named user instead.
-    const { SecurityProfileSummaryList = [] } = await f.connect.send(
-      new ListSecurityProfilesCommand({ InstanceId: f.instanceId }),
-    );
-    const admin = SecurityProfileSummaryList.find((p) => p.Name === 'Admin')?.Id as string;
-    const { ListRoutingProfilesCommand } = await import('@aws-sdk/client-connect');
-    const { RoutingProfileSummaryList = [] } = await f.connect.send(
-      new ListRoutingProfilesCommand({ InstanceId: f.instanceId }),
-    );
-    await f.connect.send(
-      new CreateUserCommand({
-        InstanceId: f.instanceId,
-        Username: 'eve@acme.com',
-        IdentityInfo: { FirstName: 'Eve', LastName: 'Console' },
-        PhoneConfig: { PhoneType: 'SOFT_PHONE' },
-        SecurityProfileIds: [admin],
-        RoutingProfileId: RoutingProfileSummaryList[0]?.Id as string,
-      }),
-    );
+    await consoleUser(f, 'eve@acme.com', { FirstName: 'Eve', LastName: 'Console' }, 'Admin');
     await addPerson(f, 'eve@acme.com', { firstName: 'Eve', lastName: 'Okta' }, ['cc-agents']);
     f.sb.resetRequests();
     // No rule names her profiles: the console-made user keeps Admin and its names.
