@@ -31,6 +31,12 @@ import {
   type RotationStage,
 } from './types.js';
 
+/**
+ * How long after the current key's creation a new key may be generated. Okta's `created` has whole
+ * seconds; two seconds leave room for a small clock difference between this machine and Okta.
+ */
+const KEY_ORDER_GAP_MS = 2_000;
+
 /** Rotate one app's signing certificate, or say it is not due. */
 export async function rotateApp(
   ctx: SsoContext,
@@ -165,6 +171,11 @@ export async function rotateApp(
   // ---- (a) generate
   await stage('generate', async () => {
     if (outcome !== 'rotated') return 'already-done';
+    // A re-run tells the new key from the old one only by `created`, which Okta gives to the second:
+    // a key generated in the same second as the current one (a rotation right after provisioning)
+    // could not be resumed. Wait that second out first.
+    const wait = Math.min(KEY_ORDER_GAP_MS, current.created + KEY_ORDER_GAP_MS - ctx.clock.now());
+    if (wait > 0) await ctx.clock.sleep(wait, ctx.signal);
     const { data } = await oktaRequest<OktaAppKeyJson>(ctx, 'GenerateApplicationKey', {
       method: 'POST',
       path: `/api/v1/apps/${encodeURIComponent(okta.id)}/credentials/keys/generate`,
@@ -172,6 +183,12 @@ export async function rotateApp(
     });
     const generated = toAppKey(data);
     if (!generated) throw new Error(`Okta generated a key without a certificate (kid ${data.kid})`);
+    if (generated.created <= current.created) {
+      ctx.logger.warn(
+        `okta signing key ${generated.kid} has the same creation time as ${current.kid}: if this rotation stops before the switch, a re-run cannot tell them apart (check the clocks)`,
+        { appId: okta.id, kid: generated.kid },
+      );
+    }
     target = generated;
     changes.push(`okta: generated signing key ${describeKey(generated)} for "${app.label}"`);
     ctx.logger.info(`generated okta signing key ${generated.kid} for app ${app.label} (${okta.id})`, {
