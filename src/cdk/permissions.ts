@@ -43,11 +43,12 @@ export function handlerPolicyStatements(
   const iam = (type: string, name: string) => `arn:${partition}:iam::${account}:${type}/${name}`;
   const connect = (suffix: string) => `arn:${partition}:connect:${region}:${account}:instance${suffix}`;
   const apiIntegration = config.roleMapping === 'api-integration';
-  const policies = [
-    config.names.federationPolicy,
-    ...(apiIntegration ? [config.names.oktaAccessPolicy] : []),
-  ];
-  const policyArns = policies.map((p) => iam('policy', p));
+  // Both managed policies and the API user, whatever the role mapping: the teardown looks for each (a
+  // setup switched from api-integration to group mapping still has them) and must be allowed to.
+  const policyArns = [config.names.federationPolicy, config.names.oktaAccessPolicy].map((p) =>
+    iam('policy', p),
+  );
+  const user = iam('user', config.names.oktaApiUser);
   const statements: HandlerPolicyStatement[] = [
     {
       Sid: 'ListWithoutResourceLevelPermissions',
@@ -93,15 +94,25 @@ export function handlerPolicyStatements(
         'connect:DeleteUser',
         'connect:UpdateUserSecurityProfiles',
         'connect:UpdateUserRoutingProfile',
+        'connect:UpdateUserIdentityInfo',
+        'connect:UpdateUserHierarchy',
         'connect:ListUsers',
         'connect:ListSecurityProfiles',
         'connect:ListRoutingProfiles',
+        'connect:ListUserHierarchyGroups',
+        'connect:DescribeUserHierarchyGroup',
+        // The teardown deletes the quick connects that name a user before the user (DeleteUser leaves them).
+        'connect:ListQuickConnects',
+        'connect:DescribeQuickConnect',
+        'connect:DeleteQuickConnect',
       ],
       Resource: [
         connect('/*'),
         connect('/*/agent/*'),
         connect('/*/security-profile/*'),
         connect('/*/routing-profile/*'),
+        connect('/*/agent-group/*'),
+        connect('/*/transfer-destination/*'),
       ],
     },
     {
@@ -143,6 +154,7 @@ export function handlerPolicyStatements(
         'iam:TagRole',
         'iam:ListAttachedRolePolicies',
         'iam:ListRolePolicies',
+        'iam:DeleteRolePolicy',
         'iam:DetachRolePolicy',
         'iam:DeleteRole',
       ],
@@ -156,25 +168,33 @@ export function handlerPolicyStatements(
       Resource: config.apps.map((a) => iam('role', a.roleName)),
       Condition: { ArnEquals: { 'iam:PolicyARN': [iam('policy', config.names.federationPolicy)] } },
     },
+    {
+      Sid: 'TheOktaApiUserTeardown',
+      Effect: 'Allow',
+      Action: [
+        'iam:GetUser',
+        'iam:ListAccessKeys',
+        'iam:DeleteAccessKey',
+        'iam:ListAttachedUserPolicies',
+        'iam:DetachUserPolicy',
+        'iam:ListUserPolicies',
+        'iam:DeleteUserPolicy',
+        'iam:DeleteUser',
+      ],
+      Resource: [user],
+    },
   ];
   if (apiIntegration) {
-    const user = iam('user', config.names.oktaApiUser);
     statements.push(
       {
         Sid: 'TheOktaApiUserAndItsKeys',
         Effect: 'Allow',
         Action: [
           'iam:CreateUser',
-          'iam:GetUser',
           'iam:TagUser',
           'iam:UntagUser',
-          'iam:ListAttachedUserPolicies',
-          'iam:DetachUserPolicy',
-          'iam:DeleteUser',
           'iam:CreateAccessKey',
-          'iam:ListAccessKeys',
           'iam:UpdateAccessKey',
-          'iam:DeleteAccessKey',
           'iam:GetAccessKeyLastUsed',
         ],
         Resource: [user],
