@@ -50,7 +50,8 @@ const SERVICES = {
       ListSecurityProfiles ListRoutingProfiles TagResource UntagResource ListTagsForResource GetFederationToken
       UpdateUserHierarchy CreateUserHierarchyGroup ListUserHierarchyGroups DescribeUserHierarchyGroup
       DescribeUserHierarchyStructure UpdateUserHierarchyStructure CreateRoutingProfile DescribeRoutingProfile
-      ListQueues CreateQuickConnect ListQuickConnects DescribeQuickConnect DeleteQuickConnect`,
+      ListQueues CreateQuickConnect ListQuickConnects DescribeQuickConnect DeleteQuickConnect
+      CreateSecurityProfile DescribeSecurityProfile DeleteSecurityProfile`,
   },
   sts: {
     file: 'sts.json',

@@ -46,6 +46,11 @@ import {
   listQuickConnects,
 } from './quick-connects.js';
 import { searchUsers } from './search-users.js';
+import {
+  createSecurityProfile,
+  deleteSecurityProfile,
+  describeSecurityProfile,
+} from './security-profiles.js';
 import { listTagsForResource, tagResource, untagResource } from './tags.js';
 import {
   createUser,
@@ -87,6 +92,9 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   ListUserHierarchyGroups: op(listUserHierarchyGroups),
   DescribeUserHierarchyGroup: op(describeUserHierarchyGroup),
   ListSecurityProfiles: op(listSecurityProfiles),
+  CreateSecurityProfile: op(createSecurityProfile),
+  DescribeSecurityProfile: op(describeSecurityProfile),
+  DeleteSecurityProfile: op(deleteSecurityProfile),
   ListRoutingProfiles: op(listRoutingProfiles),
   CreateRoutingProfile: op(createRoutingProfile),
   DescribeRoutingProfile: op(describeRoutingProfile),

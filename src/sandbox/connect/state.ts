@@ -27,6 +27,14 @@ export interface ConnectNamedResource {
   tags: Record<string, string>;
 }
 
+/** A security profile: a named resource with what CreateSecurityProfile was given (the defaults: neither). */
+export interface ConnectSecurityProfileState extends ConnectNamedResource {
+  /** The profile's description. */
+  description?: string;
+  /** The permissions it grants (`BasicAgentAccess`, …); empty grants nothing. */
+  permissions?: string[];
+}
+
 /** A routing profile: a named resource with what DescribeRoutingProfile reports of it. */
 export interface ConnectRoutingProfileState extends ConnectNamedResource {
   /** The profile's description (the default profile's: `Default routing profile`). */
@@ -205,7 +213,7 @@ export interface ConnectInstanceState {
   /** The instance's tags, key → value. */
   tags: Record<string, string>;
   /** Filled in when the instance becomes ACTIVE: Admin, Agent, CallCenterManager, QualityAnalyst. */
-  securityProfiles: Record<string, ConnectNamedResource>;
+  securityProfiles: Record<string, ConnectSecurityProfileState>;
   /** Filled in when the instance becomes ACTIVE: Basic Routing Profile; CreateRoutingProfile adds more. */
   routingProfiles: Record<string, ConnectRoutingProfileState>;
   /** Filled in when the instance becomes ACTIVE: BasicQueue. */

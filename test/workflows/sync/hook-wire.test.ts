@@ -38,7 +38,7 @@ describe('event hooks delivered by the sandbox Okta', () => {
         { when: { group: 'cc-supervisors' }, connect: { securityProfiles: ['CallCenterManager'] } },
         { when: { attribute: { department: 'Quality' } }, connect: { securityProfiles: ['QualityAnalyst'] } },
       ],
-      // The sandbox cannot create security profiles: an existing one stands for a no-access profile.
+      // An existing profile as the no-access one (sync.test.ts covers the one strip creates).
       sync: { noAccessSecurityProfile: 'Admin' },
     });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/core/errors.js';
+import { MANAGED_BY_KEY, MANAGED_BY_VALUE } from '../../../src/core/ownership.js';
 import { syncUsers } from '../../../src/index.js';
 import {
   addGroup,
@@ -181,8 +182,7 @@ describe('a scripted series of Okta changes', () => {
     config(f, {
       users: { fromOkta: { groups: ['cc-agents', 'cc-supervisors'] } },
       mappings: [{ when: { group: 'cc-supervisors' }, connect: { securityProfiles: ['CallCenterManager'] } }],
-      // The sandbox cannot create security profiles: an existing one stands for a no-access profile.
-      sync: { noAccessSecurityProfile: 'QualityAnalyst' },
+      // sync.noAccessSecurityProfile left at its default, which the instance does not have: strip makes it.
     });
 
   it('first sync creates the three agents', async () => {
@@ -230,12 +230,26 @@ describe('a scripted series of Okta changes', () => {
   });
 
   it("leave with offboard 'strip': the leaver keeps only the no-access profile; the hand-made user is untouched", async () => {
+    // A dry run says what it would do and creates nothing, not even the no-access profile.
     f.sb.resetRequests();
+    const plan = await syncUsers(cfg(), { context: f.ctx, offboard: 'strip', dryRun: true });
+    expect(plan.offboarded.map((u) => [u.username, u.changes])).toEqual([
+      ['cat@acme.com', [expect.stringMatching(/→ \[connect-okta-sso-no-access\]/)]],
+    ]);
+    expect(writeOps(f.sb)).toEqual([]);
+
     const r = await syncUsers(cfg(), { context: f.ctx, offboard: 'strip' });
     expect(r.offboarded.map((u) => [u.username, u.offboard])).toEqual([['cat@acme.com', 'strip']]);
-    expect(writeOps(f.sb)).toEqual(['UpdateUserSecurityProfiles']);
+    // The instance has no profile of that name: the run creates it (no permissions, tagged as ours) first.
+    expect(writeOps(f.sb)).toEqual(['CreateSecurityProfile', 'UpdateUserSecurityProfiles']);
+    const made = Object.values(f.sb.state().connect.instances)
+      .flatMap((i) => Object.values(i.securityProfiles))
+      .filter((p) => p.name === 'connect-okta-sso-no-access');
+    expect(made).toHaveLength(1);
+    expect(made[0]?.permissions).toEqual([]);
+    expect(made[0]?.tags).toMatchObject({ [MANAGED_BY_KEY]: MANAGED_BY_VALUE });
     const users = await connectUsers(f);
-    expect(users.get('cat@acme.com')?.securityProfiles).toEqual(['QualityAnalyst']);
+    expect(users.get('cat@acme.com')?.securityProfiles).toEqual(['connect-okta-sso-no-access']);
     expect(users.get('handmade')?.id).toBe(foreignId);
     // Stripping again is nothing to do.
     f.sb.resetRequests();
