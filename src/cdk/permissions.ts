@@ -105,6 +105,9 @@ export function handlerPolicyStatements(
         'connect:ListQuickConnects',
         'connect:DescribeQuickConnect',
         'connect:DeleteQuickConnect',
+        // …and the no-access security profile a sync's strip made, once no user has it.
+        'connect:DescribeSecurityProfile',
+        'connect:DeleteSecurityProfile',
       ],
       Resource: [
         connect('/*'),

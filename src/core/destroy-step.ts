@@ -19,6 +19,7 @@ export type DestroyAction = 'delete' | 'keep' | 'foreign' | 'absent' | 'blocked'
 export type DestroyResourceKind =
   | 'connect-quick-connect'
   | 'connect-user'
+  | 'connect-security-profile'
   | 'okta-group'
   | 'okta-app'
   | 'iam-role'

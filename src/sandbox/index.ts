@@ -36,6 +36,7 @@ export type {
   ConnectNamedResource,
   ConnectQuickConnectState,
   ConnectRoutingProfileState,
+  ConnectSecurityProfileState,
   ConnectState,
   ConnectUserState,
 } from './connect/state.js';

@@ -13,7 +13,7 @@
  */
 import type { SsoContext } from '../../core/context.js';
 import { type DestroyRecord, type DestroyStepOptions, destroyRecord } from '../../core/destroy-step.js';
-import { ConfigError } from '../../core/errors.js';
+import { ConfigError, ConflictError } from '../../core/errors.js';
 import { CONNECT_INSTANCE_ID } from '../../providers/aws/arn.js';
 import { awsErrorCode, isAwsError } from '../../providers/aws/call.js';
 import { send, sendPages } from '../../providers/aws/send.js';
@@ -30,6 +30,12 @@ export interface DestroyConnectUsersInput extends DestroyStepOptions {
    * not this teardown's concern and are not reported. Default none.
    */
   usernames?: readonly string[];
+  /**
+   * The name of the no-access security profile `syncUsers` creates for `offboard: 'strip'`
+   * (`sync.noAccessSecurityProfile`). When this stack created it, it is deleted after the users; one
+   * with that name it did not create is reported as `foreign`. Default: not looked for.
+   */
+  noAccessSecurityProfile?: string;
 }
 
 /** A Connect user found for the teardown. */
@@ -147,11 +153,16 @@ const gone = (error: unknown): void => {
  * quick connect names another user, and `DescribeUser` for a named user the search did not return (its
  * index can lag). A USER quick connect naming a user that no longer exists is reported as `foreign`
  * with the command that deletes it, never deleted.
- * Writes: `DeleteQuickConnect`, `DeleteUser` (retried while throttled). A second run finds nothing
- * tagged and writes nothing.
+ * With `noAccessSecurityProfile`: `ListSecurityProfiles` and, when one has that name,
+ * `DescribeSecurityProfile`.
+ * Writes: `DeleteQuickConnect`, `DeleteUser`, then `DeleteSecurityProfile` for the no-access profile
+ * when it is this stack's (each retried while throttled). A second run finds nothing tagged and writes
+ * nothing.
  *
  * @throws {ConfigError} an instance id that is not a Connect instance id, before any call.
  * @throws {ProviderError} a Connect error (e.g. the instance does not exist or is not ACTIVE).
+ * @throws {ConflictError} the no-access profile is this stack's but users it did not create have it
+ *   (after this stack's users are deleted).
  */
 export async function destroyConnectUsers(
   ctx: SsoContext,
@@ -223,7 +234,10 @@ export async function destroyConnectUsers(
       }
     }
   }
-  if (ours.size === 0) return records;
+  if (ours.size === 0) {
+    records.push(...(await destroyNoAccessProfile(ctx, input, dryRun)));
+    return records;
+  }
 
   const users = [...ours.values()].sort((a, b) => a.username.localeCompare(b.username));
   for (const user of users) {
@@ -268,5 +282,82 @@ export async function destroyConnectUsers(
       ),
     );
   }
+  records.push(...(await destroyNoAccessProfile(ctx, input, dryRun)));
   return records;
+}
+
+/**
+ * The no-access security profile, after the users (a profile a user still has cannot be deleted):
+ * found by name in `ListSecurityProfiles`, its tags read with `DescribeSecurityProfile`.
+ */
+async function destroyNoAccessProfile(
+  ctx: SsoContext,
+  input: DestroyConnectUsersInput,
+  dryRun: boolean,
+): Promise<DestroyRecord[]> {
+  const name = input.noAccessSecurityProfile;
+  if (!name) return [];
+  const { instanceId } = input;
+  let id: string | undefined;
+  for await (const page of sendPages(ctx, 'connect', 'ListSecurityProfiles', {
+    InstanceId: instanceId,
+    MaxResults: 1000,
+  })) {
+    id ??= page.SecurityProfileSummaryList?.find((p) => p.Name === name)?.Id;
+    if (id) break;
+  }
+  if (!id) return [];
+  const resource = `connect security profile '${name}'`;
+  let tags: Record<string, string> | undefined;
+  try {
+    const { SecurityProfile } = await send(ctx, 'connect', 'DescribeSecurityProfile', {
+      InstanceId: instanceId,
+      SecurityProfileId: id,
+    });
+    tags = SecurityProfile?.Tags;
+  } catch (error) {
+    if (isAwsError(error, 'ResourceNotFoundException')) return [];
+    throw error;
+  }
+  const owner = ownershipOf(ctx, tags);
+  if (owner !== 'ours') {
+    return [
+      destroyRecord(
+        'connect-security-profile',
+        resource,
+        id,
+        'foreign',
+        `it ${ownerDescription(ctx, owner, tags)}`,
+        dryRun,
+      ),
+    ];
+  }
+  if (!dryRun) {
+    try {
+      await paced(ctx, () =>
+        send(ctx, 'connect', 'DeleteSecurityProfile', { InstanceId: instanceId, SecurityProfileId: id }),
+      );
+    } catch (error) {
+      if (isAwsError(error, 'ResourceNotFoundException')) return [];
+      if (!isAwsError(error, 'ResourceInUseException')) throw error;
+      throw new ConflictError(
+        resource,
+        `Cannot delete ${resource}: Connect users this stack did not create have it (syncUsers strips ` +
+          'only its own users, so someone gave it to them). Give them another security profile, then run ' +
+          'the teardown again.',
+        { cause: error },
+      );
+    }
+    ctx.logger.info(`deleted connect security profile ${name}`, { instanceId, securityProfileId: id });
+  }
+  return [
+    destroyRecord(
+      'connect-security-profile',
+      resource,
+      id,
+      'delete',
+      'the no-access profile syncUsers made for stripped users: delete it after the users',
+      dryRun,
+    ),
+  ];
 }

@@ -92,6 +92,7 @@ export function buildSteps(
       return destroyConnectUsers(ctx, {
         instanceId: id,
         usernames: config.users.map((u) => u.login),
+        noAccessSecurityProfile: config.sync.noAccessSecurityProfile,
         dryRun,
       });
     },

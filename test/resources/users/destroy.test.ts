@@ -6,13 +6,17 @@
 import {
   type ConnectClient,
   CreateQuickConnectCommand,
+  CreateSecurityProfileCommand,
   CreateUserCommand,
   DeleteUserCommand,
   ListQuickConnectsCommand,
+  UpdateUserSecurityProfilesCommand,
 } from '@aws-sdk/client-connect';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SsoContext } from '../../../src/core/context.js';
-import { ConfigError } from '../../../src/core/errors.js';
+import type { DestroyRecord } from '../../../src/core/destroy-step.js';
+import { ConfigError, ConflictError } from '../../../src/core/errors.js';
+import { ownershipTagMap } from '../../../src/providers/aws/tags.js';
 import { createSamlInstance } from '../../../src/resources/connect-instance/ensure.js';
 import { ensureConnectUser, resolveConnectProfiles } from '../../../src/resources/users/connect-user.js';
 import { destroyConnectUsers } from '../../../src/resources/users/destroy.js';
@@ -155,6 +159,87 @@ describe('destroyConnectUsers', () => {
       }),
     ).rejects.toBeInstanceOf(ConfigError);
     expect(suite.sb.requests()).toEqual([]);
+  });
+});
+
+describe('destroyConnectUsers: the no-access security profile of offboard: strip', () => {
+  /** A security profile as syncUsers' strip makes it: no permissions, tagged with `stack` (or untagged). */
+  async function noAccessProfile(name: string, stack: string | undefined): Promise<string> {
+    const made = await connect.send(
+      new CreateSecurityProfileCommand({
+        InstanceId: instanceId,
+        SecurityProfileName: name,
+        Permissions: [],
+        ...(stack ? { Tags: ownershipTagMap({ stack }) } : {}),
+      }),
+    );
+    return made.SecurityProfileId as string;
+  }
+  const profileNames = () =>
+    Object.values(suite.sb.state().connect.instances[instanceId]?.securityProfiles ?? {}).map((p) => p.name);
+  // The instance still holds an earlier test's dangling quick connect (reported each run): left out here.
+  const profileRecords = (records: DestroyRecord[]) =>
+    records.filter((r) => r.kind === 'connect-security-profile');
+  const strip = (userId: string, profileId: string) =>
+    connect.send(
+      new UpdateUserSecurityProfilesCommand({
+        InstanceId: instanceId,
+        UserId: userId,
+        SecurityProfileIds: [profileId],
+      }),
+    );
+
+  it('deletes this stack’s profile after the users; a dry run writes nothing; a re-run writes nothing', async () => {
+    const profile = await noAccessProfile('cos-no-access', 'acme-cc');
+    await strip(await user('stripped@acme.com', 'acme-cc'), profile);
+    suite.sb.resetRequests();
+    const input = { instanceId, noAccessSecurityProfile: 'cos-no-access' };
+    const planned = await destroyConnectUsers(ctx(), { ...input, dryRun: true });
+    expect(planned.map((r) => [r.kind, r.resource, r.action]).at(-1)).toEqual([
+      'connect-security-profile',
+      "connect security profile 'cos-no-access'",
+      'delete',
+    ]);
+    expect(writeOps()).toEqual([]);
+
+    const done = await destroyConnectUsers(ctx(), input);
+    expect(done.at(-1)).toMatchObject({ kind: 'connect-security-profile', id: profile, action: 'delete' });
+    // The user first: Connect refuses to delete a profile a user has.
+    expect(writeOps()).toEqual(['DeleteUser', 'DeleteSecurityProfile']);
+    expect(profileNames()).not.toContain('cos-no-access');
+
+    suite.sb.resetRequests();
+    expect(profileRecords(await destroyConnectUsers(ctx(), input))).toEqual([]);
+    expect(writeOps()).toEqual([]);
+  });
+
+  it('a profile of that name it did not make is foreign; one a hand-made user holds is a ConflictError with the fix', async () => {
+    const foreign = await destroyConnectUsers(ctx(), {
+      instanceId,
+      noAccessSecurityProfile: 'QualityAnalyst',
+    });
+    expect(profileRecords(foreign)).toEqual([
+      expect.objectContaining({
+        kind: 'connect-security-profile',
+        action: 'foreign',
+        reason: expect.stringContaining('was not created by connect-okta-sso'),
+      }),
+    ]);
+
+    const held = await noAccessProfile('held-no-access', 'acme-cc');
+    await strip(await handMadeUser('held@acme.com'), held);
+    suite.sb.resetRequests();
+    const error = await destroyConnectUsers(ctx(), {
+      instanceId,
+      noAccessSecurityProfile: 'held-no-access',
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({
+      resource: "connect security profile 'held-no-access'",
+      message: expect.stringMatching(/Give them another security profile, then run the teardown again\.$/),
+    });
+    expect(profileNames()).toContain('held-no-access');
+    expect(usernames()).toContain('held@acme.com');
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/core/errors.js';
 import { MANAGED_BY_KEY, MANAGED_BY_VALUE } from '../../../src/core/ownership.js';
-import { syncUsers } from '../../../src/index.js';
+import { destroyConnectSso, syncUsers } from '../../../src/index.js';
 import {
   addGroup,
   addPerson,
@@ -326,5 +326,18 @@ describe('a scripted series of Okta changes', () => {
     const fay = r.reported.find((u) => u.login === 'fay+cc@acme.com');
     expect(fay?.reason).toContain("the username 'fay+cc@acme.com' cannot be a Connect username");
     expect(writeOps(f.sb)).toEqual([]);
+  });
+
+  it('destroyConnectSso takes the synced users and the no-access profile strip made; the hand-made user stays', async () => {
+    const result = await destroyConnectSso(cfg(), { context: f.ctx });
+    expect(result.errors).toEqual([]);
+    expect(result.deleted.map((r) => r.resource)).toContain(
+      "connect security profile 'connect-okta-sso-no-access'",
+    );
+    const profiles = Object.values(f.sb.state().connect.instances).flatMap((i) =>
+      Object.values(i.securityProfiles).map((p) => p.name),
+    );
+    expect(profiles).not.toContain('connect-okta-sso-no-access');
+    expect([...(await connectUsers(f)).keys()]).toEqual(['handmade']);
   });
 });
