@@ -14,6 +14,7 @@ import { createContext, type OktaClientLike, type SsoContext } from '../../core/
 import { ConfigError } from '../../core/errors.js';
 import { planConnectSso } from '../provision/provision.js';
 import type { ConnectSsoPlan, PlanAction } from '../provision/types.js';
+import { reachedAccount } from './account.js';
 import { withInstanceScopedNames } from './names.js';
 
 /** One setup of a fleet. */
@@ -22,7 +23,11 @@ export interface FleetTarget {
   name: string;
   /** The setup's config. */
   config: ConnectSsoConfig;
-  /** The AWS account the target should be in (shown, and checked against the instance ARN when known). */
+  /**
+   * The AWS account the target should be in: shown, and checked against the account its credentials
+   * reach (its instance's ARN, else the context's `accountId`, else its IAM policies' ARNs); a
+   * mismatch leaves the target not planned, with a `CONFIG_INVALID` error.
+   */
   account?: string;
   /** The AWS profile of the target's account (used by the CLI's default contexts). */
   profile?: string;
@@ -280,7 +285,19 @@ export async function planFleet(
           },
         });
         const first = failures[0];
-        if (first) {
+        const reached =
+          first === undefined && entry.target.account !== undefined
+            ? await reachedAccount(context, entry.config.instance.alias)
+            : undefined;
+        if (reached && reached.accountId !== entry.target.account) {
+          out.error = {
+            message:
+              `targets[${i}].account: the fleet file says ${entry.target.account}, but the credentials of "${entry.target.name}" ` +
+              `reach account ${reached.accountId} (${reached.source}): check the target's profile or account. Not planned: ` +
+              'applying it would change the other account.',
+            code: 'CONFIG_INVALID',
+          };
+        } else if (first) {
           const more = failures.length > 1 ? ` (and ${failures.length - 1} more failed read(s))` : '';
           out.error = {
             message: `${first.resource}: ${first.error.message}${more}`,

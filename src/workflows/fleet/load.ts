@@ -8,7 +8,7 @@
  *   apps: [{ kind: admin }, { kind: ccp }]
  * targets:
  *   - name: prod-us              # the row's name (default: the alias)
- *     account: "111111111111"    # optional: shown, and the account the target must be in
+ *     account: "111111111111"    # optional: shown, and checked against the account reached
  *     profile: prod              # optional: the AWS profile of that account (CLI)
  *     region: us-east-1
  *     instance: { alias: acme-prod-us }

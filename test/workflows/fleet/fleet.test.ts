@@ -116,6 +116,37 @@ describe('planFleet', () => {
     expect(users?.reason).toMatch(/^1 to create, 0 to update, 1 up to date/);
   });
 
+  it('a target whose credentials reach another account than the file says is not planned, with the fix', async () => {
+    // Sandbox b (account 222…) answers for every target, though the file says 111… for two of them.
+    const wrong = (_t: FleetTarget, config: { region: string; stack: string }) =>
+      sandboxContext(b, { region: config.region, stack: config.stack });
+    // Known from nothing yet (no instance, no IAM policy in b): planned, the account shown as given.
+    const blind = await planFleet(targets(), { contextFor: wrong });
+    expect(blind.targets.map((t) => t.error)).toEqual([undefined, undefined, undefined]);
+
+    // Once b has what tells its account (one target applied there: its instance and IAM policies),
+    // every target claiming 111… is refused, and the one meant for 222… is planned.
+    const dev = targets()[2] as FleetTarget;
+    const applied = await provisionConnectSso(withInstanceScopedNames(dev.config), {
+      context: sandboxContext(b, { stack: 'acme-dev-use1' }),
+    });
+    expect(applied.status).toBe('complete');
+    b.resetRequests();
+    const fleet = await planFleet(targets(), { contextFor: wrong });
+    expect(fleet.targets.map((t) => [t.name, t.plan === undefined, t.error?.code])).toEqual([
+      ['prod-use1', true, 'CONFIG_INVALID'],
+      ['prod-usw2', true, 'CONFIG_INVALID'],
+      ['dev-use1', false, undefined],
+    ]);
+    expect(fleet.targets[0]?.error?.message).toBe(
+      'targets[0].account: the fleet file says 111111111111, but the credentials of "prod-use1" reach account ' +
+        "222222222222 (the ARNs of its IAM policies): check the target's profile or account. Not planned: " +
+        'applying it would change the other account.',
+    );
+    expect(fleet.summary).toMatchObject({ targets: 3, failed: 2 });
+    expect(writes(b)).toEqual([]);
+  });
+
   it('paces every Okta call of the fleet through one limiter', async () => {
     // Existing instances, so that the plan reads their Okta apps.
     for (const t of targets().slice(0, 2)) {
