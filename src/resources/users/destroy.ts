@@ -338,15 +338,17 @@ async function destroyNoAccessProfile(
         send(ctx, 'connect', 'DeleteSecurityProfile', { InstanceId: instanceId, SecurityProfileId: id }),
       );
     } catch (error) {
-      if (isAwsError(error, 'ResourceNotFoundException')) return [];
-      if (!isAwsError(error, 'ResourceInUseException')) throw error;
-      throw new ConflictError(
-        resource,
-        `Cannot delete ${resource}: Connect users this stack did not create have it (syncUsers strips ` +
-          'only its own users, so someone gave it to them). Give them another security profile, then run ' +
-          'the teardown again.',
-        { cause: error },
-      );
+      if (isAwsError(error, 'ResourceInUseException')) {
+        throw new ConflictError(
+          resource,
+          `Cannot delete ${resource}: Connect users this stack did not create have it (syncUsers strips ` +
+            'only its own users, so someone gave it to them). Give them another security profile, then run ' +
+            'the teardown again.',
+          { cause: error },
+        );
+      }
+      // Not found: deleted by an earlier run whose answer was lost, so done all the same.
+      if (!isAwsError(error, 'ResourceNotFoundException')) throw error;
     }
     ctx.logger.info(`deleted connect security profile ${name}`, { instanceId, securityProfileId: id });
   }
