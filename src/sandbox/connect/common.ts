@@ -67,6 +67,38 @@ export function requestRegion(ctx: EmulatorContext): string {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Creating a named resource
+
+/** LimitExceededException when the instance already holds `max` of them (Connect's service quotas). */
+export function requireBelowQuota(count: number, max: number, plural: string): void {
+  if (count >= max) {
+    throw connectError('LimitExceededException', `The instance has ${max} ${plural}, the most it can have.`);
+  }
+}
+
+/**
+ * What every resource a Create makes starts with: a new id, its ARN under the instance's
+ * (`<instance-arn>/<kind>/<id>`), the name, when and in which region, a copy of the tags.
+ */
+export function newNamedResource(
+  ctx: EmulatorContext,
+  instance: ConnectInstanceState,
+  kind: string,
+  name: string,
+  tags: Record<string, string> | undefined,
+): ConnectNamedResource {
+  const id = ctx.uuid();
+  return {
+    id,
+    arn: `${instance.arn}/${kind}/${id}`,
+    name,
+    lastModifiedAt: ctx.now(),
+    lastModifiedRegion: requestRegion(ctx),
+    tags: copyRecord(tags ?? {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Paging: an opaque token holding the last key returned and the offset of the next item. Resuming is O(1)
 // when nothing moved, and still correct (by the key) when items were created or deleted in between.
 

@@ -15,9 +15,11 @@ import {
   invalidParameter,
   invalidRequest,
   namedSummary,
+  newNamedResource,
   notFound,
   pageOf,
   requestRegion,
+  requireBelowQuota,
   timestamp,
 } from './common.js';
 import type { ListInput } from './instances.js';
@@ -157,25 +159,14 @@ export function createUserHierarchyGroup(
       `A hierarchy group named ${input.Name} already exists at this level${parent ? ` under ${parent.name}` : ''}.`,
     );
   }
-  if (Object.keys(groups).length >= MAX_HIERARCHY_GROUPS) {
-    throw connectError(
-      'LimitExceededException',
-      `The instance has ${MAX_HIERARCHY_GROUPS} hierarchy groups, the most it can have.`,
-    );
-  }
-  const id = ctx.uuid();
+  requireBelowQuota(Object.keys(groups).length, MAX_HIERARCHY_GROUPS, 'hierarchy groups');
   const group: ConnectHierarchyGroupState = {
-    id,
-    arn: `${instance.arn}/agent-group/${id}`,
-    name: input.Name,
+    ...newNamedResource(ctx, instance, 'agent-group', input.Name, input.Tags),
     level,
     ...(parent ? { parentId: parent.id } : {}),
-    tags: copyRecord(input.Tags ?? {}),
-    lastModifiedAt: ctx.now(),
-    lastModifiedRegion: requestRegion(ctx),
   };
-  groups[id] = group;
-  return { HierarchyGroupId: id, HierarchyGroupArn: group.arn };
+  groups[group.id] = group;
+  return { HierarchyGroupId: group.id, HierarchyGroupArn: group.arn };
 }
 
 export function listUserHierarchyGroups(ctx: EmulatorContext, input: { InstanceId: string } & ListInput) {

@@ -13,9 +13,10 @@ import {
   getOwn,
   invalidParameter,
   namedSummary,
+  newNamedResource,
   notFound,
   pageOf,
-  requestRegion,
+  requireBelowQuota,
   timestamp,
 } from './common.js';
 import type { InstanceIdInput, ListInput } from './instances.js';
@@ -106,12 +107,7 @@ export function createRoutingProfile(
   if (profiles.some((p) => p.name === input.Name)) {
     throw connectError('DuplicateResourceException', `A routing profile named ${input.Name} already exists.`);
   }
-  if (profiles.length >= MAX_ROUTING_PROFILES) {
-    throw connectError(
-      'LimitExceededException',
-      `The instance has ${MAX_ROUTING_PROFILES} routing profiles, the most it can have.`,
-    );
-  }
+  requireBelowQuota(profiles.length, MAX_ROUTING_PROFILES, 'routing profiles');
   requireQueue(instance, input.DefaultOutboundQueueId);
   for (const config of input.QueueConfigs ?? []) requireQueue(instance, config.QueueReference.QueueId);
   const channels = input.MediaConcurrencies.map((m) => m.Channel);
@@ -123,14 +119,8 @@ export function createRoutingProfile(
   if (voice && voice.Concurrency !== 1) {
     throw invalidParameter('The concurrency of the VOICE channel must be 1.');
   }
-  const id = ctx.uuid();
   const profile: ConnectRoutingProfileState = {
-    id,
-    arn: `${instance.arn}/routing-profile/${id}`,
-    name: input.Name,
-    lastModifiedAt: ctx.now(),
-    lastModifiedRegion: requestRegion(ctx),
-    tags: copyRecord(input.Tags ?? {}),
+    ...newNamedResource(ctx, instance, 'routing-profile', input.Name, input.Tags),
     description: input.Description,
     defaultOutboundQueueId: input.DefaultOutboundQueueId,
     mediaConcurrencies: input.MediaConcurrencies.map((m) => ({
@@ -147,8 +137,8 @@ export function createRoutingProfile(
       ? { agentAvailabilityTimer: input.AgentAvailabilityTimer }
       : {}),
   };
-  instance.routingProfiles[id] = profile;
-  return { RoutingProfileArn: profile.arn, RoutingProfileId: id };
+  instance.routingProfiles[profile.id] = profile;
+  return { RoutingProfileArn: profile.arn, RoutingProfileId: profile.id };
 }
 
 export function describeRoutingProfile(

@@ -14,9 +14,10 @@ import {
   copyRecord,
   getOwn,
   invalidParameter,
+  newNamedResource,
   notFound,
   pageOf,
-  requestRegion,
+  requireBelowQuota,
   timestamp,
 } from './common.js';
 import type { InstanceIdInput, ListInput } from './instances.js';
@@ -86,27 +87,16 @@ export function createQuickConnect(
   if (Object.values(all).some((q) => q.name === input.Name)) {
     throw connectError('DuplicateResourceException', `A quick connect named ${input.Name} already exists.`);
   }
-  if (Object.keys(all).length >= MAX_QUICK_CONNECTS) {
-    throw connectError(
-      'LimitExceededException',
-      `The instance has ${MAX_QUICK_CONNECTS} quick connects, the most it can have.`,
-    );
-  }
+  requireBelowQuota(Object.keys(all).length, MAX_QUICK_CONNECTS, 'quick connects');
   const destination = destinationOf(instance, input.QuickConnectConfig);
-  const id = ctx.uuid();
   const quickConnect: ConnectQuickConnectState = {
-    id,
-    arn: `${instance.arn}/transfer-destination/${id}`,
-    name: input.Name,
+    ...newNamedResource(ctx, instance, 'transfer-destination', input.Name, input.Tags),
     ...(input.Description !== undefined ? { description: input.Description } : {}),
     type: input.QuickConnectConfig.QuickConnectType,
     ...destination,
-    tags: copyRecord(input.Tags ?? {}),
-    lastModifiedAt: ctx.now(),
-    lastModifiedRegion: requestRegion(ctx),
   };
-  all[id] = quickConnect;
-  return { QuickConnectARN: quickConnect.arn, QuickConnectId: id };
+  all[quickConnect.id] = quickConnect;
+  return { QuickConnectARN: quickConnect.arn, QuickConnectId: quickConnect.id };
 }
 
 export function listQuickConnects(

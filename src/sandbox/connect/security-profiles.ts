@@ -10,8 +10,9 @@ import {
   connectError,
   copyRecord,
   getOwn,
+  newNamedResource,
   notFound,
-  requestRegion,
+  requireBelowQuota,
   timestamp,
 } from './common.js';
 import type { InstanceIdInput } from './instances.js';
@@ -40,25 +41,14 @@ export function createSecurityProfile(
       `A security profile named ${input.SecurityProfileName} already exists.`,
     );
   }
-  if (profiles.length >= MAX_SECURITY_PROFILES) {
-    throw connectError(
-      'LimitExceededException',
-      `The instance has ${MAX_SECURITY_PROFILES} security profiles, the most it can have.`,
-    );
-  }
-  const id = ctx.uuid();
+  requireBelowQuota(profiles.length, MAX_SECURITY_PROFILES, 'security profiles');
   const profile: ConnectSecurityProfileState = {
-    id,
-    arn: `${instance.arn}/security-profile/${id}`,
-    name: input.SecurityProfileName,
-    lastModifiedAt: ctx.now(),
-    lastModifiedRegion: requestRegion(ctx),
-    tags: copyRecord(input.Tags ?? {}),
+    ...newNamedResource(ctx, instance, 'security-profile', input.SecurityProfileName, input.Tags),
     ...(input.Description !== undefined ? { description: input.Description } : {}),
     permissions: [...new Set(input.Permissions ?? [])],
   };
-  instance.securityProfiles[id] = profile;
-  return { SecurityProfileId: id, SecurityProfileArn: profile.arn };
+  instance.securityProfiles[profile.id] = profile;
+  return { SecurityProfileId: profile.id, SecurityProfileArn: profile.arn };
 }
 
 function requireProfile(
