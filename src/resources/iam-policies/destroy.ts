@@ -12,12 +12,10 @@ import type { PolicyVersion } from '@aws-sdk/client-iam';
 import type { SsoContext } from '../../core/context.js';
 import { type DestroyRecord, type DestroyStepOptions, destroyRecord } from '../../core/destroy-step.js';
 import { ConfigError, ConflictError } from '../../core/errors.js';
-import { checkRegion } from '../../core/regions.js';
-import { parseArn } from '../../providers/aws/arn.js';
 import { isAwsError } from '../../providers/aws/call.js';
 import { send, sendPages } from '../../providers/aws/send.js';
 import { ownerDescription, ownershipOf } from '../../providers/aws/tags.js';
-import { getPolicy } from './read.js';
+import { discoverIamAccount, getPolicy, partitionOf } from './read.js';
 
 /** Input of {@link destroyManagedPolicy}. */
 export interface DestroyManagedPolicyInput extends DestroyStepOptions {
@@ -42,28 +40,6 @@ export interface DestroyManagedPolicyInput extends DestroyStepOptions {
 }
 
 const POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
-
-function partitionOf(region: string): string {
-  const check = checkRegion(region);
-  return check.ok ? check.partition : 'aws';
-}
-
-// read: the account of the context's credentials, from the ARN of any customer managed policy.
-/**
- * The account (and partition) IAM ARNs of this context are in: `ctx.accountId`, else the account of
- * the first customer managed policy `ListPolicies Scope=Local` lists. `undefined` when the account has
- * no customer managed policy at all (so none of ours exists either).
- */
-export async function discoverIamAccount(
-  ctx: SsoContext,
-): Promise<{ partition: string; accountId: string } | undefined> {
-  const partition = partitionOf(ctx.region);
-  if (ctx.accountId) return { partition, accountId: ctx.accountId };
-  const page = await send(ctx, 'iam', 'ListPolicies', { Scope: 'Local', MaxItems: 1 });
-  const arn = page.Policies?.[0]?.Arn;
-  const parsed = arn ? parseArn(arn) : undefined;
-  return parsed?.accountId ? { partition: parsed.partition, accountId: parsed.accountId } : undefined;
-}
 
 /** What a policy is attached to. */
 interface PolicyEntities {

@@ -303,7 +303,7 @@ async function destroyNoAccessProfile(
     InstanceId: instanceId,
     MaxResults: 1000,
   })) {
-    id ??= page.SecurityProfileSummaryList?.find((p) => p.Name === name)?.Id;
+    id = page.SecurityProfileSummaryList?.find((p) => p.Name === name)?.Id;
     if (id) break;
   }
   if (!id) return [];
@@ -347,8 +347,7 @@ async function destroyNoAccessProfile(
           { cause: error },
         );
       }
-      // Not found: deleted by an earlier run whose answer was lost, so done all the same.
-      if (!isAwsError(error, 'ResourceNotFoundException')) throw error;
+      gone(error); // deleted by an earlier run whose answer was lost: done all the same
     }
     ctx.logger.info(`deleted connect security profile ${name}`, { instanceId, securityProfileId: id });
   }

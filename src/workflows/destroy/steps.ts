@@ -12,7 +12,8 @@ import {
   type InstanceForDestroy,
   readInstanceForDestroy,
 } from '../../resources/connect-instance/destroy.js';
-import { destroyManagedPolicy, discoverIamAccount } from '../../resources/iam-policies/destroy.js';
+import { destroyManagedPolicy } from '../../resources/iam-policies/destroy.js';
+import { discoverIamAccount } from '../../resources/iam-policies/read.js';
 import { destroyOktaApiUser } from '../../resources/okta-api-user/destroy.js';
 import { destroyOktaFederationApp } from '../../resources/okta-app/destroy.js';
 import { destroyOktaGroup } from '../../resources/okta-groups/destroy.js';

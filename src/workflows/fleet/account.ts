@@ -5,7 +5,7 @@
 import type { SsoContext } from '../../core/context.js';
 import { parseArn } from '../../providers/aws/arn.js';
 import { findInstanceByAlias } from '../../resources/connect-instance/read.js';
-import { discoverIamAccount } from '../../resources/iam-policies/destroy.js';
+import { discoverIamAccount } from '../../resources/iam-policies/read.js';
 
 /** The account and how it was learnt, or undefined when nothing tells it. */
 export interface ReachedAccount {
@@ -27,10 +27,13 @@ export async function reachedAccount(ctx: SsoContext, alias: string): Promise<Re
   } catch {
     // The plan has the failure.
   }
-  if (ctx.accountId) return { accountId: ctx.accountId, source: "its context's accountId" };
   try {
+    // The context's accountId when it has one, else one ListPolicies read.
     const found = await discoverIamAccount(ctx);
-    if (found) return { accountId: found.accountId, source: 'the ARNs of its IAM policies' };
+    if (found) {
+      const source = ctx.accountId ? "its context's accountId" : 'the ARNs of its IAM policies';
+      return { accountId: found.accountId, source };
+    }
   } catch {
     // As above.
   }

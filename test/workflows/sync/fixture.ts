@@ -4,8 +4,10 @@
  */
 import {
   type ConnectClient,
+  CreateRoutingProfileCommand,
   CreateUserCommand,
   DescribeUserCommand,
+  ListQueuesCommand,
   ListRoutingProfilesCommand,
   ListSecurityProfilesCommand,
   SearchUsersCommand,
@@ -63,6 +65,20 @@ export async function startSyncFixture(
     groups: new Map(),
     people: new Map(),
   };
+}
+
+/** A voice routing profile `name` made by hand (as in the console), taking calls from the first queue. */
+export async function addRoutingProfile(f: SyncFixture, name: string): Promise<void> {
+  const { QueueSummaryList = [] } = await f.connect.send(new ListQueuesCommand({ InstanceId: f.instanceId }));
+  await f.connect.send(
+    new CreateRoutingProfileCommand({
+      InstanceId: f.instanceId,
+      Name: name,
+      Description: `${name} calls`,
+      DefaultOutboundQueueId: QueueSummaryList[0]?.Id as string,
+      MediaConcurrencies: [{ Channel: 'VOICE', Concurrency: 1 }],
+    }),
+  );
 }
 
 export async function addGroup(f: SyncFixture, name: string): Promise<string> {

@@ -4,10 +4,8 @@
  * at most), and routing profiles and hierarchy groups by name, including an unknown hierarchy path.
  */
 import {
-  CreateRoutingProfileCommand,
   CreateUserHierarchyGroupCommand,
   DescribeUserCommand,
-  ListQueuesCommand,
   ListRoutingProfilesCommand,
   UpdateUserHierarchyStructureCommand,
 } from '@aws-sdk/client-connect';
@@ -18,6 +16,7 @@ import { syncUsers } from '../../../src/index.js';
 import {
   addGroup,
   addPerson,
+  addRoutingProfile,
   config,
   connectUsers,
   joinGroup,
@@ -146,18 +145,7 @@ describe('routing profiles and hierarchy groups by name', () => {
   let teamA = '';
   beforeAll(async () => {
     f = await startSyncFixture();
-    const { QueueSummaryList = [] } = await f.connect.send(
-      new ListQueuesCommand({ InstanceId: f.instanceId }),
-    );
-    await f.connect.send(
-      new CreateRoutingProfileCommand({
-        InstanceId: f.instanceId,
-        Name: 'Sales',
-        Description: 'Sales calls',
-        DefaultOutboundQueueId: QueueSummaryList[0]?.Id as string,
-        MediaConcurrencies: [{ Channel: 'VOICE', Concurrency: 1 }],
-      }),
-    );
+    await addRoutingProfile(f, 'Sales');
     await f.connect.send(
       new UpdateUserHierarchyStructureCommand({
         InstanceId: f.instanceId,

@@ -7,9 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import {
-  CreateRoutingProfileCommand,
   CreateUserHierarchyGroupCommand,
-  ListQueuesCommand,
   UpdateUserHierarchyStructureCommand,
 } from '@aws-sdk/client-connect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +15,7 @@ import { syncUsers } from '../../../src/index.js';
 import {
   addGroup,
   addPerson,
+  addRoutingProfile,
   config,
   consoleUser,
   joinGroup,
@@ -74,18 +73,7 @@ describe('the sync guide lists every AWS action syncUsers calls', () => {
       }),
     );
     await f.connect.send(new CreateUserHierarchyGroupCommand({ InstanceId: f.instanceId, Name: 'TeamA' }));
-    const { QueueSummaryList = [] } = await f.connect.send(
-      new ListQueuesCommand({ InstanceId: f.instanceId }),
-    );
-    await f.connect.send(
-      new CreateRoutingProfileCommand({
-        InstanceId: f.instanceId,
-        Name: 'Sales',
-        Description: 'Sales calls',
-        DefaultOutboundQueueId: QueueSummaryList[0]?.Id as string,
-        MediaConcurrencies: [{ Channel: 'VOICE', Concurrency: 1 }],
-      }),
-    );
+    await addRoutingProfile(f, 'Sales');
     for (const name of ['cc-agents', 'cc-supervisors', 'team-a']) await addGroup(f, name);
     for (const login of ['ann@acme.com', 'bob@acme.com', 'cat@acme.com', 'dan@acme.com'])
       await addPerson(f, login, {}, ['cc-agents']);
